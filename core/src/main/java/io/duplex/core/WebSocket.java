@@ -1,0 +1,88 @@
+package io.duplex.core;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One open WebSocket connection, as seen by the application: the side that sends.
+ *
+ * <p>Each send returns a future that completes when the frame's bytes have been handed to the transport's
+ * socket, or completes exceptionally with the reason they never will be (the connection closed, the
+ * outbound buffer limit was hit, the argument was invalid). Whether sends may be called from any thread
+ * depends on the transport: {@code duplex-nio} allows it and keeps each message's frames together; the
+ * core's own {@link Session} is single-threaded.
+ *
+ * <p>Buffers passed to send methods are consumed or copied before the send returns; the caller may reuse
+ * them at once.
+ */
+public interface WebSocket {
+
+    /** Sends a whole text message. */
+    CompletableFuture<Void> sendText(CharSequence text);
+
+    /**
+     * Sends one part of a text message: the first call starts the message, the call with {@code last} true
+     * ends it. No other data message may be sent until it ends; control frames may.
+     */
+    CompletableFuture<Void> sendText(CharSequence fragment, boolean last);
+
+    /** Sends a whole binary message: the bytes between {@code data}'s position and limit. */
+    CompletableFuture<Void> sendBinary(ByteBuffer data);
+
+    /** Sends one part of a binary message; see {@link #sendText(CharSequence, boolean)}. */
+    CompletableFuture<Void> sendBinary(ByteBuffer fragment, boolean last);
+
+    /** Sends a Ping with up to 125 bytes of payload. The peer's Pong arrives at {@link WebSocketHandler#onPong}. */
+    CompletableFuture<Void> sendPing(ByteBuffer payload);
+
+    /** Sends an unsolicited Pong with up to 125 bytes of payload (a heartbeat that expects no answer). */
+    CompletableFuture<Void> sendPong(ByteBuffer payload);
+
+    /**
+     * Starts the close handshake with {@code code} and {@code reason}. The future completes when our Close
+     * frame is written; {@link WebSocketHandler#onClose} reports the end of the connection.
+     *
+     * @throws IllegalArgumentException if the code may not be sent or the reason is too long
+     *     ({@link CloseStatus#of})
+     */
+    CompletableFuture<Void> close(int code, String reason);
+
+    /** Starts the close handshake with 1000 (normal closure) and no reason. */
+    default CompletableFuture<Void> close() {
+        return close(CloseStatus.NORMAL_CLOSURE, "");
+    }
+
+    /** Drops the connection at once without a close handshake; {@code onClose} reports 1006. */
+    void abort();
+
+    /** Whether data may still be sent: the handshake completed and no Close frame has been sent. */
+    boolean isOpen();
+
+    /** Bytes accepted by send calls but not yet written to the socket. */
+    long bufferedAmount();
+
+    /** Stops reading from the peer until {@link #resumeReading()}; the peer's sends then back up in TCP. */
+    void pauseReading();
+
+    /** Resumes reading after {@link #pauseReading()}. */
+    void resumeReading();
+
+    /** The negotiated subprotocol, or the empty string when none was. */
+    String subprotocol();
+
+    /** The negotiated {@code Sec-WebSocket-Extensions} value, or the empty string when none was. */
+    String extensions();
+
+    /** The request of the opening handshake (path, query, headers). */
+    HandshakeRequest handshakeRequest();
+
+    /** The peer's address, or {@code null} when the transport has none. */
+    InetSocketAddress remoteAddress();
+
+    /** The object attached to this connection by {@link #attach}, or {@code null}. */
+    <T> T attachment();
+
+    /** Attaches an application object to this connection. */
+    void attach(Object attachment);
+}

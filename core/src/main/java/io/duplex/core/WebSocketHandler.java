@@ -1,0 +1,84 @@
+package io.duplex.core;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Receives the events of one WebSocket connection. Every method has a no-op default, so a handler overrides
+ * only what it needs.
+ *
+ * <p>A transport calls a connection's handler from one thread at a time (with {@code duplex-nio}: the
+ * connection's event loop), so a handler needs no locks for its own connection's state. Handlers must not
+ * block: a blocked callback stalls every connection on that thread.
+ *
+ * <p>Buffers passed to callbacks are views into the receiver's own memory and are valid only until the
+ * callback returns: copy what must outlive it. Passing such a buffer straight to a send method of the same
+ * connection (an echo) is safe, as sends consume or copy their argument before the callback ends.
+ *
+ * <p>{@link #onClose} is called exactly once per opened connection, whatever ended it; no other callback
+ * follows it.
+ */
+public interface WebSocketHandler {
+
+    /** The opening handshake completed; the connection may send. */
+    default void onOpen(WebSocket socket) {
+    }
+
+    /** A whole text message arrived, already validated as UTF-8. */
+    default void onText(WebSocket socket, String text) {
+    }
+
+    /** A whole binary message arrived. {@code data} is valid only during this call. */
+    default void onBinary(WebSocket socket, ByteBuffer data) {
+    }
+
+    /**
+     * A part of a text message arrived (only when {@link WebSocketConfig#streaming()} is on). Each part is
+     * valid UTF-8 on its own: a code point split across frames is delivered whole with the later part.
+     *
+     * @param last whether this part ends the message
+     */
+    default void onTextFragment(WebSocket socket, String fragment, boolean last) {
+    }
+
+    /**
+     * A part of a binary message arrived (only when {@link WebSocketConfig#streaming()} is on).
+     * {@code fragment} is valid only during this call.
+     *
+     * @param last whether this part ends the message
+     */
+    default void onBinaryFragment(WebSocket socket, ByteBuffer fragment, boolean last) {
+    }
+
+    /** A Ping arrived. The session has already answered it with a Pong; {@code payload} is valid only during this call. */
+    default void onPing(WebSocket socket, ByteBuffer payload) {
+    }
+
+    /** A Pong arrived (solicited or not). {@code payload} is valid only during this call. */
+    default void onPong(WebSocket socket, ByteBuffer payload) {
+    }
+
+    /**
+     * Outbound buffering crossed a watermark: {@code writable} turns false above the high watermark and true
+     * again below the low one. Only transports that buffer report this.
+     */
+    default void onWritabilityChanged(WebSocket socket, boolean writable) {
+    }
+
+    /**
+     * Something went wrong on this connection: a protocol violation by the peer, an I/O error, a timeout, or
+     * an exception thrown by this handler. {@link #onClose} follows.
+     */
+    default void onError(WebSocket socket, Throwable error) {
+    }
+
+    /**
+     * The connection is closed. Called exactly once.
+     *
+     * @param status the code and reason: those of the peer's Close frame when the peer started the close
+     *     handshake, ours when we did, {@link CloseStatus#NO_STATUS_RECEIVED} when the peer's Close frame had
+     *     no code, {@link CloseStatus#ABNORMAL_CLOSURE} when the connection died without a close handshake
+     * @param clean whether a close handshake completed (Close frames were exchanged both ways)
+     */
+    default void onClose(WebSocket socket, CloseStatus status, boolean clean) {
+    }
+}
