@@ -27,6 +27,13 @@ public interface Outbound {
      */
     void closeTransport();
 
+    /**
+     * The close handshake started: a Close frame was sent or received. The transport arms its close timeout
+     * here and calls {@link Session#closeTimeoutExpired()} when it fires.
+     */
+    default void closeStarted() {
+    }
+
     /** Bytes written but still buffered by the transport. */
     default long bufferedAmount() {
         return 0;
