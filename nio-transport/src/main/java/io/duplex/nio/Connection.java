@@ -46,6 +46,7 @@ abstract class Connection implements IoHandler, Outbound {
     /** {@link WriteQueue#size()} published for other threads' {@link #bufferedAmount()}. */
     private volatile long queuedBytes;
     private boolean writable = true;
+    private boolean writabilityUnreported;
     private boolean readingPaused;
     /** The session asked for TCP to close; it closes once the queue drains (or at once when forced). */
     private boolean closeRequested;
@@ -175,6 +176,7 @@ abstract class Connection implements IoHandler, Outbound {
         if (!closed && (ops & SelectionKey.OP_READ) != 0) {
             readAvailable();
         }
+        reportWritability();
     }
 
     private void readAvailable() {
@@ -397,12 +399,20 @@ abstract class Connection implements IoHandler, Outbound {
         boolean now = writable ? amount <= settings.highWatermark : amount <= settings.lowWatermark;
         if (now != writable) {
             writable = now;
-            // Deferred: this runs inside a send, and the callback may send again.
-            loop.execute(this::reportWritability);
+            // Two crossings before a report cancel out: the handler only hears of net changes.
+            writabilityUnreported = !writabilityUnreported;
         }
     }
 
-    private void reportWritability() {
+    /**
+     * Reports a crossed watermark to the handler. Called where no session call is in progress (a send
+     * returned, an I/O event was handled), because the handler may send again from the callback.
+     */
+    final void reportWritability() {
+        if (!writabilityUnreported) {
+            return;
+        }
+        writabilityUnreported = false;
         if (session != null && !session.isClosed()) {
             try {
                 session.handler().onWritabilityChanged(facade, writable);

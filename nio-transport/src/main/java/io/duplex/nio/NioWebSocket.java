@@ -93,7 +93,9 @@ final class NioWebSocket implements WebSocket {
             }
         }
         if (conn.loop.inEventLoop()) {
-            return dispatch(kind, text, data, last);
+            CompletableFuture<Void> f = dispatch(kind, text, data, last);
+            conn.reportWritability();
+            return f;
         }
         // The caller may reuse its argument as soon as we return: take a copy for the loop.
         String t = text == null ? null : text.toString();
@@ -104,6 +106,7 @@ final class NioWebSocket implements WebSocket {
             conn.loop.execute(() -> {
                 pending.addAndGet(-size);
                 relay(dispatch(kind, t, d, last), result);
+                conn.reportWritability();
             });
         } catch (RejectedExecutionException e) {
             pending.addAndGet(-size);

@@ -178,6 +178,7 @@ public final class WebSocketServer implements AutoCloseable {
                     if (c.writePrepared(view)) {
                         n++;
                     }
+                    c.reportWritability();
                 }
                 written.addAndGet(n);
                 if (loopsLeft.decrementAndGet() == 0) {
