@@ -66,24 +66,21 @@ class RfcExamplesTest {
 
     @Test
     void binary256BytesUses16BitLength() throws WebSocketException {
-        ByteBuffer header = ByteBuffer.allocate(14);
-        FrameEncoder.encodeHeader(header, true, 0, Opcode.BINARY, 256, false, 0);
-        assertArrayEquals(BINARY_256_HEADER, Arrays.copyOf(header.array(), header.position()));
-        assertEquals(4, FrameEncoder.headerLength(256, false));
-        byte[] payload = pattern(256);
-        assertEquals(List.of(Frame.of(true, 0, Opcode.BINARY, payload)),
-                decode(false, concat(BINARY_256_HEADER, payload)));
+        assertUnmaskedBinaryExample(256, BINARY_256_HEADER);
     }
 
     @Test
     void binary64KiBUses64BitLength() throws WebSocketException {
+        assertUnmaskedBinaryExample(65536, BINARY_64K_HEADER);
+    }
+
+    private static void assertUnmaskedBinaryExample(int length, byte[] rfcHeader) throws WebSocketException {
         ByteBuffer header = ByteBuffer.allocate(14);
-        FrameEncoder.encodeHeader(header, true, 0, Opcode.BINARY, 65536, false, 0);
-        assertArrayEquals(BINARY_64K_HEADER, Arrays.copyOf(header.array(), header.position()));
-        assertEquals(10, FrameEncoder.headerLength(65536, false));
-        byte[] payload = pattern(65536);
-        assertEquals(List.of(Frame.of(true, 0, Opcode.BINARY, payload)),
-                decode(false, concat(BINARY_64K_HEADER, payload)));
+        FrameEncoder.encodeHeader(header, true, 0, Opcode.BINARY, length, false, 0);
+        assertArrayEquals(rfcHeader, Arrays.copyOf(header.array(), header.position()));
+        assertEquals(rfcHeader.length, FrameEncoder.headerLength(length, false));
+        byte[] payload = pattern(length);
+        assertEquals(List.of(Frame.of(true, 0, Opcode.BINARY, payload)), decode(false, concat(rfcHeader, payload)));
     }
 
     @Test
