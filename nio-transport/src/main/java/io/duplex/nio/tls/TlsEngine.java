@@ -200,6 +200,7 @@ public final class TlsEngine {
     private Status unwrapRecords(ByteBuffer netIn, ByteBuffer appOut) throws SSLException {
         ByteBuffer dst = appOut;
         int produced = 0;
+        int idle = 0;
         for (;;) {
             if (engine.isInboundDone()) {
                 releaseUnused(dst, appOut);
@@ -227,6 +228,10 @@ public final class TlsEngine {
                         dst = appOut;
                     }
                     produced += r.bytesProduced();
+                    idle = r.bytesConsumed() == 0 && r.bytesProduced() == 0 ? idle + 1 : 0;
+                    if (idle > 2) { // only a pending task explains one empty result; never loop on them
+                        throw new SSLException("SSLEngine made no progress unwrapping");
+                    }
                     if (!appOut.hasRemaining()) {
                         return inRecord == null && !netIn.hasRemaining() ? Status.NEED_MORE_INPUT : Status.OK;
                     }

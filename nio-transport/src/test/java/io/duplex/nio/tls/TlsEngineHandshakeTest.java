@@ -46,6 +46,26 @@ class TlsEngineHandshakeTest {
         link.sendAndCheck(link.server, new byte[40_000]);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aResumedSessionCompletesToo(String protocol) throws SSLException {
+        SelfSignedCertificates certs = SelfSignedCertificates.localhost();
+        SSLContext clientContext = clientContext(protocol);
+        SSLContext serverContext = certs.serverContext();
+        InMemoryLink first = new InMemoryLink(TlsEngine.client(clientContext, "localhost", 443),
+                TlsEngine.server(serverContext)).handshake();
+        first.sendAndCheck(first.server, HELLO); // TLS 1.3 tickets travel after the handshake
+
+        InMemoryLink second = new InMemoryLink(TlsEngine.client(clientContext, "localhost", 443),
+                TlsEngine.server(serverContext)).handshake();
+
+        if (protocol.equals("TLSv1.2")) { // an abbreviated handshake: the server finishes first
+            assertTrue(java.util.Arrays.equals(first.client.session().getId(), second.client.session().getId()));
+        }
+        second.sendAndCheck(second.client, HELLO);
+        second.sendAndCheck(second.server, HELLO);
+    }
+
     @Test
     void clientSendsTheHostNameAsSni() throws SSLException {
         InMemoryLink link = InMemoryLink.localhost().handshake();
