@@ -57,9 +57,17 @@ final class InMemoryLink {
 
     /** Moves pending bytes both ways once; true if any moved. */
     boolean pump() throws SSLException {
-        boolean moved = transfer(client, server, serverReceived, true);
-        moved |= transfer(server, client, clientReceived, false);
+        boolean moved = clientToServer();
+        moved |= serverToClient();
         return moved;
+    }
+
+    boolean clientToServer() throws SSLException {
+        return transfer(client, server, serverReceived, true);
+    }
+
+    boolean serverToClient() throws SSLException {
+        return transfer(server, client, clientReceived, false);
     }
 
     /** Pumps until nothing moves. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -78,5 +79,25 @@ class TlsEngineCloseTest {
         link.pump();
 
         assertEquals(TlsEngine.Status.CLOSED, link.clientStatus);
+    }
+
+    @Test
+    void closingMidHandshakeEndsThePeerInsteadOfLeavingItWaiting() throws SSLException {
+        InMemoryLink link = InMemoryLink.localhost();
+        link.client.begin();
+        link.server.begin();
+        link.clientToServer(); // the server answered the ClientHello; its flight is not delivered yet
+
+        link.client.closeOutbound();
+        assertTrue(link.client.networkOutput().hasRemaining(), "an alert is on its way");
+
+        try {
+            link.clientToServer();
+            assertTrue(link.server.inboundClosed(), "server saw the close");
+        } catch (SSLException abortedHandshake) {
+            // Equally fine: the server reports the cancelled handshake as a failure.
+        }
+        assertFalse(link.server.handshakeDone());
+        assertFalse(link.client.handshakeDone());
     }
 }
