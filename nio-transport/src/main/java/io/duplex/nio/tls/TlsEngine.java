@@ -40,7 +40,7 @@ import javax.net.ssl.SSLSession;
  * decrypted bytes that did not fit {@code appOut} (only when {@code appOut} is smaller than a record).
  *
  * <p>After an {@link SSLException}, {@link #networkOutput()} may hold an alert for the peer: write it if
- * convenient, then close the connection. Every later call fails.
+ * convenient, then close the connection. Every later {@link #wrap} or {@link #unwrap} fails.
  */
 public final class TlsEngine {
 
