@@ -30,7 +30,7 @@ import net.jqwik.api.constraints.Size;
  * offset, and one byte at a time: the listener must see the same frames and bytes whatever the cuts. Also
  * checks the header encoder against a reference written from the §5.2 diagram.
  */
-class FrameRoundTripProperties {
+class FrameRoundTripTest {
 
     private static final int[] CONTROL = {Opcode.CLOSE, Opcode.PING, Opcode.PONG};
 
