@@ -54,7 +54,7 @@ class FrameRoundTripTest {
         return draft.list().ofMinSize(1).ofMaxSize(6);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 40)
     void decodesTheSameFramesWhereverTheInputIsCut(@ForAll("drafts") List<Draft> drafts, @ForAll boolean masked,
             @ForAll @IntRange(max = 7) int allowedRsv, @ForAll BufferKind kind,
             @ForAll @Size(max = 8) List<@IntRange(max = 1_000_000) Integer> cutSeeds) throws WebSocketException {
