@@ -1,7 +1,15 @@
 package io.duplex.core;
 
+import io.duplex.core.frame.FrameDecoder;
+import io.duplex.core.frame.Opcode;
+import io.duplex.core.session.ClosePayload;
+import io.duplex.core.session.FrameWriter;
+import io.duplex.core.session.MessageAssembler;
+import io.duplex.core.session.MessageEncoding;
+import io.duplex.core.session.MessageSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -14,12 +22,61 @@ import java.util.concurrent.CompletableFuture;
  * the end of TCP with {@link #transportClosed} and an expired close timeout with {@link #closeTimeoutExpired}.
  * A session is not thread-safe: drive it, and call its send methods, from one thread at a time.
  *
+ * <p>The close handshake (RFC 6455 §7): a received Close is answered with a Close echoing its code; after
+ * the exchange a server closes TCP at once ({@link Outbound#closeTransport()}) while a client waits for the
+ * server to do so, until the transport's close timeout. Nothing is sent after our Close. A peer that breaks
+ * the protocol gets a Close with the RFC's code (1002, 1007, 1009) and the connection is closed.
+ *
  * <p>Create one with {@link #server()} or {@link #client()}.
  */
 public final class Session implements WebSocket {
 
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final boolean client;
+    private final WebSocketHandler handler;
+    private final Outbound out;
+    private final WebSocket facade;
+    private final HandshakeRequest request;
+    private final String subprotocol;
+    private final String extensionsHeader;
+    private final List<Extension> extensions;
+    private final FrameDecoder decoder;
+    private final MessageAssembler assembler;
+    private final FrameWriter writer;
+
+    private boolean opened;
+    private boolean closeSent;
+    private boolean closeReceived;
+    private boolean transportClosing;
+    private boolean reported;
+    /** The data message being sent in parts, if any: its opcode, or -1. */
+    private int sendingOpcode = -1;
+    /** The extension encoding the message being sent in parts, or null. */
+    private Extension sendingEncoder;
+    private int sendingRsv;
+    /** A high surrogate that ended a text part, held back until the low one arrives with the next part. */
+    private char heldSurrogate;
+    private CompletableFuture<Void> closeFuture;
+    private Object attachment;
+
     private Session(Builder b) {
-        throw new UnsupportedOperationException("session engine not written yet");
+        this.client = b.client;
+        this.handler = Objects.requireNonNull(b.handler, "handler");
+        this.out = Objects.requireNonNull(b.outbound, "outbound");
+        this.facade = b.facade == null ? this : b.facade;
+        this.request = b.request == null ? HandshakeRequest.of("GET", "/", HttpHeaders.empty()) : b.request;
+        this.subprotocol = b.subprotocol;
+        this.extensionsHeader = b.extensionsHeader;
+        this.extensions = b.extensions;
+        this.assembler = new MessageAssembler(b.config, extensions, new Inbound());
+        this.decoder = new FrameDecoder(!client, b.config.maxFrameSize(), assembler);
+        int rsv = 0;
+        for (Extension e : extensions) {
+            rsv |= e.rsvBits();
+        }
+        decoder.allowedRsv(rsv);
+        this.writer = new FrameWriter(out, client, b.config.outboundFragmentSize());
     }
 
     /** A builder for the server side of a connection (expects masked frames, sends unmasked ones). */
@@ -34,69 +91,462 @@ public final class Session implements WebSocket {
 
     /** Reports {@link WebSocketHandler#onOpen}. Call once, after the handshake response was written or read. */
     public void open() {
-        throw new UnsupportedOperationException();
+        if (opened) {
+            throw new IllegalStateException("already open");
+        }
+        opened = true;
+        try {
+            handler.onOpen(facade);
+        } catch (RuntimeException e) {
+            handlerFailed(e);
+        }
     }
 
-    /** Processes received bytes: consumes everything between {@code in}'s position and limit. */
+    /**
+     * Processes received bytes: consumes everything between {@code in}'s position and limit, delivering
+     * events as whole frames and messages complete. Bytes after a Close frame, or after the connection
+     * failed, are discarded.
+     */
     public void receive(ByteBuffer in) {
-        throw new UnsupportedOperationException();
+        if (reported || closeReceived) {
+            in.position(in.limit());
+            return;
+        }
+        try {
+            decoder.decode(in);
+        } catch (WebSocketException e) {
+            in.position(in.limit());
+            failConnection(e.closeCode(), e.getMessage(), e);
+        }
     }
 
     /**
      * The TCP connection ended: the peer closed it, it was reset, or an I/O error ({@code cause}, may be
-     * {@code null}) occurred. Reports {@link WebSocketHandler#onClose} if not yet reported.
+     * {@code null}) occurred. Reports {@link WebSocketHandler#onClose} if not yet reported: clean when the
+     * close handshake had completed, 1006 otherwise.
      */
     public void transportClosed(Throwable cause) {
-        throw new UnsupportedOperationException();
+        transportClosing = true;
+        if (reported) {
+            return;
+        }
+        if (cause != null) {
+            notifyError(cause);
+        }
+        report(CloseStatus.ABNORMAL, false);
     }
 
     /** The close timeout armed at {@link Outbound#closeStarted()} expired: the session gives up waiting. */
     public void closeTimeoutExpired() {
-        throw new UnsupportedOperationException();
+        closeTransport();
+        if (!reported) {
+            report(CloseStatus.ABNORMAL, false);
+        }
     }
 
     /**
      * Fails the connection for a reason found outside the protocol stream (idle timeout, missing pong,
-     * outbound buffer overflow): reports {@code onError}, sends a Close with {@code code} if none was sent,
-     * and closes the transport.
+     * outbound buffer overflow): reports {@code onError} when {@code cause} is given, sends a Close with
+     * {@code code} if none was sent, closes the transport, and reports {@code onClose} with that code.
      */
     public void fail(int code, String reason, Throwable cause) {
-        throw new UnsupportedOperationException();
+        failConnection(code, reason, cause);
     }
 
     /** Whether a Close frame has been sent or received. */
     public boolean isClosing() {
-        throw new UnsupportedOperationException();
+        return closeSent || closeReceived;
     }
 
     /** Whether {@link WebSocketHandler#onClose} has been reported. */
     public boolean isClosed() {
-        throw new UnsupportedOperationException();
+        return reported;
     }
 
     /** The handler this session reports to. */
     public WebSocketHandler handler() {
-        throw new UnsupportedOperationException();
+        return handler;
     }
 
-    @Override public CompletableFuture<Void> sendText(CharSequence text) { throw new UnsupportedOperationException(); }
-    @Override public CompletableFuture<Void> sendText(CharSequence fragment, boolean last) { throw new UnsupportedOperationException(); }
-    @Override public CompletableFuture<Void> sendBinary(ByteBuffer data) { throw new UnsupportedOperationException(); }
-    @Override public CompletableFuture<Void> sendBinary(ByteBuffer fragment, boolean last) { throw new UnsupportedOperationException(); }
-    @Override public CompletableFuture<Void> sendPing(ByteBuffer payload) { throw new UnsupportedOperationException(); }
-    @Override public CompletableFuture<Void> sendPong(ByteBuffer payload) { throw new UnsupportedOperationException(); }
-    @Override public CompletableFuture<Void> close(int code, String reason) { throw new UnsupportedOperationException(); }
-    @Override public void abort() { throw new UnsupportedOperationException(); }
-    @Override public boolean isOpen() { throw new UnsupportedOperationException(); }
-    @Override public long bufferedAmount() { throw new UnsupportedOperationException(); }
-    @Override public void pauseReading() { throw new UnsupportedOperationException(); }
-    @Override public void resumeReading() { throw new UnsupportedOperationException(); }
-    @Override public String subprotocol() { throw new UnsupportedOperationException(); }
-    @Override public String extensions() { throw new UnsupportedOperationException(); }
-    @Override public HandshakeRequest handshakeRequest() { throw new UnsupportedOperationException(); }
-    @Override public InetSocketAddress remoteAddress() { throw new UnsupportedOperationException(); }
-    @Override public <T> T attachment() { throw new UnsupportedOperationException(); }
-    @Override public void attach(Object attachment) { throw new UnsupportedOperationException(); }
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence text) {
+        return sendText(text, true, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence fragment, boolean last) {
+        return sendText(fragment, last, false);
+    }
+
+    private CompletableFuture<Void> sendText(CharSequence text, boolean last, boolean whole) {
+        Objects.requireNonNull(text, "text");
+        CompletableFuture<Void> refused = checkData(Opcode.TEXT, whole);
+        if (refused != null) {
+            return refused;
+        }
+        CharSequence part = text;
+        if (heldSurrogate != 0) {
+            part = new StringBuilder(text.length() + 1).append(heldSurrogate).append(text);
+            heldSurrogate = 0;
+        }
+        int end = part.length();
+        if (!last && end > 0 && Character.isHighSurrogate(part.charAt(end - 1))) {
+            heldSurrogate = part.charAt(--end);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            Extension encoder = extensions.isEmpty() ? null
+                    : encoderFor(Opcode.TEXT, whole ? MessageEncoding.utf8Length(part, 0, end) : -1);
+            if (encoder != null) {
+                ByteBuffer utf8 = MessageEncoding.utf8(part, 0, end);
+                writeEncoded(encoder, Opcode.TEXT, last, utf8, done);
+            } else {
+                writer.writeText(opcodeOfPart(Opcode.TEXT), last, part, 0, end, done);
+            }
+        } catch (IllegalArgumentException e) {
+            heldSurrogate = 0;
+            return CompletableFuture.failedFuture(e);
+        }
+        sendingOpcode = last ? -1 : Opcode.TEXT;
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        return sendBinary(data, true, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer fragment, boolean last) {
+        return sendBinary(fragment, last, false);
+    }
+
+    private CompletableFuture<Void> sendBinary(ByteBuffer data, boolean last, boolean whole) {
+        Objects.requireNonNull(data, "data");
+        CompletableFuture<Void> refused = checkData(Opcode.BINARY, whole);
+        if (refused != null) {
+            return refused;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Extension encoder = extensions.isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
+        if (encoder != null) {
+            writeEncoded(encoder, Opcode.BINARY, last, data, done);
+        } else {
+            writer.writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
+        }
+        sendingOpcode = last ? -1 : Opcode.BINARY;
+        return done;
+    }
+
+    /**
+     * The extension that encodes the message this send starts or continues, or null. A message sent in parts
+     * keeps the choice made at its first part.
+     */
+    private Extension encoderFor(int opcode, long length) {
+        if (sendingOpcode >= 0) {
+            return sendingEncoder;
+        }
+        sendingEncoder = null;
+        for (Extension e : extensions) {
+            int rsv = e.encodes(opcode, length);
+            if (rsv != 0) {
+                sendingEncoder = e;
+                sendingRsv = rsv;
+                break;
+            }
+        }
+        return sendingEncoder;
+    }
+
+    /** Runs a message part through its extension and frames the result; RSV bits go on the first frame only. */
+    private void writeEncoded(Extension encoder, int opcode, boolean last, ByteBuffer data, CompletableFuture<Void> done) {
+        int rsv = sendingOpcode >= 0 ? 0 : sendingRsv;
+        ByteBuffer encoded = MessageEncoding.encode(encoder, data, last);
+        writer.writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
+        if (last) {
+            sendingEncoder = null;
+        }
+    }
+
+    /** The opcode of the next frame of a message of type {@code opcode}: itself to start, CONTINUATION after. */
+    private int opcodeOfPart(int opcode) {
+        return sendingOpcode == opcode ? Opcode.CONTINUATION : opcode;
+    }
+
+    /** Null when a data frame of this type may be sent now, else the failed future to return. */
+    private CompletableFuture<Void> checkData(int opcode, boolean whole) {
+        if (!opened || closeSent || reported) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    opened ? "the WebSocket is closing or closed: no data may be sent" : "the WebSocket is not open"));
+        }
+        if (sendingOpcode >= 0 && (whole || sendingOpcode != opcode)) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "a " + Opcode.name(sendingOpcode) + " message is being sent in parts; finish it first"));
+        }
+        return null;
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPing(ByteBuffer payload) {
+        return sendControl(Opcode.PING, payload);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPong(ByteBuffer payload) {
+        return sendControl(Opcode.PONG, payload);
+    }
+
+    private CompletableFuture<Void> sendControl(int opcode, ByteBuffer payload) {
+        Objects.requireNonNull(payload, "payload");
+        if (payload.remaining() > 125) {
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("control frame payload over 125 bytes: " + payload.remaining()));
+        }
+        if (!opened || closeSent || reported) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is closing or closed"));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        writer.writeControl(opcode, payload, done);
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> close(int code, String reason) {
+        CloseStatus status = CloseStatus.of(code, reason);
+        if (closeSent || reported) {
+            return closeFuture != null ? closeFuture : DONE;
+        }
+        if (!opened) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is not open"));
+        }
+        sendClose(status);
+        return closeFuture;
+    }
+
+    @Override
+    public void abort() {
+        closeTransport();
+        if (!reported) {
+            report(CloseStatus.ABNORMAL, false);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return opened && !closeSent && !reported;
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return out.bufferedAmount();
+    }
+
+    @Override
+    public void pauseReading() {
+        out.pauseReading();
+    }
+
+    @Override
+    public void resumeReading() {
+        out.resumeReading();
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public String extensions() {
+        return extensionsHeader;
+    }
+
+    @Override
+    public HandshakeRequest handshakeRequest() {
+        return request;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return out.remoteAddress();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return (client ? "client" : "server") + " session " + request.target()
+                + (reported ? " closed" : isClosing() ? " closing" : opened ? " open" : " new");
+    }
+
+    private void sendClose(CloseStatus status) {
+        ByteBuffer payload = ByteBuffer.allocate(125);
+        if (status.code() != CloseStatus.NO_STATUS_RECEIVED) {
+            ClosePayload.write(status, payload);
+        }
+        payload.flip();
+        closeSent = true;
+        closeFuture = new CompletableFuture<>();
+        writer.writeControl(Opcode.CLOSE, payload, closeFuture);
+        out.closeStarted();
+    }
+
+    /** Fail the WebSocket Connection (RFC 6455 §7.1.7): tell the peer why if we still may, then close TCP. */
+    private void failConnection(int code, String reason, Throwable cause) {
+        if (reported) {
+            return;
+        }
+        if (cause != null) {
+            notifyError(cause);
+        }
+        CloseStatus status = CloseStatus.received(code, truncate(reason));
+        if (!closeSent && opened && CloseStatus.isSendable(code)) {
+            sendClose(CloseStatus.of(code, status.reason()));
+        }
+        decoder.stop();
+        closeTransport();
+        report(status, false);
+    }
+
+    private void closeTransport() {
+        if (!transportClosing) {
+            transportClosing = true;
+            out.closeTransport();
+        }
+    }
+
+    private void report(CloseStatus status, boolean clean) {
+        reported = true;
+        sendingOpcode = -1;
+        for (Extension e : extensions) {
+            try {
+                e.release();
+            } catch (RuntimeException ex) {
+                notifyError(ex);
+            }
+        }
+        try {
+            handler.onClose(facade, status, clean);
+        } catch (RuntimeException e) {
+            notifyError(e);
+        }
+    }
+
+    private void notifyError(Throwable error) {
+        try {
+            handler.onError(facade, error);
+        } catch (RuntimeException ignored) {
+            // A handler that fails while hearing of a failure has nowhere left to report to.
+        }
+    }
+
+    private void handlerFailed(RuntimeException e) {
+        failConnection(CloseStatus.INTERNAL_ERROR, "handler failed", e);
+    }
+
+    /** Cuts a reason to what fits a Close frame, on a code point boundary. */
+    private static String truncate(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= CloseStatus.MAX_REASON_BYTES) {
+            return reason;
+        }
+        int end = reason.length();
+        while (end > 0 && reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length
+                > CloseStatus.MAX_REASON_BYTES) {
+            end--;
+            if (end > 0 && Character.isHighSurrogate(reason.charAt(end - 1))) {
+                end--;
+            }
+        }
+        return reason.substring(0, end);
+    }
+
+    /** Receives assembled messages and control frames from the decoder side. */
+    private final class Inbound implements MessageSink {
+
+        @Override
+        public void onText(String text) {
+            try {
+                handler.onText(facade, text);
+            } catch (RuntimeException e) {
+                handlerFailed(e);
+            }
+        }
+
+        @Override
+        public void onBinary(ByteBuffer data) {
+            try {
+                handler.onBinary(facade, data);
+            } catch (RuntimeException e) {
+                handlerFailed(e);
+            }
+        }
+
+        @Override
+        public void onTextFragment(String fragment, boolean last) {
+            try {
+                handler.onTextFragment(facade, fragment, last);
+            } catch (RuntimeException e) {
+                handlerFailed(e);
+            }
+        }
+
+        @Override
+        public void onBinaryFragment(ByteBuffer fragment, boolean last) {
+            try {
+                handler.onBinaryFragment(facade, fragment, last);
+            } catch (RuntimeException e) {
+                handlerFailed(e);
+            }
+        }
+
+        @Override
+        public void onPing(ByteBuffer payload) {
+            if (!closeSent) {
+                int start = payload.position();
+                writer.writeControl(Opcode.PONG, payload, null);
+                payload.position(start);
+            }
+            try {
+                handler.onPing(facade, payload);
+            } catch (RuntimeException e) {
+                handlerFailed(e);
+            }
+        }
+
+        @Override
+        public void onPong(ByteBuffer payload) {
+            try {
+                handler.onPong(facade, payload);
+            } catch (RuntimeException e) {
+                handlerFailed(e);
+            }
+        }
+
+        @Override
+        public void onClose(CloseStatus status) {
+            closeReceived = true;
+            decoder.stop();
+            if (!closeSent) {
+                sendClose(status);
+            }
+            if (!client) {
+                closeTransport();
+            }
+            report(status, true);
+        }
+    }
 
     /** Builds a {@link Session}. */
     public static final class Builder {
@@ -107,7 +557,7 @@ public final class Session implements WebSocket {
         HandshakeRequest request;
         String subprotocol = "";
         String extensionsHeader = "";
-        List<Object> extensions = List.of();
+        List<Extension> extensions = List.of();
         WebSocket facade;
 
         private Builder(boolean client) {
@@ -137,6 +587,15 @@ public final class Session implements WebSocket {
             this.request = Objects.requireNonNull(request);
             this.subprotocol = Objects.requireNonNull(subprotocol);
             this.extensionsHeader = Objects.requireNonNull(extensionsHeader);
+            return this;
+        }
+
+        /**
+         * The extensions the handshake negotiated ({@code ServerHandshake.extensions()} or
+         * {@code ClientHandshake.extensions()}), in the order of the response header.
+         */
+        public Builder extensions(List<Extension> extensions) {
+            this.extensions = List.copyOf(extensions);
             return this;
         }
 

@@ -13,8 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * depends on the transport: {@code duplex-nio} allows it and keeps each message's frames together; the
  * core's own {@link Session} is single-threaded.
  *
- * <p>Buffers passed to send methods are consumed or copied before the send returns; the caller may reuse
- * them at once.
+ * <p>A buffer passed to a send method is consumed: its position ends at its limit. Its bytes must not be
+ * changed until the returned future completes (a transport may write them later from another thread). A
+ * send made from within a handler callback on the connection's own thread writes or copies the bytes before
+ * it returns, so echoing a buffer received in a callback is safe.
  */
 public interface WebSocket {
 

@@ -135,10 +135,10 @@ public final class WebSocketConfig {
             return this;
         }
 
-        /** See {@link WebSocketConfig#maxMessageSize()}; at least 1. */
+        /** See {@link WebSocketConfig#maxMessageSize()}; from 1 byte to 2 GiB less 8 bytes (one Java array). */
         public Builder maxMessageSize(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxMessageSize must be positive: " + bytes);
+            if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxMessageSize must be from 1 to 2^31-9: " + bytes);
             }
             this.maxMessageSize = bytes;
             return this;

@@ -74,9 +74,10 @@ public interface WebSocketHandler {
     /**
      * The connection is closed. Called exactly once.
      *
-     * @param status the code and reason: those of the peer's Close frame when the peer started the close
-     *     handshake, ours when we did, {@link CloseStatus#NO_STATUS_RECEIVED} when the peer's Close frame had
-     *     no code, {@link CloseStatus#ABNORMAL_CLOSURE} when the connection died without a close handshake
+     * @param status the code and reason of the peer's Close frame when one arrived
+     *     ({@link CloseStatus#NO_STATUS_RECEIVED} when it carried no code); the code we failed the
+     *     connection with when the peer broke the protocol or a limit, timeout or policy ended it; or
+     *     {@link CloseStatus#ABNORMAL_CLOSURE} when the connection died without a Close frame from the peer
      * @param clean whether a close handshake completed (Close frames were exchanged both ways)
      */
     default void onClose(WebSocket socket, CloseStatus status, boolean clean) {

@@ -1,0 +1,130 @@
+package io.duplex.core.handshake;
+
+import io.duplex.core.ExtensionOffer;
+import io.duplex.core.HandshakeException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Strict recursive-descent parser of {@code Sec-WebSocket-Extensions} (RFC 6455 §9.1):
+ * <pre>
+ *   extension-list  = 1#extension
+ *   extension       = extension-token *( OWS ";" OWS extension-param )
+ *   extension-param = token [ OWS "=" OWS ( token / quoted-string ) ]
+ * </pre>
+ * A cursor walks each value once; nothing backtracks, so the cost is linear in the input.
+ * Public only for {@link ExtensionOffer#parse}; this package is not exported.
+ */
+public final class ExtensionHeaderParser {
+
+    private final String s;
+    private int pos;
+
+    private ExtensionHeaderParser(String s) {
+        this.s = s;
+    }
+
+    /** See {@link ExtensionOffer#parse}. */
+    public static List<ExtensionOffer> parse(List<String> headerValues, int maxOffers, int maxParams)
+            throws HandshakeException {
+        List<ExtensionOffer> out = new ArrayList<>();
+        for (String value : headerValues) {
+            new ExtensionHeaderParser(value).list(out, maxOffers, maxParams);
+        }
+        return out;
+    }
+
+    private void list(List<ExtensionOffer> out, int maxOffers, int maxParams) throws HandshakeException {
+        while (true) {
+            skipWhitespace();
+            String name = token("an extension name (empty list elements are not allowed)");
+            Map<String, String> params = new LinkedHashMap<>();
+            skipWhitespace();
+            while (peek() == ';') {
+                pos++;
+                skipWhitespace();
+                String param = token("a parameter name");
+                skipWhitespace();
+                String value = null;
+                if (peek() == '=') {
+                    pos++;
+                    skipWhitespace();
+                    value = peek() == '"' ? quotedToken() : token("a parameter value");
+                    skipWhitespace();
+                }
+                if (params.containsKey(param)) {
+                    throw error("parameter " + param + " given twice in " + name);
+                }
+                if (params.size() == maxParams) {
+                    throw error("more than " + maxParams + " parameters in " + name);
+                }
+                params.put(param, value);
+            }
+            if (out.size() == maxOffers) {
+                throw error("more than " + maxOffers + " extension elements");
+            }
+            out.add(ExtensionOffer.of(name, params));
+            if (pos == s.length()) {
+                return;
+            }
+            if (peek() != ',') {
+                throw error("unexpected character at " + pos);
+            }
+            pos++;
+        }
+    }
+
+    private int peek() {
+        return pos < s.length() ? s.charAt(pos) : -1;
+    }
+
+    private void skipWhitespace() {
+        while (pos < s.length() && HttpGrammar.isWhitespace(s.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private String token(String what) throws HandshakeException {
+        int start = pos;
+        while (pos < s.length() && HttpGrammar.isTchar(s.charAt(pos))) {
+            pos++;
+        }
+        if (pos == start) {
+            throw error("expected " + what + " at " + start);
+        }
+        return s.substring(start, pos);
+    }
+
+    /** A quoted-string (RFC 9110 §5.6.4) whose unescaped content must be a token (RFC 6455 §9.1). */
+    private String quotedToken() throws HandshakeException {
+        int start = pos;
+        pos++;
+        StringBuilder sb = new StringBuilder();
+        while (pos < s.length()) {
+            char c = s.charAt(pos++);
+            if (c == '"') {
+                if (!HttpGrammar.isToken(sb)) {
+                    throw error("quoted parameter value is not a token once unescaped, at " + start);
+                }
+                return sb.toString();
+            }
+            if (c == '\\') {
+                if (pos == s.length()) {
+                    break;
+                }
+                c = s.charAt(pos++);
+            }
+            if (!HttpGrammar.isFieldValueChar(c)) {
+                throw error("forbidden character in quoted-string at " + (pos - 1));
+            }
+            sb.append(c);
+        }
+        throw error("unterminated quoted-string at " + start);
+    }
+
+    private static HandshakeException error(String message) {
+        return new HandshakeException(400, "Sec-WebSocket-Extensions: " + message);
+    }
+}

@@ -1,0 +1,86 @@
+package io.duplex.core.handshake;
+
+import io.duplex.core.HandshakeException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Collects an HTTP/1.1 header block (start line and field lines up to the empty line) from input that may be
+ * split at any byte, without reading past it: the bytes behind the block are frames and stay in the buffer.
+ *
+ * <p>Line ends are held to be exactly CRLF (RFC 9112 §2.2 lets a recipient choose strictness): a CR not
+ * followed by LF or an LF not preceded by CR fails at once, so a peer cannot make us wait for a terminator
+ * that the other side of a proxy would have seen elsewhere. The buffer grows by doubling up to the limit,
+ * so a peer's bytes never size an allocation beyond it.
+ */
+public final class HeaderBlockReader {
+
+    private final int maxBytes;
+    private byte[] bytes;
+    private int length;
+    /** How much of CR LF CR LF the last bytes matched: 0–4. */
+    private int matched;
+
+    /** @param maxBytes the largest block accepted, terminator included */
+    public HeaderBlockReader(int maxBytes) {
+        this.maxBytes = maxBytes;
+        this.bytes = new byte[Math.min(512, maxBytes)];
+    }
+
+    /**
+     * Consumes bytes of {@code in} up to the end of the block.
+     *
+     * @return whether the block is complete
+     * @throws HandshakeException 431 when the block exceeds the limit, 400 on a malformed line end
+     */
+    public boolean read(ByteBuffer in) throws HandshakeException {
+        int start = in.position();
+        int limit = in.limit();
+        // Scan no further than the limit allows, so an endless line costs at most maxBytes of work.
+        int end = Math.min(limit, start + (maxBytes - length));
+        int p = start;
+        while (p < end && matched < 4) {
+            step(in.get(p++));
+        }
+        int n = p - start;
+        if (length + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max((long) bytes.length * 2, length + n), maxBytes));
+        }
+        in.get(start, bytes, length, n);
+        length += n;
+        in.position(p);
+        if (matched < 4 && length == maxBytes && p < limit) {
+            throw new HandshakeException(431, "header block larger than " + maxBytes + " bytes");
+        }
+        return matched == 4;
+    }
+
+    private void step(byte b) throws HandshakeException {
+        boolean afterCr = matched == 1 || matched == 3;
+        if (b == '\r') {
+            if (afterCr) {
+                throw new HandshakeException(400, "CR not followed by LF");
+            }
+            matched = matched == 2 ? 3 : 1;
+        } else if (b == '\n') {
+            if (!afterCr) {
+                throw new HandshakeException(400, "bare LF line end");
+            }
+            matched++;
+        } else if (afterCr) {
+            throw new HandshakeException(400, "CR not followed by LF");
+        } else {
+            matched = 0;
+        }
+    }
+
+    /** The block so far; valid up to {@link #length()}, ending in CR LF CR LF once complete. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** The number of bytes of the block so far. */
+    public int length() {
+        return length;
+    }
+}

@@ -1,0 +1,46 @@
+package io.duplex.core.handshake;
+
+import io.duplex.core.HandshakeException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An HTTP/1.1 request line, {@code method SP request-target SP HTTP-version} (RFC 9112 §3), read strictly:
+ * exactly one SP between the parts, a token method, a target of visible ASCII, and a version of the form
+ * {@code HTTP/d.d}.
+ *
+ * @param method the method token
+ * @param target the request-target as sent
+ * @param major the HTTP major version digit
+ * @param minor the HTTP minor version digit
+ */
+public record RequestLine(String method, String target, int major, int minor) {
+
+    /** Parses {@code b[0, end)}; 400 when malformed. */
+    public static RequestLine parse(byte[] b, int end) throws HandshakeException {
+        int i = 0;
+        while (i < end && HttpGrammar.isTchar(b[i] & 0xFF)) {
+            i++;
+        }
+        if (i == 0 || i == end || b[i] != ' ') {
+            throw malformed();
+        }
+        String method = new String(b, 0, i, StandardCharsets.US_ASCII);
+        int t = ++i;
+        while (i < end && b[i] > 0x20 && b[i] < 0x7F) {
+            i++;
+        }
+        if (i == t || i == end || b[i] != ' ') {
+            throw malformed();
+        }
+        String target = new String(b, t, i - t, StandardCharsets.US_ASCII);
+        i++;
+        if (end - i != 8 || !HttpVersion.matches(b, i)) {
+            throw malformed();
+        }
+        return new RequestLine(method, target, b[i + 5] - '0', b[i + 7] - '0');
+    }
+
+    private static HandshakeException malformed() {
+        return new HandshakeException(400, "malformed request line");
+    }
+}

@@ -1,0 +1,78 @@
+package io.duplex.core.handshake;
+
+import io.duplex.core.HandshakeException;
+import io.duplex.core.HandshakeRequest;
+import io.duplex.core.HttpHeaders;
+import java.util.List;
+
+/** The server's checks of a client's opening handshake (RFC 6455 §4.2.1), each failing with its HTTP status. */
+public final class UpgradeRequest {
+
+    private UpgradeRequest() {
+    }
+
+    /**
+     * Whether the request asks to upgrade at all: it has an {@code Upgrade} field or a {@code Connection}
+     * option {@code upgrade}. One with neither is plain HTTP for the embedder to answer.
+     */
+    public static boolean asksForUpgrade(HttpHeaders h) {
+        return h.contains("Upgrade") || HttpGrammar.listContains(h.all("Connection"), "upgrade");
+    }
+
+    /**
+     * Checks an upgrade request.
+     *
+     * @return the {@code Sec-WebSocket-Key}
+     * @throws HandshakeException 405 for a method other than GET; 505 for a version other than HTTP/1.1;
+     *     400 for a body ({@code Transfer-Encoding}, non-zero {@code Content-Length}), a target not in origin-form, a missing, repeated or empty {@code Host}, an {@code Upgrade}
+     *     without {@code websocket}, a {@code Connection} without {@code upgrade}, a key that is not base64 of
+     *     16 bytes or is repeated; 426 for a {@code Sec-WebSocket-Version} other than one {@code 13}
+     */
+    public static String validate(RequestLine line, HttpHeaders h) throws HandshakeException {
+        if (!line.method().equals("GET")) {
+            throw new HandshakeException(405, "the opening handshake must be a GET");
+        }
+        if (line.major() != 1 || line.minor() != 1) {
+            throw new HandshakeException(505, "the opening handshake must be HTTP/1.1");
+        }
+        if (line.target().charAt(0) != '/') {
+            throw new HandshakeException(400, "request-target must be a path");
+        }
+        // The bytes behind the head are frames; a body would be read as frames (or smuggled as a request).
+        List<String> lengths = h.all("Content-Length");
+        if (h.contains("Transfer-Encoding") || lengths.size() > 1
+                || lengths.size() == 1 && !lengths.get(0).equals("0")) {
+            throw new HandshakeException(400, "the opening handshake must not have a body");
+        }
+        List<String> hosts = h.all("Host");
+        if (hosts.size() != 1 || hosts.get(0).isEmpty()) {
+            throw new HandshakeException(400, "exactly one non-empty Host header is required");
+        }
+        if (!HttpGrammar.listContains(h.all("Upgrade"), "websocket")) {
+            throw new HandshakeException(400, "Upgrade must name websocket");
+        }
+        if (!HttpGrammar.listContains(h.all("Connection"), "upgrade")) {
+            throw new HandshakeException(400, "Connection must hold the upgrade option");
+        }
+        List<String> keys = h.all("Sec-WebSocket-Key");
+        if (keys.size() != 1 || !AcceptKey.isValidKey(keys.get(0))) {
+            throw new HandshakeException(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
+        }
+        List<String> versions = h.all("Sec-WebSocket-Version");
+        if (versions.size() != 1 || !versions.get(0).equals("13")) {
+            throw new HandshakeException(426, "Sec-WebSocket-Version must be 13");
+        }
+        return keys.get(0);
+    }
+
+    /** The offered subprotocols, in the client's order; 400 when one is not a token. */
+    public static List<String> subprotocols(HandshakeRequest request) throws HandshakeException {
+        List<String> offered = request.subprotocols();
+        for (String p : offered) {
+            if (!HttpGrammar.isToken(p)) {
+                throw new HandshakeException(400, "Sec-WebSocket-Protocol element is not a token");
+            }
+        }
+        return offered;
+    }
+}

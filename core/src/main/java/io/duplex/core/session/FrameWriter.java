@@ -1,0 +1,140 @@
+package io.duplex.core.session;
+
+import io.duplex.core.Outbound;
+import io.duplex.core.frame.FrameEncoder;
+import io.duplex.core.frame.MaskKeys;
+import io.duplex.core.frame.Masking;
+import io.duplex.core.frame.Opcode;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Frames outbound payloads and hands them to the {@link Outbound}: the header from a scratch buffer, the
+ * payload straight from the caller's buffer when no mask is needed, otherwise masked into scratch chunks
+ * (a client must not alter the caller's bytes, RFC 6455 §5.3). Splits messages into fragments when
+ * configured.
+ */
+public final class FrameWriter {
+
+    private final Outbound out;
+    private final boolean mask;
+    private final int fragmentSize;
+
+    public FrameWriter(Outbound out, boolean mask, int fragmentSize) {
+        this.out = out;
+        this.mask = mask;
+        this.fragmentSize = fragmentSize;
+    }
+
+    /**
+     * Writes {@code payload} as one data message part: as one frame, or as several when it is larger than
+     * the fragment size. {@code opcode} is that of the first frame (CONTINUATION when continuing a message).
+     */
+    public void writeBinary(int opcode, boolean fin, ByteBuffer payload, CompletableFuture<Void> done) {
+        writeBinary(opcode, fin, 0, payload, done);
+    }
+
+    /** As {@link #writeBinary(int, boolean, ByteBuffer, CompletableFuture)}, with {@code rsv} on the first frame. */
+    public void writeBinary(int opcode, boolean fin, int rsv, ByteBuffer payload, CompletableFuture<Void> done) {
+        int remaining = payload.remaining();
+        if (fragmentSize <= 0 || remaining <= fragmentSize) {
+            writeFrame(fin, rsv, opcode, payload, done);
+            return;
+        }
+        int limit = payload.limit();
+        while (payload.position() < limit) {
+            int end = (int) Math.min((long) payload.position() + fragmentSize, limit);
+            payload.limit(end);
+            boolean lastPart = end == limit;
+            writeFrame(fin && lastPart, rsv, opcode, payload, lastPart ? done : null);
+            payload.limit(limit).position(end);
+            opcode = Opcode.CONTINUATION;
+            rsv = 0;
+        }
+    }
+
+    /** Writes {@code text[from, to)} as text message part(s), like {@link #writeBinary}. */
+    public void writeText(int opcode, boolean fin, CharSequence text, int from, int to, CompletableFuture<Void> done) {
+        if (fragmentSize <= 0) {
+            writeTextFrame(fin, opcode, text, from, to, Utf8Encoding.length(text, from, to), done);
+            return;
+        }
+        Utf8Encoding.length(text, from, to);
+        int start = from;
+        do {
+            // Frames end on code point boundaries; each holds at most fragmentSize bytes.
+            long bytes = 0;
+            int end = start;
+            while (end < to) {
+                int step = Character.isHighSurrogate(text.charAt(end)) ? 2 : 1;
+                long size = Utf8Encoding.length(text, end, end + step);
+                if (bytes + size > fragmentSize && end > start) {
+                    break;
+                }
+                bytes += size;
+                end += step;
+            }
+            boolean lastPart = end == to;
+            writeTextFrame(fin && lastPart, opcode, text, start, end, bytes, lastPart ? done : null);
+            opcode = Opcode.CONTINUATION;
+            start = end;
+        } while (start < to);
+    }
+
+    /** Writes one control frame (payload at most 125 bytes, checked by the caller). */
+    public void writeControl(int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
+        writeFrame(true, 0, opcode, payload, done);
+    }
+
+    private void writeFrame(boolean fin, int rsv, int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
+        Scratch scratch = Scratch.get();
+        int length = payload.remaining();
+        int key = mask ? MaskKeys.next() : 0;
+        ByteBuffer header = scratch.header();
+        FrameEncoder.encodeHeader(header, fin, rsv, opcode, length, mask, key);
+        header.flip();
+        if (!mask) {
+            int end = payload.limit();
+            out.write(header, payload, done);
+            payload.position(end);
+            return;
+        }
+        long offset = 0;
+        int limit = payload.limit();
+        do {
+            ByteBuffer chunk = scratch.payload();
+            int n = Math.min(payload.remaining(), chunk.capacity());
+            payload.limit(payload.position() + n);
+            Masking.mask(payload, chunk, key, offset);
+            payload.limit(limit);
+            chunk.flip();
+            offset += n;
+            boolean lastChunk = !payload.hasRemaining();
+            out.write(header, chunk, lastChunk ? done : null);
+            header.position(header.limit());
+        } while (payload.hasRemaining());
+    }
+
+    private void writeTextFrame(boolean fin, int opcode, CharSequence text, int from, int to, long length,
+            CompletableFuture<Void> done) {
+        Scratch scratch = Scratch.get();
+        int key = mask ? MaskKeys.next() : 0;
+        ByteBuffer header = scratch.header();
+        FrameEncoder.encodeHeader(header, fin, 0, opcode, length, mask, key);
+        header.flip();
+        long offset = 0;
+        int next = from;
+        do {
+            ByteBuffer chunk = scratch.payload();
+            next = Utf8Encoding.encode(text, next, to, chunk);
+            chunk.flip();
+            if (mask) {
+                Masking.mask(chunk, key, offset);
+            }
+            offset += chunk.remaining();
+            boolean lastChunk = next == to;
+            out.write(header, chunk, lastChunk ? done : null);
+            header.position(header.limit());
+        } while (next < to);
+    }
+}

@@ -1,0 +1,90 @@
+package io.duplex.core.session;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Encodes text to UTF-8 in bounded chunks, so a message of any length is framed from a fixed scratch buffer
+ * instead of one array the size of the message. Unpaired surrogates are rejected, never replaced: text that
+ * cannot be encoded must not silently change on the wire.
+ */
+final class Utf8Encoding {
+
+    private Utf8Encoding() {
+    }
+
+    /**
+     * The UTF-8 length of {@code text[from, to)}.
+     *
+     * @throws IllegalArgumentException at an unpaired surrogate
+     */
+    static long length(CharSequence text, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= to || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    throw new IllegalArgumentException("unpaired surrogate at index " + i);
+                }
+                n += 4;
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                throw new IllegalArgumentException("unpaired surrogate at index " + i);
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Encodes from {@code text[from]} while {@code dst} has room for a whole code point, stopping at {@code to}.
+     * The text must have passed {@link #length}.
+     *
+     * @return the index of the first char not encoded
+     */
+    static int encode(CharSequence text, int from, int to, ByteBuffer dst) {
+        int i = from;
+        if (dst.hasArray()) {
+            byte[] a = dst.array();
+            int p = dst.arrayOffset() + dst.position();
+            int end = dst.arrayOffset() + dst.limit();
+            for (; i < to; i++) {
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    if (p >= end) {
+                        break;
+                    }
+                    a[p++] = (byte) c;
+                } else {
+                    if (end - p < 4) {
+                        break;
+                    }
+                    if (c < 0x800) {
+                        a[p++] = (byte) (0xC0 | c >> 6);
+                        a[p++] = (byte) (0x80 | c & 0x3F);
+                    } else if (Character.isHighSurrogate(c)) {
+                        int cp = Character.toCodePoint(c, text.charAt(++i));
+                        a[p++] = (byte) (0xF0 | cp >> 18);
+                        a[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                        a[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                        a[p++] = (byte) (0x80 | cp & 0x3F);
+                    } else {
+                        a[p++] = (byte) (0xE0 | c >> 12);
+                        a[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                        a[p++] = (byte) (0x80 | c & 0x3F);
+                    }
+                }
+            }
+            dst.position(p - dst.arrayOffset());
+            return i;
+        }
+        ByteBuffer heap = ByteBuffer.allocate(Math.min(dst.remaining(), Scratch.CHUNK));
+        int next = encode(text, from, to, heap);
+        dst.put(heap.flip());
+        return next;
+    }
+}
