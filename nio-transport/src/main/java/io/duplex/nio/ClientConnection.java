@@ -85,7 +85,7 @@ final class ClientConnection extends Connection {
                 break;
             case OPENED:
                 openSession(Session.client(), handler, handshake.requestHead(), handshake.subprotocol(),
-                        handshake.extensionsHeader(), in);
+                        handshake.extensionsHeader(), handshake.extensions(), in);
                 opened.complete(facade);
                 break;
             default:

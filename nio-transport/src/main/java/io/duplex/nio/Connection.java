@@ -1,6 +1,7 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
+import io.duplex.core.Extension;
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.Outbound;
 import io.duplex.core.Session;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -138,11 +140,11 @@ abstract class Connection implements IoHandler, Outbound {
      * followed the handshake's header block.
      */
     final void openSession(Session.Builder builder, WebSocketHandler handler, HandshakeRequest request,
-            String subprotocol, String extensions, ByteBuffer leftover) {
+            String subprotocol, String extensionsHeader, List<Extension> extensions, ByteBuffer leftover) {
         deadline.cancel();
-        facade.handshakeDone(request, subprotocol, extensions);
+        facade.handshakeDone(request, subprotocol, extensionsHeader);
         session = builder.config(settings.config).handler(handler).outbound(this)
-                .handshake(request, subprotocol, extensions).facade(facade).build();
+                .handshake(request, subprotocol, extensionsHeader).extensions(extensions).facade(facade).build();
         startKeepaliveTimers();
         try {
             session.open();

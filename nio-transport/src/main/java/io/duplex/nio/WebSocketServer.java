@@ -470,7 +470,7 @@ public final class WebSocketServer implements AutoCloseable {
                 Map<String, WebSocketHandler> table = Map.copyOf(routes);
                 b.decider(request -> {
                     WebSocketHandler h = table.get(request.path());
-                    return h != null ? UpgradeDecision.accept(h) : UpgradeDecision.reject(404, "Not Found");
+                    return h != null ? UpgradeDecision.accept(h) : UpgradeDecision.reject(404, null, "not found");
                 });
             } else {
                 b.handler(handler);
