@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * go straight to the socket; only what it refuses is copied to the {@link WriteQueue}, and only then is
  * OP_WRITE set. Everything here runs on the loop thread.
  */
-abstract class Connection implements IoHandler, Outbound {
+abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Reads per readiness event at most, so one busy peer cannot starve the loop's other connections. */
@@ -48,6 +49,9 @@ abstract class Connection implements IoHandler, Outbound {
     /** {@link WriteQueue#size()} published for other threads' {@link #bufferedAmount()}. */
     private volatile long queuedBytes;
     private boolean writable = true;
+    /** Futures of bytes the wire took but still holds (TLS ciphertext the socket refused). */
+    private ArrayDeque<CompletableFuture<Void>> wireWaiters;
+    private boolean wireReady;
     private boolean writabilityUnreported;
     private boolean readingPaused;
     /** The session asked for TCP to close; it closes once the queue drains (or at once when forced). */
@@ -104,6 +108,10 @@ abstract class Connection implements IoHandler, Outbound {
 
     /** The socket finished connecting (client side). */
     void connected() {
+    }
+
+    /** The wire became ready for application bytes (the TLS handshake finished). */
+    void wireReady() {
     }
 
     /** Arms the handshake-phase deadline (connect, then handshake timeout). */
@@ -187,32 +195,23 @@ abstract class Connection implements IoHandler, Outbound {
     private void readAvailable() {
         ByteBuffer buf = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !readingPaused && !closeRequested; i++) {
-            buf.clear();
             int n;
             try {
-                n = wire.read(buf);
+                n = wire.read(buf, this);
             } catch (IOException e) {
                 closeNow(e);
+                return;
+            }
+            if (closed) {
                 return;
             }
             if (n < 0) {
                 closeNow(null);
                 return;
             }
-            if (n == 0) {
-                return;
-            }
-            lastReadMillis = lastActivityMillis = loop.nowMillis();
-            reads++;
-            buf.flip();
-            if (session == null) {
-                handshakeRead(buf);
-            } else {
-                try {
-                    session.receive(buf);
-                } catch (RuntimeException e) {
-                    internalError(e);
-                }
+            if (!wireReady && wire.ready()) {
+                wireReady = true;
+                wireReady();
             }
             if (n < buf.capacity()) {
                 return; // the socket is drained
@@ -220,16 +219,38 @@ abstract class Connection implements IoHandler, Outbound {
         }
     }
 
+    /** Application bytes from the wire: to the handshake until the session exists, then to the session. */
+    @Override
+    public final void received(ByteBuffer data) {
+        lastReadMillis = lastActivityMillis = loop.nowMillis();
+        reads++;
+        if (session == null) {
+            handshakeRead(data);
+            return;
+        }
+        try {
+            session.receive(data);
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
+    }
+
     private void flushQueue() {
         boolean empty;
         try {
-            empty = queue.flush(wire, loop.gatherArray());
+            empty = wire.flush();
+            if (empty) {
+                completeWireWaiters();
+                if (queue != null && !queue.isEmpty()) {
+                    empty = queue.flush(wire, loop.gatherArray()) && wire.pendingBytes() == 0;
+                }
+            }
         } catch (IOException e) {
             closeNow(e);
             return;
         }
         lastActivityMillis = loop.nowMillis();
-        queuedBytes = queue.size();
+        publishBuffered();
         if (closed) {
             return; // a completed future's callback closed the connection
         }
@@ -241,6 +262,20 @@ abstract class Connection implements IoHandler, Outbound {
             }
         }
         updateWritability();
+    }
+
+    private void completeWireWaiters() {
+        if (wireWaiters == null) {
+            return;
+        }
+        CompletableFuture<Void> f;
+        while ((f = wireWaiters.pollFirst()) != null) {
+            f.complete(null);
+        }
+    }
+
+    private void publishBuffered() {
+        queuedBytes = (queue == null ? 0 : queue.size()) + wire.pendingBytes();
     }
 
     // ---- Outbound -------------------------------------------------------------------------------------
@@ -271,13 +306,30 @@ abstract class Connection implements IoHandler, Outbound {
             }
             lastActivityMillis = loop.nowMillis();
             if (!header.hasRemaining() && !payload.hasRemaining()) {
-                if (done != null) {
-                    done.complete(null);
+                if (wire.pendingBytes() == 0) {
+                    if (done != null) {
+                        done.complete(null);
+                    }
+                } else {
+                    waitForWire(done);
                 }
                 return;
             }
         }
         enqueue(header, payload, done);
+    }
+
+    /** The wire took every byte but holds some for the socket (TLS): complete {@code done} once it drained. */
+    private void waitForWire(CompletableFuture<Void> done) {
+        if (done != null) {
+            if (wireWaiters == null) {
+                wireWaiters = new ArrayDeque<>(4);
+            }
+            wireWaiters.addLast(done);
+        }
+        publishBuffered();
+        interest(SelectionKey.OP_WRITE, true);
+        updateWritability();
     }
 
     /** Writes bytes before the session exists (the handshake's request or response). */
@@ -293,7 +345,7 @@ abstract class Connection implements IoHandler, Outbound {
         queue.append(header);
         queue.append(payload);
         queue.completeWhenFlushed(done);
-        queuedBytes = queue.size();
+        publishBuffered();
         if (wasEmpty) {
             interest(SelectionKey.OP_WRITE, true);
         }
@@ -307,7 +359,7 @@ abstract class Connection implements IoHandler, Outbound {
         }
         closeRequested = true;
         interest(SelectionKey.OP_READ, false);
-        if (dropQueue || queue == null || queue.isEmpty()) {
+        if (dropQueue || ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0)) {
             // Deferred: the session is still inside the call that asked for the close.
             loop.execute(() -> closeNow(null));
         } else if (!deadline.isArmed()) {
@@ -541,11 +593,18 @@ abstract class Connection implements IoHandler, Outbound {
         if (key != null) {
             key.cancel();
         }
-        wire.close();
+        wire.close(cause == null && !dropQueue);
+        Throwable reason = cause != null ? cause : new ClosedChannelException();
         if (queue != null) {
-            queue.discard(cause != null ? cause : new ClosedChannelException());
-            queuedBytes = 0;
+            queue.discard(reason);
         }
+        if (wireWaiters != null) {
+            CompletableFuture<Void> f;
+            while ((f = wireWaiters.pollFirst()) != null) {
+                f.completeExceptionally(reason);
+            }
+        }
+        queuedBytes = 0;
         released();
         if (session != null) {
             try {
