@@ -18,7 +18,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,14 +59,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private boolean dropQueue;
     private boolean closed;
     private final TimerWheel.Timer deadline;
-    private TimerWheel.Timer idleTimer;
-    private TimerWheel.Timer pingTimer;
-    private long lastReadMillis;
-    private long lastActivityMillis;
-    private boolean awaitingPong;
-    /** Reads so far; any read after a keepalive Ping (a Pong or anything else) proves the peer alive. */
-    private long reads;
-    private long readsAtPing;
+    /** Idle timeout and keepalive; null when both are off. */
+    private Liveness liveness;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
 
@@ -88,7 +81,6 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             closeNow(e);
             return;
         }
-        lastReadMillis = lastActivityMillis = loop.nowMillis();
         loop.schedule(deadline, settings.handshakeTimeoutMillis);
     }
 
@@ -153,7 +145,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         facade.handshakeDone(request, subprotocol, extensionsHeader);
         session = builder.config(settings.config).handler(handler).outbound(this)
                 .handshake(request, subprotocol, extensionsHeader).extensions(extensions).facade(facade).build();
-        startKeepaliveTimers();
+        liveness = Liveness.start(this);
         try {
             session.open();
             if (leftover != null && leftover.hasRemaining() && !closed) {
@@ -161,17 +153,6 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
         } catch (RuntimeException e) {
             internalError(e);
-        }
-    }
-
-    private void startKeepaliveTimers() {
-        if (settings.idleTimeoutMillis > 0) {
-            idleTimer = loop.newTimer(this::idleCheck);
-            loop.schedule(idleTimer, settings.idleTimeoutMillis);
-        }
-        if (settings.pingIntervalMillis > 0) {
-            pingTimer = loop.newTimer(this::pingCheck);
-            loop.schedule(pingTimer, settings.pingIntervalMillis);
         }
     }
 
@@ -222,8 +203,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** Application bytes from the wire: to the handshake until the session exists, then to the session. */
     @Override
     public final void received(ByteBuffer data) {
-        lastReadMillis = lastActivityMillis = loop.nowMillis();
-        reads++;
+        if (liveness != null) {
+            liveness.bytesRead();
+        }
         if (session == null) {
             handshakeRead(data);
             return;
@@ -249,7 +231,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             closeNow(e);
             return;
         }
-        lastActivityMillis = loop.nowMillis();
+        if (liveness != null) {
+            liveness.bytesWritten();
+        }
         publishBuffered();
         if (closed) {
             return; // a completed future's callback closed the connection
@@ -304,7 +288,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 gather[0] = null;
                 gather[1] = null;
             }
-            lastActivityMillis = loop.nowMillis();
+            if (liveness != null) {
+            liveness.bytesWritten();
+        }
             if (!header.hasRemaining() && !payload.hasRemaining()) {
                 if (wire.pendingBytes() == 0) {
                     if (done != null) {
@@ -510,43 +496,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         }
     }
 
-    private void idleCheck() {
-        if (closed || session == null) {
-            return;
-        }
-        long idle = loop.nowMillis() - lastActivityMillis;
-        if (idle >= settings.idleTimeoutMillis) {
-            failSession(CloseStatus.GOING_AWAY, "idle timeout",
-                    new TimeoutException("no traffic for " + settings.idleTimeoutMillis + " ms"));
-        } else {
-            loop.schedule(idleTimer, settings.idleTimeoutMillis - idle);
-        }
-    }
-
-    private void pingCheck() {
-        if (closed || session == null || session.isClosing()) {
-            return;
-        }
-        if (awaitingPong) {
-            if (reads == readsAtPing) {
-                failSession(CloseStatus.GOING_AWAY, "keepalive timeout",
-                        new TimeoutException("no answer to ping within " + settings.pongTimeoutMillis + " ms"));
-                return;
-            }
-            awaitingPong = false;
-        }
-        long silent = loop.nowMillis() - lastReadMillis;
-        if (silent >= settings.pingIntervalMillis) {
-            awaitingPong = true;
-            readsAtPing = reads;
-            session.sendPing(ByteBuffer.allocate(0));
-            loop.schedule(pingTimer, settings.pongTimeoutMillis);
-        } else {
-            loop.schedule(pingTimer, settings.pingIntervalMillis - silent);
-        }
-    }
-
-    private void failSession(int code, String reason, Throwable cause) {
+    /** Fails the session (a timeout, an internal error); drops TCP if the session itself fails. */
+    final void failSession(int code, String reason, Throwable cause) {
         try {
             session.fail(code, reason, cause);
         } catch (RuntimeException e) {
@@ -584,11 +535,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         }
         closed = true;
         deadline.cancel();
-        if (idleTimer != null) {
-            idleTimer.cancel();
-        }
-        if (pingTimer != null) {
-            pingTimer.cancel();
+        if (liveness != null) {
+            liveness.cancel();
         }
         if (key != null) {
             key.cancel();
