@@ -131,18 +131,26 @@ public final class WebSocketServer implements AutoCloseable {
             registered.get(10, TimeUnit.SECONDS);
             acceptor = a;
         } catch (IOException | RuntimeException e) {
-            ssc.close();
+            abandon(ssc);
             throw e;
         } catch (ExecutionException | TimeoutException e) {
-            ssc.close();
+            abandon(ssc);
             throw new IOException("could not register the server channel", e);
         } catch (InterruptedException e) {
-            ssc.close();
+            abandon(ssc);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting", e);
         }
         LOG.info("WebSocket server listening on port {}", port);
         return this;
+    }
+
+    /** A failed start: release the channel, and the loops if this server made them. */
+    private void abandon(ServerSocketChannel ssc) throws IOException {
+        ssc.close();
+        if (ownsGroup) {
+            group.close();
+        }
     }
 
     /** The bound port (the ephemeral one when built with port 0); -1 before {@link #start()}. */

@@ -69,6 +69,15 @@ class ServerLifecycleTest extends LoopbackFixture {
     }
 
     @Test
+    void startFailsWhenThePortIsTaken() throws Exception {
+        WebSocketServer first = server(new Recorder());
+        WebSocketServer second = WebSocketServer.builder().host("127.0.0.1").port(first.port()).loops(group)
+                .handler(new Recorder()).build();
+        assertThrows(java.io.IOException.class, second::start);
+        assertTrue(first.port() > 0);
+    }
+
+    @Test
     void gracefulStopClosesEveryConnectionWith1001() throws Exception {
         EventLoopGroup own = EventLoopGroup.create(1, 10);
         try {
