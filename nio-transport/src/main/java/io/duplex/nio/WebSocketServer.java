@@ -170,7 +170,8 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * Writes {@code message}, encoded once, to every open connection. Each connection's hard limit and
-     * overflow policy still apply; a connection in the middle of sending a fragmented message is skipped.
+     * overflow policy still apply; on a connection in the middle of sending a message in parts, the
+     * broadcast follows that message's last part.
      *
      * @return completes with the number of connections the message was written or queued to
      */
@@ -185,10 +186,9 @@ public final class WebSocketServer implements AutoCloseable {
                 ByteBuffer view = message.frameView();
                 int n = 0;
                 for (ServerConnection c : new ArrayList<>(registry.get(index))) {
-                    if (c.writePrepared(view)) {
+                    if (c.facade.sendPrepared(view)) {
                         n++;
                     }
-                    c.reportWritability();
                 }
                 written.addAndGet(n);
                 if (loopsLeft.decrementAndGet() == 0) {
