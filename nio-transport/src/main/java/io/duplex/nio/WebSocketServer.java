@@ -336,12 +336,19 @@ public final class WebSocketServer implements AutoCloseable {
         }
         try {
             HttpResponse r = httpHandler.handle(request);
-            return ServerHandshake.httpResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
+            return closingResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
         } catch (RuntimeException e) {
             LOG.warn("HTTP handler failed for {}", request, e);
-            return ServerHandshake.httpResponse(500, "Internal Server Error", HttpHeaders.empty(),
+            return closingResponse(500, "Internal Server Error", HttpHeaders.empty(),
                     "internal error".getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /** A response after which the server closes the connection, saying so ({@code Connection: close}). */
+    static ByteBuffer closingResponse(int status, String reason, HttpHeaders headers, byte[] body) {
+        HttpHeaders h = headers.contains("Connection") ? headers
+                : HttpHeaders.builder().addAll(headers).add("Connection", "close").build();
+        return ServerHandshake.httpResponse(status, reason, h, body);
     }
 
     private static void closeQuietly(SocketChannel ch) {
