@@ -19,6 +19,7 @@ final class HuffmanCode {
     private final int[] weight;
     private final int[] parent;
     private final int[] lengthCount;
+    private final int[] nextCode;
 
     HuffmanCode(int alphabetSize, int maxLength) {
         this.lengths = new byte[alphabetSize];
@@ -28,6 +29,7 @@ final class HuffmanCode {
         this.weight = new int[2 * alphabetSize];
         this.parent = new int[2 * alphabetSize];
         this.lengthCount = new int[maxLength + 2];
+        this.nextCode = new int[maxLength + 1];
     }
 
     /** A code with the given fixed lengths (the fixed codes of §3.2.6). */
@@ -148,7 +150,6 @@ final class HuffmanCode {
         }
         count[0] = 0;
         int code = 0;
-        int[] nextCode = weight; // scratch reuse; only maxLength + 1 entries needed
         for (int length = 1; length <= maxLength; length++) {
             code = (code + count[length - 1]) << 1;
             nextCode[length] = code;

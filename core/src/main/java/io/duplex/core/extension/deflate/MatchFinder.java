@@ -7,14 +7,15 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * LZ77 over a sliding buffer (RFC 1951 §4) whose back-references never reach further than the window the
  * peer agreed to (RFC 7692 §7.1.2): every distance is below 2^windowBits. Strings of three bytes are
  * found through hash chains: {@code head} holds the latest position of each hash, {@code prev} links a
  * position to the previous one with the same hash, indexed modulo the window so it needs only one entry
- * per window byte.
+ * per window byte. Sliding moves positions down by any amount, not a multiple of the window, so the
+ * {@code prev} slot of a position is taken modulo the window after adding {@code slotOffset}, the sum of
+ * all shifts: a position keeps its slot when it moves.
  *
  * <p>Positions are 16-bit ({@code char}); position 0 is never a valid match (it is either unused or a
  * window away from the current position), so 0 doubles as "no entry".
@@ -27,6 +28,10 @@ final class MatchFinder {
     private static final int TOO_FAR = 4096;
     private static final VarHandle INT_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bytes past the buffer's end so eight-byte reads at any position in it stay in the array. */
+    private static final int SLACK = 8;
 
     private final int windowSize;
     private final int windowMask;
@@ -42,6 +47,7 @@ final class MatchFinder {
     private int fillEnd;
     /** Earliest position a match may start at: set by reset() so forgotten history is never referenced. */
     private int floor;
+    private int slotOffset;
 
     private ByteBuffer src;
     private int srcNext;
@@ -60,7 +66,7 @@ final class MatchFinder {
         int hashBits = Math.min(15, windowBits + 1);
         this.hashShift = 32 - hashBits;
         this.effort = effort;
-        this.buffer = new byte[bufferSize + 4]; // slack so a hash can read four bytes at the last position
+        this.buffer = new byte[bufferSize + SLACK];
         this.head = new char[1 << hashBits];
         this.prev = new char[windowSize];
         this.strStart = 1;
@@ -212,8 +218,7 @@ final class MatchFinder {
             // Cheap rejections first: a longer match must agree at the current best's end and at the start.
             if (window[cur + bestLength] == scanEnd && window[cur + bestLength - 1] == scanEndPrev
                     && window[cur] == first && window[cur + 1] == second) {
-                int mismatch = Arrays.mismatch(window, cur, cur + maxLength, window, scan, scan + maxLength);
-                int length = mismatch < 0 ? maxLength : mismatch;
+                int length = commonLength(window, cur, scan, maxLength);
                 if (length > bestLength) {
                     matchStart = cur;
                     bestLength = length;
@@ -224,16 +229,30 @@ final class MatchFinder {
                     scanEndPrev = window[scan + bestLength - 1];
                 }
             }
-            cur = prev[cur & windowMask];
+            cur = prev[(cur + slotOffset) & windowMask];
         } while (cur > limit && --chain != 0);
         return bestLength;
+    }
+
+    /**
+     * Length of the common prefix of the strings at {@code a} and {@code b}, at most {@code max}, compared
+     * eight bytes at a time. Bytes past the data read here are only ever cut off by {@code max}.
+     */
+    private static int commonLength(byte[] window, int a, int b, int max) {
+        for (int length = 0; length < max; length += 8) {
+            long difference = (long) LONG_LE.get(window, a + length) ^ (long) LONG_LE.get(window, b + length);
+            if (difference != 0) {
+                return Math.min(max, length + (Long.numberOfTrailingZeros(difference) >>> 3));
+            }
+        }
+        return max;
     }
 
     /** Inserts the position into its hash chain and returns the previous head (0 if none). */
     private int insert(int position) {
         int h = ((int) INT_LE.get(buffer, position) & 0xFFFFFF) * 0x9E3779B1 >>> hashShift;
         char previous = head[h];
-        prev[position & windowMask] = previous;
+        prev[(position + slotOffset) & windowMask] = previous;
         head[h] = (char) position;
         return previous;
     }
@@ -269,12 +288,13 @@ final class MatchFinder {
         fillEnd -= shift;
         matchStart -= shift;
         floor = Math.max(1, floor - shift);
+        slotOffset = (slotOffset + shift) & windowMask;
     }
 
     private static void rebase(char[] table, int shift) {
         for (int i = 0; i < table.length; i++) {
             int p = table[i];
-            table[i] = (char) (p > shift ? p - shift : 0);
+            table[i] = (char) Math.max(p - shift, 0);
         }
     }
 }

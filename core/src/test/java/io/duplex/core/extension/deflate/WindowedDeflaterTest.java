@@ -76,6 +76,22 @@ class WindowedDeflaterTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 6, 9})
+    void compressesAboutAsWellAsZlibWithTheSameWindow(int level) {
+        // Long enough for the buffer to slide many times, which must not break the hash chains.
+        byte[] text = Corpus.text(MIB / 2, 11);
+        GrowableSink sink = new GrowableSink(false, MIB);
+        new WindowedDeflater(15, level).compress(ByteBuffer.wrap(text), sink);
+        int ours = sink.take().length;
+        java.util.zip.Deflater zlib = new java.util.zip.Deflater(level, true);
+        zlib.setInput(text);
+        byte[] out = new byte[MIB];
+        int theirs = zlib.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+        zlib.end();
+        assertTrue(ours < theirs * 102L / 100, "ours " + ours + " vs zlib " + theirs);
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {8, 12, 15})
     void incompressibleDataIsStoredAndBarelyExpands(int bits) {
         int n = 300_000;
