@@ -92,7 +92,8 @@ final class DeflateChecker {
                 }
                 int[] dist = new int[30];
                 Arrays.fill(dist, 5);
-                codes(new Code(lit), new Code(dist));
+                // The fixed distance code is incomplete by design (codes 30 and 31 are never used).
+                codes(new Code(lit, false), new Code(dist, false));
             }
             case 2 -> {
                 dynamicBlocks++;
@@ -128,7 +129,7 @@ final class DeflateChecker {
         for (int i = 0; i < hclen; i++) {
             clLengths[ORDER[i]] = bits(3);
         }
-        Code cl = new Code(clLengths);
+        Code cl = new Code(clLengths, true);
         int[] lengths = new int[hlit + hdist];
         int i = 0;
         while (i < lengths.length) {
@@ -160,7 +161,8 @@ final class DeflateChecker {
         if (lengths[256] == 0) {
             throw new IllegalStateException("no end-of-block code");
         }
-        codes(new Code(Arrays.copyOf(lengths, hlit)), new Code(Arrays.copyOfRange(lengths, hlit, lengths.length)));
+        codes(new Code(Arrays.copyOf(lengths, hlit), true),
+                new Code(Arrays.copyOfRange(lengths, hlit, lengths.length), true));
     }
 
     private void codes(Code lit, Code dist) {
@@ -226,7 +228,7 @@ final class DeflateChecker {
         private final int[] firstIndex = new int[16];
         private final int[] symbolsByCode;
 
-        Code(int[] lengths) {
+        Code(int[] lengths, boolean mustBeComplete) {
             for (int length : lengths) {
                 countPerLength[length]++;
             }
@@ -238,7 +240,7 @@ final class DeflateChecker {
             if (kraft > 1L << 15) {
                 throw new IllegalStateException("over-subscribed code");
             }
-            if (kraft < 1L << 15) {
+            if (mustBeComplete && kraft < 1L << 15) {
                 allCodesComplete = false;
             }
             int code = 0;
