@@ -13,12 +13,13 @@ import java.nio.ByteOrder;
  * peer agreed to (RFC 7692 §7.1.2): every distance is below 2^windowBits. Strings of three bytes are
  * found through hash chains: {@code head} holds the latest position of each hash, {@code prev} links a
  * position to the previous one with the same hash, indexed modulo the window so it needs only one entry
- * per window byte. Sliding moves positions down by any amount, not a multiple of the window, so the
- * {@code prev} slot of a position is taken modulo the window after adding {@code slotOffset}, the sum of
- * all shifts: a position keeps its slot when it moves.
+ * per window byte.
  *
- * <p>Positions are 16-bit ({@code char}); position 0 is never a valid match (it is either unused or a
- * window away from the current position), so 0 doubles as "no entry".
+ * <p>The chains hold <em>stream</em> positions (buffer index + {@code base}) truncated to 16 bits, so
+ * sliding the buffer only moves bytes and never rewrites the tables. A chain entry is turned back into a
+ * distance by 16-bit subtraction; entries older than 64 KiB may alias to a wrong position, which is
+ * harmless: a candidate is only used after its bytes are compared, and only if its distance is inside the
+ * window and after the {@code floor}. Walking stops when distances stop growing, so stale links cannot loop.
  */
 final class MatchFinder {
 
@@ -47,7 +48,8 @@ final class MatchFinder {
     private int fillEnd;
     /** Earliest position a match may start at: set by reset() so forgotten history is never referenced. */
     private int floor;
-    private int slotOffset;
+    /** Stream position of buffer index 0: grows by every slide (wrapping is harmless, only 16 bits count). */
+    private int base;
 
     private ByteBuffer src;
     private int srcNext;
@@ -61,7 +63,7 @@ final class MatchFinder {
     MatchFinder(int windowBits, SearchEffort effort) {
         this.windowSize = 1 << windowBits;
         this.windowMask = windowSize - 1;
-        // At least a window of history plus room for a long lookahead; at most 65536 so positions fit a char.
+        // A window of history plus room for a long lookahead; a slide then moves at least 762 bytes.
         this.bufferSize = windowSize + Math.max(windowSize, 1024);
         int hashBits = Math.min(15, windowBits + 1);
         this.hashShift = 32 - hashBits;
@@ -69,9 +71,6 @@ final class MatchFinder {
         this.buffer = new byte[bufferSize + SLACK];
         this.head = new char[1 << hashBits];
         this.prev = new char[windowSize];
-        this.strStart = 1;
-        this.fillEnd = 1;
-        this.floor = 1;
     }
 
     long retainedBytes() {
@@ -116,9 +115,9 @@ final class MatchFinder {
             int lookahead = fillEnd - strStart;
             int length = 0;
             if (lookahead >= MIN_MATCH) {
-                int candidate = insert(strStart);
-                if (candidate > limit()) {
-                    length = longestMatch(candidate, MIN_MATCH - 1, lookahead, effort.maxChain());
+                int distance = insert(strStart);
+                if (distance != 0) {
+                    length = longestMatch(distance, MIN_MATCH - 1, lookahead, effort.maxChain());
                 }
             }
             boolean full;
@@ -156,13 +155,13 @@ final class MatchFinder {
                 }
             }
             int lookahead = fillEnd - strStart;
-            int candidate = lookahead >= MIN_MATCH ? insert(strStart) : 0;
+            int distance = lookahead >= MIN_MATCH ? insert(strStart) : 0;
             int prevLength = matchLength;
             int prevStart = matchStart;
             matchLength = MIN_MATCH - 1;
-            if (candidate > limit() && prevLength < effort.lazyLimit()) {
+            if (distance != 0 && prevLength < effort.lazyLimit()) {
                 int chain = prevLength >= effort.goodLength() ? effort.maxChain() >> 2 : effort.maxChain();
-                int length = longestMatch(candidate, prevLength, lookahead, chain);
+                int length = longestMatch(distance, prevLength, lookahead, chain);
                 if (length == MIN_MATCH && strStart - matchStart > TOO_FAR) {
                     length = MIN_MATCH - 1;
                 }
@@ -191,30 +190,31 @@ final class MatchFinder {
         }
     }
 
-    /** Matches must start after this position: no further back than the window, nor before the floor. */
-    private int limit() {
-        return Math.max(strStart - windowSize, floor - 1);
+    /** The largest distance a match may have now: inside the window and not before the floor. */
+    private int maxDistance() {
+        return Math.min(windowSize - 1, strStart - floor);
     }
 
     /**
-     * Follows the hash chain from {@code candidate} and returns the longest match found that is longer than
-     * {@code bestLength} (or {@code bestLength}); its start is left in {@code matchStart}.
+     * Follows the hash chain from the candidate {@code distance} back and returns the longest match found
+     * that is longer than {@code bestLength} (or {@code bestLength}); its start is left in {@code matchStart}.
      */
-    private int longestMatch(int candidate, int bestLength, int lookahead, int chain) {
+    private int longestMatch(int distance, int bestLength, int lookahead, int chain) {
         int maxLength = Math.min(MAX_MATCH, lookahead);
         if (bestLength >= maxLength) {
             return bestLength;
         }
         byte[] window = buffer;
         int scan = strStart;
-        int limit = limit();
+        int maxDistance = maxDistance();
+        int position = strStart + base;
         int nice = Math.min(effort.niceLength(), maxLength);
         byte scanEnd = window[scan + bestLength];
         byte scanEndPrev = window[scan + bestLength - 1];
         byte first = window[scan];
         byte second = window[scan + 1];
-        int cur = candidate;
         do {
+            int cur = scan - distance;
             // Cheap rejections first: a longer match must agree at the current best's end and at the start.
             if (window[cur + bestLength] == scanEnd && window[cur + bestLength - 1] == scanEndPrev
                     && window[cur] == first && window[cur + 1] == second) {
@@ -229,8 +229,12 @@ final class MatchFinder {
                     scanEndPrev = window[scan + bestLength - 1];
                 }
             }
-            cur = prev[(cur + slotOffset) & windowMask];
-        } while (cur > limit && --chain != 0);
+            int next = (position - prev[(cur + base) & windowMask]) & 0xFFFF;
+            if (next <= distance || next > maxDistance) {
+                break;
+            }
+            distance = next;
+        } while (--chain != 0);
         return bestLength;
     }
 
@@ -248,13 +252,18 @@ final class MatchFinder {
         return max;
     }
 
-    /** Inserts the position into its hash chain and returns the previous head (0 if none). */
-    private int insert(int position) {
-        int h = ((int) INT_LE.get(buffer, position) & 0xFFFFFF) * 0x9E3779B1 >>> hashShift;
+    /**
+     * Inserts the buffer position into its hash chain and returns the distance back to the previous position
+     * with the same hash, or 0 if there is none usable (beyond the window or the floor).
+     */
+    private int insert(int index) {
+        int h = ((int) INT_LE.get(buffer, index) & 0xFFFFFF) * 0x9E3779B1 >>> hashShift;
+        int position = index + base;
         char previous = head[h];
-        prev[(position + slotOffset) & windowMask] = previous;
+        prev[position & windowMask] = previous;
         head[h] = (char) position;
-        return previous;
+        int distance = (position - previous) & 0xFFFF;
+        return distance != 0 && distance <= Math.min(windowSize - 1, index - floor) ? distance : 0;
     }
 
     /** Inserts positions in [from, to) that have three bytes of data. */
@@ -279,22 +288,13 @@ final class MatchFinder {
         fillEnd += n;
     }
 
-    /** Moves everything down by {@code shift} bytes; chain entries that fall off become "no entry". */
+    /** Moves the buffer's bytes down by {@code shift}; stream positions, and so the chains, stay put. */
     private void slide(int shift) {
         System.arraycopy(buffer, shift, buffer, 0, fillEnd - shift);
-        rebase(head, shift);
-        rebase(prev, shift);
         strStart -= shift;
         fillEnd -= shift;
         matchStart -= shift;
-        floor = Math.max(1, floor - shift);
-        slotOffset = (slotOffset + shift) & windowMask;
-    }
-
-    private static void rebase(char[] table, int shift) {
-        for (int i = 0; i < table.length; i++) {
-            int p = table[i];
-            table[i] = (char) Math.max(p - shift, 0);
-        }
+        floor = Math.max(0, floor - shift);
+        base += shift;
     }
 }
