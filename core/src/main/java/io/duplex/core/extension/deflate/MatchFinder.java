@@ -77,8 +77,12 @@ final class MatchFinder {
         return buffer.length + 2L * (head.length + prev.length);
     }
 
-    /** Forgets the history: later matches start at the current position or after it. O(1). */
+    /**
+     * Forgets the history: later matches start at the current position or after it. Also drops bytes taken
+     * in but not yet parsed, which only a failed message leaves behind. O(1).
+     */
     void reset() {
+        fillEnd = strStart;
         floor = strStart;
         matchLength = MIN_MATCH - 1;
         matchAvailable = false;
