@@ -99,8 +99,8 @@ final class MatchFinder {
     }
 
     /**
-     * Parses the message into {@code block}. Returns true when the whole message is in the buffer, false
-     * when the buffer filled up first and must be written before calling again.
+     * Parses the message into {@code block}. Returns true when all of the message is in symbols, false when
+     * the block filled up first and must be written before calling again.
      */
     boolean parse(SymbolBuffer block) {
         return effort.lazy() ? parseLazy(block) : parseGreedy(block);
