@@ -29,6 +29,8 @@ final class MatchFinder {
     private static final int TOO_FAR = 4096;
     private static final VarHandle INT_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Bytes past the buffer's end so eight-byte reads at any position in it stay in the array. */
@@ -213,15 +215,13 @@ final class MatchFinder {
         int maxDistance = maxDistance();
         int position = strStart + base;
         int nice = Math.min(effort.niceLength(), maxLength);
-        byte scanEnd = window[scan + bestLength];
-        byte scanEndPrev = window[scan + bestLength - 1];
-        byte first = window[scan];
-        byte second = window[scan + 1];
+        short scanEnd = (short) SHORT_LE.get(window, scan + bestLength - 1);
+        short scanStart = (short) SHORT_LE.get(window, scan);
         do {
             int cur = scan - distance;
             // Cheap rejections first: a longer match must agree at the current best's end and at the start.
-            if (window[cur + bestLength] == scanEnd && window[cur + bestLength - 1] == scanEndPrev
-                    && window[cur] == first && window[cur + 1] == second) {
+            if ((short) SHORT_LE.get(window, cur + bestLength - 1) == scanEnd
+                    && (short) SHORT_LE.get(window, cur) == scanStart) {
                 int length = commonLength(window, cur, scan, maxLength);
                 if (length > bestLength) {
                     matchStart = cur;
@@ -229,8 +229,7 @@ final class MatchFinder {
                     if (length >= nice) {
                         break;
                     }
-                    scanEnd = window[scan + bestLength];
-                    scanEndPrev = window[scan + bestLength - 1];
+                    scanEnd = (short) SHORT_LE.get(window, scan + bestLength - 1);
                 }
             }
             int next = (position - prev[(cur + base) & windowMask]) & 0xFFFF;

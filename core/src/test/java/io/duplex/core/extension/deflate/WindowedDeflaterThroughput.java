@@ -5,10 +5,10 @@ import java.util.zip.Deflater;
 
 /**
  * Prints compression speed and ratio for 1 MiB of text (not a test: timings never assert): the file given as
- * the first argument (its first MiB), else the generated English-like text of {@link Corpus}. Speed is the
+ * the first argument (its first MiB), else (or given "-") the generated English-like text of {@link Corpus}. Speed is the
  * best of several runs in thread CPU time, so other processes competing for the cores distort it less.
  * Run: {@code java -cp core/target/classes:core/target/test-classes
- * io.duplex.core.extension.deflate.WindowedDeflaterThroughput [file]}
+ * io.duplex.core.extension.deflate.WindowedDeflaterThroughput [file|- [windowBits [level]]]}
  */
 public final class WindowedDeflaterThroughput {
 
@@ -16,7 +16,7 @@ public final class WindowedDeflaterThroughput {
     }
 
     public static void main(String[] args) throws java.io.IOException {
-        byte[] text = args.length > 0
+        byte[] text = args.length > 0 && !args[0].equals("-")
                 ? java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[0])), 1 << 20)
                 : Corpus.text(1 << 20, 42);
         GrowableSink sink = new GrowableSink(false, 1 << 20);
