@@ -141,22 +141,25 @@ class WindowedDeflaterTest {
     }
 
     @Test
-    void readsDirectAndOffsetBuffersAndAdvancesThemToTheirLimit() {
+    void readsDirectReadOnlyAndOffsetBuffersAndAdvancesThemToTheirLimit() {
         byte[] text = Corpus.text(200_000, 5);
-        for (boolean directSrc : new boolean[] {false, true}) {
+        for (String kind : new String[] {"heap", "direct", "read-only"}) {
             for (boolean directSink : new boolean[] {false, true}) {
-                ByteBuffer backing = directSrc ? ByteBuffer.allocateDirect(text.length + 20)
+                ByteBuffer backing = kind.equals("direct") ? ByteBuffer.allocateDirect(text.length + 20)
                         : ByteBuffer.allocate(text.length + 20);
                 backing.position(7);
                 ByteBuffer src = backing.slice(); // non-zero arrayOffset for heap buffers
                 src.position(3).put(text).flip().position(3);
                 src.limit(3 + text.length);
+                if (kind.equals("read-only")) {
+                    src = src.asReadOnlyBuffer();
+                }
                 GrowableSink sink = new GrowableSink(directSink, 1);
                 new WindowedDeflater(10, 4).compress(src, sink);
                 assertEquals(src.limit(), src.position(), "source consumed");
                 byte[] out = sink.take();
-                assertArrayEquals(text, PerMessage.inflate(new java.util.zip.Inflater(true), out));
-                assertArrayEquals(text, DeflateChecker.decodeStream(out).output());
+                assertArrayEquals(text, PerMessage.inflate(new java.util.zip.Inflater(true), out), kind);
+                assertArrayEquals(text, DeflateChecker.decodeStream(out).output(), kind);
             }
         }
     }
