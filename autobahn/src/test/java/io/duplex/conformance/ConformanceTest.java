@@ -1,0 +1,75 @@
+package io.duplex.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.duplex.nio.TransportBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * The base of every section's cases. Each section runs its cases twice, in two {@code @Nested} classes:
+ * against our server (the raw peer plays the client) and against our client (the raw peer plays the
+ * server), as the Autobahn TestSuite's fuzzing client and fuzzing server do.
+ */
+abstract class ConformanceTest {
+
+    /** Which of our endpoints is under test. */
+    enum Role { SERVER, CLIENT }
+
+    /** The endpoint under test, fixed by the nested class. */
+    final Role role;
+
+    ConformanceTest(Role role) {
+        this.role = role;
+    }
+
+    private final List<Testee> testees = new ArrayList<>();
+    /** The testee of the current case, once {@link #open} started it. */
+    Testee testee;
+
+    /** Starts the testee with default options and returns the raw peer connected to it. */
+    RawPeer open() throws Exception {
+        return open(b -> { });
+    }
+
+    /** Starts the testee with {@code options} applied to its builder. */
+    RawPeer open(Consumer<TransportBuilder<?>> options) throws Exception {
+        testee = role == Role.SERVER ? Testee.server(options) : Testee.client(options);
+        testees.add(testee);
+        return testee.peer;
+    }
+
+    /**
+     * The testee failed the connection with {@code code}: its Close arrives promptly with nothing before it,
+     * TCP drops without waiting for our Close, and its handler saw the same code.
+     */
+    void assertFailed(int code) throws Exception {
+        testee.peer.expectFailure(code);
+        assertEquals(code, testee.awaitClosed(RawPeer.FAIL_WITHIN).status().code(), "code reported to onClose");
+    }
+
+    /** We close with 1000: the testee echoes it, the connection ends cleanly on both views. */
+    void closeNormally() throws Exception {
+        testee.peer.closeNormally();
+        EchoHandler.Closed closed = testee.awaitClosed(RawPeer.PROMPT);
+        assertEquals(1000, closed.status().code(), "code reported to onClose");
+        assertTrue(closed.clean(), "close handshake completed");
+    }
+
+    @AfterEach
+    void closeTestees() throws Exception {
+        for (Testee t : testees) {
+            t.close();
+            assertTrue(t.handler.closeCalls.get() <= 1, "onClose is called once at most");
+        }
+        testees.clear();
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}

@@ -1,0 +1,38 @@
+package io.duplex.conformance;
+
+import io.duplex.core.CloseStatus;
+import io.duplex.core.WebSocket;
+import io.duplex.core.WebSocketHandler;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The testee's application, as in the Autobahn testees: echoes every text and binary message as received,
+ * and records how the connection ended so a test can check the testee's own view of it.
+ */
+final class EchoHandler implements WebSocketHandler {
+
+    /** What {@link WebSocketHandler#onClose} reported. */
+    record Closed(CloseStatus status, boolean clean) {
+    }
+
+    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    final AtomicInteger closeCalls = new AtomicInteger();
+
+    @Override
+    public void onText(WebSocket socket, String text) {
+        socket.sendText(text);
+    }
+
+    @Override
+    public void onBinary(WebSocket socket, ByteBuffer data) {
+        socket.sendBinary(data);
+    }
+
+    @Override
+    public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
+        closeCalls.incrementAndGet();
+        closed.complete(new Closed(status, clean));
+    }
+}

@@ -1,0 +1,91 @@
+package io.duplex.conformance;
+
+import io.duplex.core.WebSocketConfig;
+import io.duplex.nio.TransportBuilder;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Autobahn section 1, framing: text and binary messages at every length-encoding boundary (RFC 6455 §5.2:
+ * 7-bit up to 125, 16-bit from 126 to 65535, 64-bit from 65536), whole and chopped into small writes, echoed
+ * exactly. Cases marked "duplex" go beyond the suite: 16 MiB messages, 1-byte writes, and the masking rule
+ * of §5.1.
+ */
+class Section1FramingTest {
+
+    @Nested
+    class OurServer extends Cases {
+        OurServer() {
+            super(Role.SERVER);
+        }
+    }
+
+    @Nested
+    class OurClient extends Cases {
+        OurClient() {
+            super(Role.CLIENT);
+        }
+    }
+
+    abstract static class Cases extends ConformanceTest {
+
+        Cases(Role role) {
+            super(role);
+        }
+
+        private static final int SIXTEEN_MIB = 16 << 20;
+
+        /** Room for a 16 MiB message in and out. */
+        static final Consumer<TransportBuilder<?>> BIG = b -> b
+                .config(WebSocketConfig.builder().maxFrameSize(SIXTEEN_MIB + 1024).maxMessageSize(SIXTEEN_MIB + 1024)
+                        .build())
+                .maxBufferedBytes(4L * SIXTEEN_MIB);
+
+        /** Case number within the subsection, payload length, write size (0: one write). */
+        static Stream<Arguments> sizes() {
+            return Stream.of(
+                    Arguments.of("1", 0, 0), Arguments.of("2", 125, 0), Arguments.of("3", 126, 0),
+                    Arguments.of("4", 127, 0), Arguments.of("5", 128, 0), Arguments.of("6", 65535, 0),
+                    Arguments.of("7", 65536, 0), Arguments.of("8", 65536, 997),
+                    Arguments.of("9 duplex", 0, 1), Arguments.of("10 duplex", 125, 1), Arguments.of("11 duplex", 126, 1),
+                    Arguments.of("12 duplex", 127, 1), Arguments.of("13 duplex", 65535, 997),
+                    Arguments.of("14 duplex", SIXTEEN_MIB, 0), Arguments.of("15 duplex", SIXTEEN_MIB, 997));
+        }
+
+        @ParameterizedTest(name = "case 1.1.{0}: text of {1} bytes, writes of {2} (0: whole)")
+        @MethodSource("sizes")
+        void case_1_1_text(String id, int size, int chop) throws Exception {
+            RawPeer peer = open(BIG);
+            String text = "*".repeat(size);
+            peer.chop(chop).sendText(text);
+            peer.chop(0).expectText(text);
+            closeNormally();
+        }
+
+        @ParameterizedTest(name = "case 1.2.{0}: binary of {1} bytes, writes of {2} (0: whole)")
+        @MethodSource("sizes")
+        void case_1_2_binary(String id, int size, int chop) throws Exception {
+            RawPeer peer = open(BIG);
+            byte[] data = new byte[size];
+            new Random(size).nextBytes(data);
+            peer.chop(chop).send(Frame.BINARY, data);
+            peer.chop(0).expectBinary(data);
+            closeNormally();
+        }
+
+        /** §5.1: a server must fail an unmasked frame from a client; a client must fail a masked one from a server. */
+        @Test
+        void case_1_3_1_duplex_frame_masked_the_wrong_way() throws Exception {
+            RawPeer peer = open();
+            byte[] wrongKey = role == Role.SERVER ? null : new byte[] {1, 2, 3, 4};
+            peer.sendRaw(FrameBytes.frame(true, 0, Frame.TEXT, RawPeer.utf8("hello"), wrongKey));
+            assertFailed(1002);
+        }
+}
+}
