@@ -52,6 +52,18 @@ abstract class ConformanceTest {
         assertEquals(code, testee.awaitClosed(RawPeer.FAIL_WITHIN).status().code(), "code reported to onClose");
     }
 
+    /**
+     * Sends a valid text message, then {@code offending}, then a Ping, in one write: the testee echoes the
+     * message, fails the connection with {@code code}, and neither processes nor answers what followed.
+     */
+    void assertFailsBetween(byte[] offending, int code) throws Exception {
+        RawPeer peer = testee.peer;
+        peer.sendFrames(peer.frame(true, 0, Frame.TEXT, RawPeer.utf8("before")), offending,
+                peer.frame(true, 0, Frame.PING, RawPeer.utf8("after")));
+        peer.expectText("before");
+        assertFailed(code);
+    }
+
     /** We close with 1000: the testee echoes it, the connection ends cleanly on both views. */
     void closeNormally() throws Exception {
         testee.peer.closeNormally();

@@ -89,6 +89,11 @@ abstract class RawPeer implements AutoCloseable {
         send(Frame.CLOSE, FrameBytes.closePayload(code, reason));
     }
 
+    /** Several frames (from {@link #frame}) in one send, so the testee may read them in one go. */
+    void sendFrames(byte[]... frames) throws IOException {
+        sendRaw(FrameBytes.concat(frames));
+    }
+
     /** A header alone, declaring {@code length} bytes that are never sent. */
     void sendHeader(boolean fin, int opcode, long length) throws IOException {
         sendRaw(FrameBytes.header(fin, 0, opcode, length, nextMaskKey()));
