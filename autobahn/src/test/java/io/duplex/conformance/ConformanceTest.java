@@ -12,20 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * The base of every section's cases. Each section runs its cases twice, in two {@code @Nested} classes:
- * against our server (the raw peer plays the client) and against our client (the raw peer plays the
- * server), as the Autobahn TestSuite's fuzzing client and fuzzing server do.
+ * {@code OurServer} (the raw peer plays the client) and {@code OurClient} (the raw peer plays the server), as
+ * the Autobahn TestSuite's fuzzing client and fuzzing server do.
  */
-abstract class ConformanceTest {
-
-    /** Which of our endpoints is under test. */
-    enum Role { SERVER, CLIENT }
-
-    /** The endpoint under test, fixed by the nested class. */
-    final Role role;
-
-    ConformanceTest(Role role) {
-        this.role = role;
-    }
+abstract class ConformanceTest implements UnderTest {
 
     private final List<Testee> testees = new ArrayList<>();
     /** The testee of the current case, once {@link #open} started it. */
@@ -38,7 +28,7 @@ abstract class ConformanceTest {
 
     /** Starts the testee with {@code options} applied to its builder. */
     RawPeer open(Consumer<TransportBuilder<?>> options) throws Exception {
-        testee = role == Role.SERVER ? Testee.server(options) : Testee.client(options);
+        testee = role() == Role.SERVER ? Testee.server(options) : Testee.client(options);
         testees.add(testee);
         return testee.peer;
     }

@@ -20,24 +20,14 @@ import org.junit.jupiter.api.Test;
 class Section1FramingTest {
 
     @Nested
-    class OurServer extends Cases {
-        OurServer() {
-            super(Role.SERVER);
-        }
+    class OurServer extends Cases implements UnderTest.AgainstServer {
     }
 
     @Nested
-    class OurClient extends Cases {
-        OurClient() {
-            super(Role.CLIENT);
-        }
+    class OurClient extends Cases implements UnderTest.AgainstClient {
     }
 
     abstract static class Cases extends ConformanceTest {
-
-        Cases(Role role) {
-            super(role);
-        }
 
         private static final int SIXTEEN_MIB = 16 << 20;
 
@@ -83,7 +73,7 @@ class Section1FramingTest {
         @Test
         void case_1_3_1_duplex_frame_masked_the_wrong_way() throws Exception {
             RawPeer peer = open();
-            byte[] wrongKey = role == Role.SERVER ? null : new byte[] {1, 2, 3, 4};
+            byte[] wrongKey = role() == Role.SERVER ? null : new byte[] {1, 2, 3, 4};
             peer.sendRaw(FrameBytes.frame(true, 0, Frame.TEXT, RawPeer.utf8("hello"), wrongKey));
             assertFailed(1002);
         }

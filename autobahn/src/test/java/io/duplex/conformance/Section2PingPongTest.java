@@ -11,24 +11,14 @@ import org.junit.jupiter.api.Test;
 class Section2PingPongTest {
 
     @Nested
-    class OurServer extends Cases {
-        OurServer() {
-            super(Role.SERVER);
-        }
+    class OurServer extends Cases implements UnderTest.AgainstServer {
     }
 
     @Nested
-    class OurClient extends Cases {
-        OurClient() {
-            super(Role.CLIENT);
-        }
+    class OurClient extends Cases implements UnderTest.AgainstClient {
     }
 
     abstract static class Cases extends ConformanceTest {
-
-        Cases(Role role) {
-            super(role);
-        }
 
         private void pingIsAnswered(byte[] payload, int chop) throws Exception {
             RawPeer peer = open();

@@ -13,24 +13,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Section3ReservedBitsTest {
 
     @Nested
-    class OurServer extends Cases {
-        OurServer() {
-            super(Role.SERVER);
-        }
+    class OurServer extends Cases implements UnderTest.AgainstServer {
     }
 
     @Nested
-    class OurClient extends Cases {
-        OurClient() {
-            super(Role.CLIENT);
-        }
+    class OurClient extends Cases implements UnderTest.AgainstClient {
     }
 
     abstract static class Cases extends ConformanceTest {
-
-        Cases(Role role) {
-            super(role);
-        }
 
         private void reservedBitsFail(int opcode, byte[] payload, int rsv) throws Exception {
             RawPeer peer = open();

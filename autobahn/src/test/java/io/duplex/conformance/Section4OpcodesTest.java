@@ -12,24 +12,14 @@ import org.junit.jupiter.api.Nested;
 class Section4OpcodesTest {
 
     @Nested
-    class OurServer extends Cases {
-        OurServer() {
-            super(Role.SERVER);
-        }
+    class OurServer extends Cases implements UnderTest.AgainstServer {
     }
 
     @Nested
-    class OurClient extends Cases {
-        OurClient() {
-            super(Role.CLIENT);
-        }
+    class OurClient extends Cases implements UnderTest.AgainstClient {
     }
 
     abstract static class Cases extends ConformanceTest {
-
-        Cases(Role role) {
-            super(role);
-        }
 
         @ParameterizedTest(name = "case 4.1.{0}: reserved non-control opcode {0}, empty")
         @ValueSource(ints = {3, 4, 5, 6, 7})
