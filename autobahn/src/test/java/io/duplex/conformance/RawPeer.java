@@ -99,6 +99,18 @@ abstract class RawPeer implements AutoCloseable {
         sendRaw(FrameBytes.header(fin, 0, opcode, length, nextMaskKey()));
     }
 
+    /**
+     * Sends bytes the testee must reject. A testee that fails fast may drop TCP before it has read them all,
+     * so a failed write is expected here; what the testee sent back is what the test checks.
+     */
+    void sendOffending(byte[] bytes) {
+        try {
+            sendRaw(bytes);
+        } catch (IOException droppedEarly) {
+            // the testee closed before the last byte; its Close is still in our receive buffer
+        }
+    }
+
     void sendRaw(byte[] bytes) throws IOException {
         if (chop <= 0) {
             out.write(bytes);

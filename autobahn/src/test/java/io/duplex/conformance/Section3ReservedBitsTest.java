@@ -56,7 +56,7 @@ class Section3ReservedBitsTest {
             RawPeer peer = open();
             peer.sendText("before");
             peer.expectText("before");
-            peer.chop(1).sendFrame(true, 2, Frame.TEXT, RawPeer.utf8("Hello, world!"));
+            peer.chop(1).sendOffending(peer.frame(true, 2, Frame.TEXT, RawPeer.utf8("Hello, world!")));
             assertFailed(1002);
         }
     }
