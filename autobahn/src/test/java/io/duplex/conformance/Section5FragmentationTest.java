@@ -4,9 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -30,25 +33,23 @@ class Section5FragmentationTest {
         private static final byte[] FRAGMENT_1 = RawPeer.utf8("fragment1");
         private static final byte[] FRAGMENT_2 = RawPeer.utf8("fragment2");
 
-        @Test
-        void case_5_1_ping_in_two_fragments() throws Exception {
-            RawPeer peer = open();
-            assertFailsBetween(FrameBytes.concat(peer.frame(false, 0, Frame.PING, FRAGMENT_1),
-                    peer.frame(true, 0, Frame.CONTINUATION, FRAGMENT_2)), 1002);
+        /** A first frame with FIN=0 and what follows it, each pair a violation of §5.4 or §5.5. */
+        static Stream<Arguments> brokenFragmentPairs() {
+            return Stream.of(
+                    Arguments.of("5.1 ping in two fragments", Frame.PING, Frame.CONTINUATION),
+                    Arguments.of("5.2 pong in two fragments", Frame.PONG, Frame.CONTINUATION),
+                    Arguments.of("5.2b duplex: close in two fragments", Frame.CLOSE, Frame.CONTINUATION),
+                    Arguments.of("5.18 text interrupted by text", Frame.TEXT, Frame.TEXT),
+                    Arguments.of("5.18b duplex: binary interrupted by binary", Frame.BINARY, Frame.BINARY),
+                    Arguments.of("5.18c duplex: text interrupted by binary", Frame.TEXT, Frame.BINARY));
         }
 
-        @Test
-        void case_5_2_pong_in_two_fragments() throws Exception {
+        @ParameterizedTest(name = "case {0}")
+        @MethodSource("brokenFragmentPairs")
+        void case_5_1_to_5_18_broken_fragment_pairs(String name, int first, int second) throws Exception {
             RawPeer peer = open();
-            assertFailsBetween(FrameBytes.concat(peer.frame(false, 0, Frame.PONG, FRAGMENT_1),
-                    peer.frame(true, 0, Frame.CONTINUATION, FRAGMENT_2)), 1002);
-        }
-
-        @Test
-        void case_5_2b_duplex_close_in_two_fragments() throws Exception {
-            RawPeer peer = open();
-            assertFailsBetween(FrameBytes.concat(peer.frame(false, 0, Frame.CLOSE, FrameBytes.closePayload(1000, "")),
-                    peer.frame(true, 0, Frame.CONTINUATION, FRAGMENT_2)), 1002);
+            assertFailsBetween(FrameBytes.concat(peer.frame(false, 0, first, FRAGMENT_1),
+                    peer.frame(true, 0, second, FRAGMENT_2)), 1002);
         }
 
         /** Writes of 0: the frames in one write; of 1: every byte on its own. */
@@ -134,27 +135,6 @@ class Section5FragmentationTest {
             assertFailsBetween(FrameBytes.concat(peer.frame(fin, 0, Frame.CONTINUATION, FRAGMENT_1),
                     peer.frame(false, 0, Frame.TEXT, FRAGMENT_2),
                     peer.frame(true, 0, Frame.CONTINUATION, RawPeer.utf8("fragment3"))), 1002);
-        }
-
-        @Test
-        void case_5_18_text_interrupted_by_text() throws Exception {
-            RawPeer peer = open();
-            assertFailsBetween(FrameBytes.concat(peer.frame(false, 0, Frame.TEXT, FRAGMENT_1),
-                    peer.frame(true, 0, Frame.TEXT, FRAGMENT_2)), 1002);
-        }
-
-        @Test
-        void case_5_18b_duplex_binary_interrupted_by_binary() throws Exception {
-            RawPeer peer = open();
-            assertFailsBetween(FrameBytes.concat(peer.frame(false, 0, Frame.BINARY, FRAGMENT_1),
-                    peer.frame(true, 0, Frame.BINARY, FRAGMENT_2)), 1002);
-        }
-
-        @Test
-        void case_5_18c_duplex_text_interrupted_by_binary() throws Exception {
-            RawPeer peer = open();
-            assertFailsBetween(FrameBytes.concat(peer.frame(false, 0, Frame.TEXT, FRAGMENT_1),
-                    peer.frame(true, 0, Frame.BINARY, FRAGMENT_2)), 1002);
         }
 
         @ParameterizedTest(name = "case 5.19/5.20: five text fragments with pings between, writes of {0}")
