@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.nio.TransportBuilder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -56,9 +55,21 @@ abstract class ConformanceTest implements UnderTest {
 
     /** We close with 1000: the testee echoes it, the connection ends cleanly on both views. */
     void closeNormally() throws Exception {
-        testee.peer.closeNormally();
+        closeWith(FrameBytes.closePayload(1000, ""), 1000);
+    }
+
+    /**
+     * We start the close handshake with {@code payload}: the testee answers with {@code answeredCode} (-1: a
+     * Close without a body), sends nothing more, the TCP connection ends as §7.1.1 says (the server drops it
+     * first), and the testee's handler reports a clean close with that code (1005 for none, §7.1.5).
+     */
+    void closeWith(byte[] payload, int answeredCode) throws Exception {
+        RawPeer peer = testee.peer;
+        peer.send(Frame.CLOSE, payload);
+        peer.expectClose(answeredCode, RawPeer.PROMPT);
+        peer.finishClose();
         EchoHandler.Closed closed = testee.awaitClosed(RawPeer.PROMPT);
-        assertEquals(1000, closed.status().code(), "code reported to onClose");
+        assertEquals(answeredCode == -1 ? 1005 : answeredCode, closed.status().code(), "code reported to onClose");
         assertTrue(closed.clean(), "close handshake completed");
     }
 
@@ -69,9 +80,5 @@ abstract class ConformanceTest implements UnderTest {
             assertTrue(t.handler.closeCalls.get() <= 1, "onClose is called once at most");
         }
         testees.clear();
-    }
-
-    static Duration seconds(long s) {
-        return Duration.ofSeconds(s);
     }
 }

@@ -17,8 +17,14 @@ final class EchoHandler implements WebSocketHandler {
     record Closed(CloseStatus status, boolean clean) {
     }
 
+    final CompletableFuture<WebSocket> opened = new CompletableFuture<>();
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
     final AtomicInteger closeCalls = new AtomicInteger();
+
+    @Override
+    public void onOpen(WebSocket socket) {
+        opened.complete(socket);
+    }
 
     @Override
     public void onText(WebSocket socket, String text) {

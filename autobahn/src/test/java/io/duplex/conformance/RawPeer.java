@@ -230,17 +230,6 @@ abstract class RawPeer implements AutoCloseable {
         expectTcpClosed(FAIL_WITHIN);
     }
 
-    /** A close handshake we start with 1000: the testee echoes 1000 and the connection ends cleanly. */
-    void closeNormally() throws IOException {
-        sendClose(1000, "");
-        expectClose(1000, PROMPT);
-        finishClose();
-    }
-
-    boolean isClosed() {
-        return socket.isClosed();
-    }
-
     @Override
     public void close() throws IOException {
         socket.close();

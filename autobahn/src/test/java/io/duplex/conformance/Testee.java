@@ -1,5 +1,6 @@
 package io.duplex.conformance;
 
+import io.duplex.core.WebSocket;
 import io.duplex.nio.TransportBuilder;
 import io.duplex.nio.WebSocketClient;
 import io.duplex.nio.WebSocketServer;
@@ -59,6 +60,11 @@ abstract class Testee implements AutoCloseable {
             throw e;
         }
         return t;
+    }
+
+    /** Our side of the connection, for cases where the testee starts something itself. */
+    WebSocket socket() throws Exception {
+        return handler.opened.get(RawPeer.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** How our side reported the end of the connection; fails if it did not within {@code within}. */
