@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The test's side of a WebSocket connection on a blocking {@link Socket}, playing the role opposite the
@@ -87,6 +88,18 @@ abstract class RawPeer implements AutoCloseable {
 
     void sendClose(int code, String reason) throws IOException {
         send(Frame.CLOSE, FrameBytes.closePayload(code, reason));
+    }
+
+    /** The bytes of a message of {@code opcode} cut into frames of {@code fragment} payload bytes (the last may be shorter). */
+    byte[] fragmented(int opcode, byte[] payload, int fragment) {
+        int count = Math.max(1, (payload.length + fragment - 1) / fragment);
+        byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            int from = i * fragment;
+            frames[i] = frame(i == count - 1, 0, i == 0 ? opcode : Frame.CONTINUATION,
+                    Arrays.copyOfRange(payload, from, Math.min(payload.length, from + fragment)));
+        }
+        return FrameBytes.concat(frames);
     }
 
     /** Several frames (from {@link #frame}) in one send, so the testee may read them in one go. */

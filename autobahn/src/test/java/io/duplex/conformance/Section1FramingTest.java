@@ -2,7 +2,6 @@ package io.duplex.conformance;
 
 import io.duplex.core.WebSocketConfig;
 import io.duplex.nio.TransportBuilder;
-import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,8 +61,7 @@ class Section1FramingTest {
         @MethodSource("sizes")
         void case_1_2_binary(String id, int size, int chop) throws Exception {
             RawPeer peer = open(BIG);
-            byte[] data = new byte[size];
-            new Random(size).nextBytes(data);
+            byte[] data = Payloads.random(size);
             peer.chop(chop).send(Frame.BINARY, data);
             peer.chop(0).expectBinary(data);
             closeNormally();

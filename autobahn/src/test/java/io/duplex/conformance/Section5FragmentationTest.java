@@ -3,7 +3,6 @@ package io.duplex.conformance;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -158,8 +157,7 @@ class Section5FragmentationTest {
         @Test
         void case_5_21_duplex_binary_in_three_fragments() throws Exception {
             RawPeer peer = open();
-            byte[] data = new byte[3000];
-            new Random(5).nextBytes(data);
+            byte[] data = Payloads.random(3000);
             peer.sendFrames(peer.frame(false, 0, Frame.BINARY, Arrays.copyOfRange(data, 0, 1000)),
                     peer.frame(false, 0, Frame.CONTINUATION, Arrays.copyOfRange(data, 1000, 2000)),
                     peer.frame(true, 0, Frame.CONTINUATION, Arrays.copyOfRange(data, 2000, 3000)));

@@ -65,7 +65,7 @@ class Section9LimitsTest {
         @Test
         void case_9_0_4_duplex_message_exactly_at_the_limit() throws Exception {
             RawPeer peer = openWithLimits();
-            byte[] data = random(LIMIT);
+            byte[] data = Payloads.random(LIMIT);
             peer.sendFrames(peer.frame(false, 0, Frame.BINARY, Arrays.copyOf(data, LIMIT / 2)),
                     peer.frame(true, 0, Frame.CONTINUATION, Arrays.copyOfRange(data, LIMIT / 2, LIMIT)));
             peer.expectBinary(data);
@@ -87,7 +87,7 @@ class Section9LimitsTest {
         @ValueSource(ints = {64 << 10, 256 << 10, MIB, 4 * MIB})
         void case_9_1_large_text(int size) throws Exception {
             RawPeer peer = open();
-            String text = text(size);
+            String text = Payloads.text(size);
             peer.sendText(text);
             peer.expectText(text);
             closeNormally();
@@ -97,7 +97,7 @@ class Section9LimitsTest {
         @ValueSource(ints = {64 << 10, 256 << 10, MIB, 4 * MIB})
         void case_9_2_large_binary(int size) throws Exception {
             RawPeer peer = open();
-            byte[] data = random(size);
+            byte[] data = Payloads.random(size);
             peer.send(Frame.BINARY, data);
             peer.expectBinary(data);
             closeNormally();
@@ -107,8 +107,8 @@ class Section9LimitsTest {
         @ValueSource(ints = {64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, MIB})
         void case_9_3_fragmented_text(int fragment) throws Exception {
             RawPeer peer = open();
-            String text = text(MIB);
-            peer.sendRaw(fragmented(peer, Frame.TEXT, RawPeer.utf8(text), fragment));
+            String text = Payloads.text(MIB);
+            peer.sendRaw(peer.fragmented(Frame.TEXT, RawPeer.utf8(text), fragment));
             peer.expectText(text);
             closeNormally();
         }
@@ -117,8 +117,8 @@ class Section9LimitsTest {
         @ValueSource(ints = {64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, MIB})
         void case_9_4_fragmented_binary(int fragment) throws Exception {
             RawPeer peer = open();
-            byte[] data = random(MIB);
-            peer.sendRaw(fragmented(peer, Frame.BINARY, data, fragment));
+            byte[] data = Payloads.random(MIB);
+            peer.sendRaw(peer.fragmented(Frame.BINARY, data, fragment));
             peer.expectBinary(data);
             closeNormally();
         }
@@ -127,7 +127,7 @@ class Section9LimitsTest {
         @ValueSource(ints = {64, 128, 256, 512, 1024, 2048})
         void case_9_5_chopped_text(int chop) throws Exception {
             RawPeer peer = open();
-            String text = text(MIB);
+            String text = Payloads.text(MIB);
             peer.chop(chop).sendText(text);
             peer.chop(0).expectText(text);
             closeNormally();
@@ -137,7 +137,7 @@ class Section9LimitsTest {
         @ValueSource(ints = {64, 128, 256, 512, 1024, 2048})
         void case_9_6_chopped_binary(int chop) throws Exception {
             RawPeer peer = open();
-            byte[] data = random(MIB);
+            byte[] data = Payloads.random(MIB);
             peer.chop(chop).send(Frame.BINARY, data);
             peer.chop(0).expectBinary(data);
             closeNormally();
@@ -149,7 +149,7 @@ class Section9LimitsTest {
             RawPeer peer = open();
             String[] texts = new String[1000];
             byte[][] frames = new byte[texts.length][];
-            String base = text(size);
+            String base = Payloads.text(size);
             for (int i = 0; i < texts.length; i++) {
                 // a 1-byte first character replaced by a digit: each message differs, its size does not
                 texts[i] = size == 0 ? "" : (char) ('0' + i % 10) + base.substring(1);
@@ -178,41 +178,6 @@ class Section9LimitsTest {
                 peer.expectBinary(m);
             }
             closeNormally();
-        }
-
-        static byte[] fragmented(RawPeer peer, int opcode, byte[] payload, int fragment) {
-            int count = Math.max(1, (payload.length + fragment - 1) / fragment);
-            byte[][] frames = new byte[count][];
-            for (int i = 0; i < count; i++) {
-                int from = i * fragment;
-                frames[i] = peer.frame(i == count - 1, 0, i == 0 ? opcode : Frame.CONTINUATION,
-                        Arrays.copyOfRange(payload, from, Math.min(payload.length, from + fragment)));
-            }
-            return FrameBytes.concat(frames);
-        }
-
-        /** Text with 1-, 2- and 3-byte code points, cut to {@code bytes} bytes of UTF-8 on a code point boundary. */
-        static String text(int bytes) {
-            String unit = "Hello µ κόσμε ☃ ";
-            StringBuilder sb = new StringBuilder(bytes);
-            int length = 0;
-            while (true) {
-                for (int i = 0; i < unit.length(); i++) {
-                    char c = unit.charAt(i);
-                    int n = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-                    if (length + n > bytes) {
-                        return sb.append("*".repeat(bytes - length)).toString();
-                    }
-                    sb.append(c);
-                    length += n;
-                }
-            }
-        }
-
-        static byte[] random(int size) {
-            byte[] data = new byte[size];
-            new Random(size).nextBytes(data);
-            return data;
         }
     }
 }
