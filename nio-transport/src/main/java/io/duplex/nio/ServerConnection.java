@@ -46,7 +46,7 @@ final class ServerConnection extends Connection {
         }
         endHandshake();
         if (overCapacity) {
-            respondAndClose(ServerHandshake.httpResponse(503, "Service Unavailable",
+            respondAndClose(WebSocketServer.closingResponse(503, "Service Unavailable",
                     io.duplex.core.HttpHeaders.empty(), new byte[0]));
             return;
         }
@@ -56,7 +56,7 @@ final class ServerConnection extends Connection {
                 handshake = null;
                 writeRaw(hs.response());
                 openSession(Session.server(), hs.handler(), hs.request(), hs.subprotocol(),
-                        hs.extensionsHeader(), in);
+                        hs.extensionsHeader(), hs.extensions(), in);
                 break;
             case NOT_UPGRADE:
                 respondAndClose(server.plainHttpResponse(handshake.request()));

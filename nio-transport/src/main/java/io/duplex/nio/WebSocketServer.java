@@ -59,6 +59,7 @@ public final class WebSocketServer implements AutoCloseable {
     final ConnectionSettings settings;
     final HandshakePolicy policy;
     private final HttpHandler httpHandler;
+    private final SSLContext tls;
     private final String host;
     private final int requestedPort;
     private final int backlog;
@@ -81,6 +82,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.settings = b.settings();
         this.policy = b.policy();
         this.httpHandler = b.httpHandler;
+        this.tls = b.tls;
         this.host = b.host;
         this.requestedPort = b.port;
         this.backlog = b.backlog;
@@ -129,18 +131,26 @@ public final class WebSocketServer implements AutoCloseable {
             registered.get(10, TimeUnit.SECONDS);
             acceptor = a;
         } catch (IOException | RuntimeException e) {
-            ssc.close();
+            abandon(ssc);
             throw e;
         } catch (ExecutionException | TimeoutException e) {
-            ssc.close();
+            abandon(ssc);
             throw new IOException("could not register the server channel", e);
         } catch (InterruptedException e) {
-            ssc.close();
+            abandon(ssc);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting", e);
         }
         LOG.info("WebSocket server listening on port {}", port);
         return this;
+    }
+
+    /** A failed start: release the channel, and the loops if this server made them. */
+    private void abandon(ServerSocketChannel ssc) throws IOException {
+        ssc.close();
+        if (ownsGroup) {
+            group.close();
+        }
     }
 
     /** The bound port (the ephemeral one when built with port 0); -1 before {@link #start()}. */
@@ -160,7 +170,8 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * Writes {@code message}, encoded once, to every open connection. Each connection's hard limit and
-     * overflow policy still apply; a connection in the middle of sending a fragmented message is skipped.
+     * overflow policy still apply; on a connection in the middle of sending a message in parts, the
+     * broadcast follows that message's last part.
      *
      * @return completes with the number of connections the message was written or queued to
      */
@@ -175,10 +186,9 @@ public final class WebSocketServer implements AutoCloseable {
                 ByteBuffer view = message.frameView();
                 int n = 0;
                 for (ServerConnection c : new ArrayList<>(registry.get(index))) {
-                    if (c.writePrepared(view)) {
+                    if (c.facade.sendPrepared(view)) {
                         n++;
                     }
-                    c.reportWritability();
                 }
                 written.addAndGet(n);
                 if (loopsLeft.decrementAndGet() == 0) {
@@ -279,7 +289,13 @@ public final class WebSocketServer implements AutoCloseable {
         int index = group.nextIndex();
         EventLoop loop = group.loop(index);
         try {
-            loop.execute(() -> new ServerConnection(loop, index, ch, this, over).start());
+            loop.execute(() -> {
+                ServerConnection c = new ServerConnection(loop, index, ch, this, over);
+                if (tls != null) {
+                    c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
+                }
+                c.start();
+            });
         } catch (RejectedExecutionException e) {
             closeQuietly(ch);
             handshakeEnded();
@@ -320,12 +336,19 @@ public final class WebSocketServer implements AutoCloseable {
         }
         try {
             HttpResponse r = httpHandler.handle(request);
-            return ServerHandshake.httpResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
+            return closingResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
         } catch (RuntimeException e) {
             LOG.warn("HTTP handler failed for {}", request, e);
-            return ServerHandshake.httpResponse(500, "Internal Server Error", HttpHeaders.empty(),
+            return closingResponse(500, "Internal Server Error", HttpHeaders.empty(),
                     "internal error".getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /** A response after which the server closes the connection, saying so ({@code Connection: close}). */
+    static ByteBuffer closingResponse(int status, String reason, HttpHeaders headers, byte[] body) {
+        HttpHeaders h = headers.contains("Connection") ? headers
+                : HttpHeaders.builder().addAll(headers).add("Connection", "close").build();
+        return ServerHandshake.httpResponse(status, reason, h, body);
     }
 
     private static void closeQuietly(SocketChannel ch) {
@@ -439,7 +462,7 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Serves wss:// with this context. Default: plain ws://. */
+        /** Serves wss:// with this context's key material (TLS 1.3 and 1.2 only). Default: plain ws://. */
         public Builder tls(SSLContext context) {
             this.tls = Objects.requireNonNull(context, "context");
             return this;
@@ -448,15 +471,11 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * The server, not yet started.
          *
-         * @throws IllegalStateException if no handler, route or decider was given, or TLS was asked for
-         *     (not available in this version)
+         * @throws IllegalStateException if no handler, route or decider was given
          */
         public WebSocketServer build() {
             if (handler == null && routes.isEmpty() && decider == null) {
                 throw new IllegalStateException("a handler, a route or a decider is required");
-            }
-            if (tls != null) {
-                throw new IllegalStateException("TLS is not available yet in this version of duplex-nio");
             }
             return new WebSocketServer(this);
         }
@@ -470,7 +489,7 @@ public final class WebSocketServer implements AutoCloseable {
                 Map<String, WebSocketHandler> table = Map.copyOf(routes);
                 b.decider(request -> {
                     WebSocketHandler h = table.get(request.path());
-                    return h != null ? UpgradeDecision.accept(h) : UpgradeDecision.reject(404, "Not Found");
+                    return h != null ? UpgradeDecision.accept(h) : UpgradeDecision.reject(404, null, "not found");
                 });
             } else {
                 b.handler(handler);
