@@ -27,9 +27,22 @@ abstract class ConformanceTest implements UnderTest {
 
     /** Starts the testee with {@code options} applied to its builder. */
     RawPeer open(Consumer<TransportBuilder<?>> options) throws Exception {
-        testee = role() == Role.SERVER ? Testee.server(options) : Testee.client(options);
+        return open(options, new byte[0]);
+    }
+
+    /**
+     * Starts the testee; the raw peer sends {@code early} in the same write as its side of the opening
+     * handshake (frames as this role sends them: masked when the peer plays the client).
+     */
+    RawPeer open(Consumer<TransportBuilder<?>> options, byte[] early) throws Exception {
+        testee = role() == Role.SERVER ? Testee.server(options, early) : Testee.client(options, early);
         testees.add(testee);
         return testee.peer;
+    }
+
+    /** The masking key the raw peer uses for frames built before it exists; null when it plays the server. */
+    byte[] peerMaskKey() {
+        return role() == Role.SERVER ? new byte[] {0x37, (byte) 0xFA, 0x21, 0x3D} : null;
     }
 
     /**

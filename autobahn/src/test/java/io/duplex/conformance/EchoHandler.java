@@ -36,6 +36,17 @@ final class EchoHandler implements WebSocketHandler {
         socket.sendBinary(data);
     }
 
+    /** With {@code WebSocketConfig.streaming()} on: each part is echoed as it comes, as a part. */
+    @Override
+    public void onTextFragment(WebSocket socket, String fragment, boolean last) {
+        socket.sendText(fragment, last);
+    }
+
+    @Override
+    public void onBinaryFragment(WebSocket socket, ByteBuffer fragment, boolean last) {
+        socket.sendBinary(fragment, last);
+    }
+
     @Override
     public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
         closeCalls.incrementAndGet();

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
  * @param fin the FIN bit
  * @param rsv RSV1..RSV3 as a 3-bit number (RSV1 is 4)
  * @param opcode the 4-bit opcode
- * @param masked whether the MASK bit was set
+ * @param maskKey the masking key, or null when the MASK bit was clear
  * @param payload the application data
  */
-record Frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
+record Frame(boolean fin, int rsv, int opcode, byte[] maskKey, byte[] payload) {
 
     static final int CONTINUATION = 0x0;
     static final int TEXT = 0x1;
@@ -23,8 +23,8 @@ record Frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
     static final int PING = 0x9;
     static final int PONG = 0xA;
 
-    boolean isControl() {
-        return (opcode & 0x8) != 0;
+    boolean masked() {
+        return maskKey != null;
     }
 
     /** The status code of a Close frame, or -1 when its payload is empty (RFC 6455 §5.5.1). */
@@ -59,7 +59,7 @@ record Frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
             case PONG -> "PONG";
             default -> "OPCODE " + opcode;
         };
-        return kind + (fin ? "" : " (FIN=0)") + (rsv != 0 ? " RSV=" + rsv : "") + (masked ? " masked" : "")
+        return kind + (fin ? "" : " (FIN=0)") + (rsv != 0 ? " RSV=" + rsv : "") + (masked() ? " masked" : "")
                 + " len=" + payload.length;
     }
 }

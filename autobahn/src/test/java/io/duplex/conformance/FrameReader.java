@@ -53,7 +53,7 @@ final class FrameReader {
                 payload[i] ^= mask[i & 3];
             }
         }
-        return new Frame((b0 & 0x80) != 0, (b0 >>> 4) & 7, b0 & 0xF, masked, payload);
+        return new Frame((b0 & 0x80) != 0, (b0 >>> 4) & 7, b0 & 0xF, mask, payload);
     }
 
     private int readByte() throws IOException {

@@ -24,8 +24,11 @@ final class RawClient extends RawPeer {
         super(socket, in);
     }
 
-    /** Connects to 127.0.0.1:{@code port} and completes the opening handshake. */
-    static RawClient connect(int port) throws IOException {
+    /**
+     * Connects to 127.0.0.1:{@code port} and completes the opening handshake, writing {@code early} (frames,
+     * already masked) in the same write as the request, before the response could have arrived.
+     */
+    static RawClient connect(int port, byte[] early) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -35,7 +38,7 @@ final class RawClient extends RawPeer {
             String key = Base64.getEncoder().encodeToString(nonce);
             String request = "GET /conformance HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(FrameBytes.concat(request.getBytes(StandardCharsets.US_ASCII), early));
             InputStream in = buffered(socket);
             HttpHead response = HttpHead.read(in);
             assertTrue(response.startLine().startsWith("HTTP/1.1 101"), response::startLine);

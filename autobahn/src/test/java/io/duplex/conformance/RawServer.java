@@ -23,8 +23,11 @@ final class RawServer extends RawPeer {
         super(socket, in);
     }
 
-    /** Accepts one connection on {@code listener} and completes the opening handshake. */
-    static RawServer accept(ServerSocket listener, Duration within) throws IOException {
+    /**
+     * Accepts one connection on {@code listener} and completes the opening handshake, writing {@code early}
+     * (frames) in the same write as the 101 response.
+     */
+    static RawServer accept(ServerSocket listener, Duration within, byte[] early) throws IOException {
         listener.setSoTimeout((int) within.toMillis());
         Socket socket = listener.accept();
         try {
@@ -41,7 +44,7 @@ final class RawServer extends RawPeer {
             assertEquals(16, Base64.getDecoder().decode(key).length, "a 16-byte nonce (§4.1 item 7)");
             String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + SecWebSocketAccept.of(key) + "\r\n\r\n";
-            socket.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(FrameBytes.concat(response.getBytes(StandardCharsets.US_ASCII), early));
             return new RawServer(socket, in);
         } catch (IOException | RuntimeException | Error e) {
             socket.close();

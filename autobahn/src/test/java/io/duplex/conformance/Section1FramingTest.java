@@ -1,7 +1,13 @@
 package io.duplex.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.duplex.core.WebSocketConfig;
 import io.duplex.nio.TransportBuilder;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +70,36 @@ class Section1FramingTest {
             byte[] data = Payloads.random(size);
             peer.chop(chop).send(Frame.BINARY, data);
             peer.chop(0).expectBinary(data);
+            closeNormally();
+        }
+
+        /**
+         * Frames written together with the opening handshake (before its answer could arrive) are frames,
+         * not garbage: the bytes after the header block belong to the WebSocket connection (§4.1, §4.2.2).
+         */
+        @Test
+        void case_1_4_1_duplex_frames_in_the_same_write_as_the_handshake() throws Exception {
+            byte[] early = FrameBytes.concat(
+                    FrameBytes.frame(true, 0, Frame.TEXT, RawPeer.utf8("early text"), peerMaskKey()),
+                    FrameBytes.frame(true, 0, Frame.PING, RawPeer.utf8("early ping"), peerMaskKey()));
+            RawPeer peer = open(b -> { }, early);
+            peer.expectText("early text");
+            peer.expectPong(RawPeer.utf8("early ping"));
+            closeNormally();
+        }
+
+        /** §5.3: a client picks a fresh masking key for every frame; 200 frames show no repeated key. */
+        @Test
+        void case_1_5_1_duplex_client_masking_keys_are_fresh() throws Exception {
+            assumeTrue(role() == Role.CLIENT, "a server does not mask: every case checks its MASK bit is clear");
+            RawPeer peer = open();
+            Set<Integer> keys = new HashSet<>();
+            for (int i = 0; i < 200; i++) {
+                peer.sendText("m" + i);
+                Frame echo = peer.next(RawPeer.PROMPT);
+                keys.add(ByteBuffer.wrap(echo.maskKey()).getInt());
+            }
+            assertEquals(200, keys.size(), "distinct masking keys");
             closeNormally();
         }
 

@@ -3,7 +3,10 @@ package io.duplex.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.duplex.core.WebSocketConfig;
+import io.duplex.nio.TransportBuilder;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +31,10 @@ class Section6Utf8Test {
     }
 
     abstract static class Cases extends ConformanceTest {
+
+        /** Messages delivered (and echoed) part by part, validated across parts (§5.6, §8.1). */
+        private static final Consumer<TransportBuilder<?>> STREAMING =
+                b -> b.config(WebSocketConfig.builder().streaming(true).build());
 
         /** Every length of UTF-8 sequence, the last code point included. */
         private static final String MIXED = "Hello-µ@ßöäüàá κόσμε ☃ \uD83D\uDE00 \uDBFF\uDFFF!";
@@ -115,9 +122,10 @@ class Section6Utf8Test {
         }
 
         /** A code point split between two fragments at every byte of the message is echoed whole (§5.6). */
-        @Test
-        void case_6_6_duplex_split_at_every_byte() throws Exception {
-            RawPeer peer = open();
+        @ParameterizedTest(name = "case 6.6 duplex: split at every byte, streaming {0}")
+        @ValueSource(booleans = {false, true})
+        void case_6_6_duplex_split_at_every_byte(boolean streaming) throws Exception {
+            RawPeer peer = open(streaming ? STREAMING : b -> { });
             byte[] bytes = RawPeer.utf8(MIXED);
             for (int at = 1; at < bytes.length; at++) {
                 peer.sendFrames(peer.frame(false, 0, Frame.TEXT, Arrays.copyOfRange(bytes, 0, at)),
@@ -125,6 +133,23 @@ class Section6Utf8Test {
                 peer.expectText(MIXED);
             }
             closeNormally();
+        }
+
+        @ParameterizedTest(name = "case {0} duplex, streaming: 1007")
+        @MethodSource("io.duplex.conformance.Utf8Samples#invalid")
+        void case_6_duplex_streaming_invalid_text_fails(String name, byte[] bytes) throws Exception {
+            RawPeer peer = open(STREAMING);
+            peer.sendOffending(peer.frame(true, 0, Frame.TEXT, bytes));
+            assertFailed(1007);
+        }
+
+        /** Streaming: the first part is ill-formed, so the testee fails before delivering or echoing anything. */
+        @ParameterizedTest(name = "case 6.4 duplex, streaming, first fragment with {0}: 1007 before the message ends")
+        @MethodSource("io.duplex.conformance.Utf8Samples#invalid")
+        void case_6_4_duplex_streaming_fail_fast(String name, byte[] bytes) throws Exception {
+            RawPeer peer = open(STREAMING);
+            peer.sendOffending(peer.frame(false, 0, Frame.TEXT, FrameBytes.concat(bytes, RawPeer.utf8("edited"))));
+            assertFailed(1007);
         }
 
         @ParameterizedTest(name = "case 6.6.{0} duplex: every byte in its own fragment, writes of {0}")

@@ -27,15 +27,15 @@ abstract class Testee implements AutoCloseable {
     final EchoHandler handler = new EchoHandler();
     RawPeer peer;
 
-    /** Starts our server and connects a {@link RawClient} to it. */
-    static Testee server(Consumer<TransportBuilder<?>> options) throws IOException {
+    /** Starts our server and connects a {@link RawClient} to it, which sends {@code early} with its request. */
+    static Testee server(Consumer<TransportBuilder<?>> options, byte[] early) throws IOException {
         WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
                 .closeTimeout(SERVER_CLOSE_TIMEOUT);
         ServerTestee t = new ServerTestee();
         options.accept(b);
         t.server = b.handler(t.handler).build().start();
         try {
-            t.peer = RawClient.connect(t.server.port());
+            t.peer = RawClient.connect(t.server.port(), early);
         } catch (IOException | RuntimeException | Error e) {
             t.close();
             throw e;
@@ -43,8 +43,8 @@ abstract class Testee implements AutoCloseable {
         return t;
     }
 
-    /** Listens with a {@link RawServer} and connects our client to it. */
-    static Testee client(Consumer<TransportBuilder<?>> options) throws Exception {
+    /** Listens with a {@link RawServer} and connects our client to it; {@code early} follows the 101 at once. */
+    static Testee client(Consumer<TransportBuilder<?>> options, byte[] early) throws Exception {
         WebSocketClient.Builder b = WebSocketClient.builder().loops(1).closeTimeout(CLIENT_CLOSE_TIMEOUT);
         options.accept(b);
         ClientTestee t = new ClientTestee();
@@ -53,7 +53,7 @@ abstract class Testee implements AutoCloseable {
             t.listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
             var opened = t.client.connect(
                     URI.create("ws://127.0.0.1:" + t.listener.getLocalPort() + "/conformance"), t.handler);
-            t.peer = RawServer.accept(t.listener, RawPeer.PROMPT);
+            t.peer = RawServer.accept(t.listener, RawPeer.PROMPT, early);
             opened.get(RawPeer.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception | Error e) {
             t.close();
