@@ -64,9 +64,13 @@ final class RawClient extends RawPeer {
         return false;
     }
 
-    /** The server closes TCP first, and promptly, once Close frames were exchanged (§7.1.1). */
+    /**
+     * The server closes TCP first, and promptly, once Close frames were exchanged (§7.1.1): well before its
+     * close timeout ({@link Testee#SERVER_CLOSE_TIMEOUT}), so waiting out a timer is caught. Case 7.10.3
+     * holds it to one second; here the bound leaves room for a loaded CI machine.
+     */
     @Override
     void finishClose() throws IOException {
-        expectTcpClosed(java.time.Duration.ofSeconds(1));
+        expectTcpClosed(FAIL_WITHIN);
     }
 }

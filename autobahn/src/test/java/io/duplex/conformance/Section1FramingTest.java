@@ -103,6 +103,16 @@ class Section1FramingTest {
             closeNormally();
         }
 
+        /** §5.2: the most significant bit of a 64-bit payload length MUST be 0. */
+        @Test
+        void case_1_6_1_duplex_64_bit_length_with_its_top_bit_set() throws Exception {
+            RawPeer peer = open();
+            byte[] header = FrameBytes.header(true, 0, Frame.BINARY, 0x10000, peerMaskKey());
+            header[2] = (byte) 0x80; // the first of the eight length bytes
+            peer.sendOffending(header);
+            assertFailed(1002);
+        }
+
         /** §5.1: a server must fail an unmasked frame from a client; a client must fail a masked one from a server. */
         @Test
         void case_1_3_1_duplex_frame_masked_the_wrong_way() throws Exception {

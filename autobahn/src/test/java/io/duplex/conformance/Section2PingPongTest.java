@@ -55,6 +55,13 @@ class Section2PingPongTest {
         }
 
         @Test
+        void case_2_5b_duplex_pong_126_bytes_is_a_protocol_error() throws Exception {
+            RawPeer peer = open();
+            peer.send(Frame.PONG, filled(126, (byte) 0xFE));
+            assertFailed(1002);
+        }
+
+        @Test
         void case_2_6_ping_125_bytes_in_1_byte_writes() throws Exception {
             pingIsAnswered(filled(125, (byte) 0xFE), 1);
         }

@@ -135,6 +135,18 @@ class Section7CloseTest {
             assertFailsBetween(peer.frame(true, 0, Frame.CLOSE, FrameBytes.closePayload(code, "")), 1002);
         }
 
+        /** TCP ends without a Close: the testee reports 1006 (§7.1.5), not a clean close, and sends nothing. */
+        @Test
+        void case_7_11_1_duplex_tcp_drops_without_a_close() throws Exception {
+            RawPeer peer = open();
+            peer.sendText("last words");
+            peer.expectText("last words");
+            peer.close();
+            EchoHandler.Closed closed = testee.awaitClosed(RawPeer.PROMPT);
+            assertEquals(1006, closed.status().code());
+            assertFalse(closed.clean());
+        }
+
         /** The testee starts the close: the peer's answer ends it cleanly and TCP ends as §7.1.1 says. */
         @Test
         void case_7_10_1_duplex_testee_starts_the_close() throws Exception {
