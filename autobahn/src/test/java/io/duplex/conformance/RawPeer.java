@@ -32,15 +32,14 @@ abstract class RawPeer implements AutoCloseable {
     static final Duration FAIL_WITHIN = Duration.ofSeconds(2);
 
     private final Socket socket;
-    private final InputStream in;
     private final OutputStream out;
     private final FrameReader reader;
     private int chop;
 
+    /** @param in the socket's input, already past the opening handshake's head */
     RawPeer(Socket socket, InputStream in) throws IOException {
         this.socket = socket;
         socket.setTcpNoDelay(true);
-        this.in = in;
         this.out = socket.getOutputStream();
         this.reader = new FrameReader(in);
     }

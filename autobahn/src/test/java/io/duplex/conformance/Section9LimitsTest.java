@@ -104,7 +104,7 @@ class Section9LimitsTest {
         }
 
         @ParameterizedTest(name = "case 9.3: 1 MiB text in fragments of {0} bytes")
-        @ValueSource(ints = {64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, MIB})
+        @ValueSource(ints = {64, 1 << 10, 16 << 10, 256 << 10, MIB})
         void case_9_3_fragmented_text(int fragment) throws Exception {
             RawPeer peer = open();
             String text = Payloads.text(MIB);
@@ -114,7 +114,7 @@ class Section9LimitsTest {
         }
 
         @ParameterizedTest(name = "case 9.4: 1 MiB binary in fragments of {0} bytes")
-        @ValueSource(ints = {64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, MIB})
+        @ValueSource(ints = {64, 1 << 10, 16 << 10, 256 << 10, MIB})
         void case_9_4_fragmented_binary(int fragment) throws Exception {
             RawPeer peer = open();
             byte[] data = Payloads.random(MIB);
@@ -124,7 +124,7 @@ class Section9LimitsTest {
         }
 
         @ParameterizedTest(name = "case 9.5: 1 MiB text in writes of {0} bytes")
-        @ValueSource(ints = {64, 128, 256, 512, 1024, 2048})
+        @ValueSource(ints = {64, 256, 2048})
         void case_9_5_chopped_text(int chop) throws Exception {
             RawPeer peer = open();
             String text = Payloads.text(MIB);
@@ -134,7 +134,7 @@ class Section9LimitsTest {
         }
 
         @ParameterizedTest(name = "case 9.6: 1 MiB binary in writes of {0} bytes")
-        @ValueSource(ints = {64, 128, 256, 512, 1024, 2048})
+        @ValueSource(ints = {64, 256, 2048})
         void case_9_6_chopped_binary(int chop) throws Exception {
             RawPeer peer = open();
             byte[] data = Payloads.random(MIB);
@@ -144,7 +144,7 @@ class Section9LimitsTest {
         }
 
         @ParameterizedTest(name = "case 9.7: 1000 text messages of {0} bytes")
-        @ValueSource(ints = {0, 16, 64, 256, 1 << 10, 4 << 10})
+        @ValueSource(ints = {0, 64, 1 << 10, 4 << 10})
         void case_9_7_many_text_messages(int size) throws Exception {
             RawPeer peer = open();
             String[] texts = new String[1000];
@@ -163,7 +163,7 @@ class Section9LimitsTest {
         }
 
         @ParameterizedTest(name = "case 9.8: 1000 binary messages of {0} bytes")
-        @ValueSource(ints = {0, 16, 64, 256, 1 << 10, 4 << 10})
+        @ValueSource(ints = {0, 64, 1 << 10, 4 << 10})
         void case_9_8_many_binary_messages(int size) throws Exception {
             RawPeer peer = open();
             Random random = new Random(size);

@@ -84,6 +84,9 @@ abstract class Testee implements AutoCloseable {
             } finally {
                 server.stop(Duration.ofSeconds(2));
             }
+            if (server.connectionCount() != 0) {
+                throw new AssertionError(server.connectionCount() + " connections still counted after stop");
+            }
         }
     }
 
