@@ -31,7 +31,7 @@ class ServerLifecycleTest extends LoopbackFixture {
             recorders.add(r);
             opening.add(client.connect(uri(server), r));
         }
-        CompletableFuture.allOf(opening.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(opening.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
         assertEquals(n, server.connectionCount());
         for (int i = 0; i < n; i++) {
             opening.get(i).get().sendText("m" + i);
