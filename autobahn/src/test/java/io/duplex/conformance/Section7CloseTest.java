@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.WebSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
@@ -145,6 +146,27 @@ class Section7CloseTest {
             EchoHandler.Closed closed = testee.awaitClosed(RawPeer.PROMPT);
             assertEquals(1006, closed.status().code());
             assertFalse(closed.clean());
+        }
+
+        /**
+         * Shutting our endpoint down: a server stopping says 1001 (going away, §7.4.1), waits for the answer
+         * and drops TCP; a client closing its loops drops its connections without a close handshake.
+         */
+        @Test
+        void case_7_12_1_duplex_shutdown() throws Exception {
+            RawPeer peer = open();
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> testee.shutDown(RawPeer.PROMPT));
+            if (role() == Role.SERVER) {
+                peer.expectClose(1001, RawPeer.PROMPT);
+                peer.sendClose(1001, "");
+                peer.expectTcpClosed(RawPeer.FAIL_WITHIN);
+            } else {
+                peer.expectTcpClosed(RawPeer.PROMPT);
+            }
+            stopped.get(RawPeer.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+            EchoHandler.Closed closed = testee.awaitClosed(RawPeer.PROMPT);
+            assertEquals(role() == Role.SERVER ? 1001 : 1006, closed.status().code());
+            assertEquals(role() == Role.SERVER, closed.clean());
         }
 
         /** The testee starts the close: the peer's answer ends it cleanly and TCP ends as §7.1.1 says. */

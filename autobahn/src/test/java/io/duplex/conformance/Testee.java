@@ -67,6 +67,12 @@ abstract class Testee implements AutoCloseable {
         return handler.opened.get(RawPeer.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Shuts our endpoint down as an application would: a server stops gracefully (waiting up to
+     * {@code within} for its connections to close), a client closes its loops.
+     */
+    abstract void shutDown(Duration within);
+
     /** How our side reported the end of the connection; fails if it did not within {@code within}. */
     EchoHandler.Closed awaitClosed(Duration within) throws Exception {
         return handler.closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
@@ -74,6 +80,11 @@ abstract class Testee implements AutoCloseable {
 
     private static final class ServerTestee extends Testee {
         WebSocketServer server;
+
+        @Override
+        void shutDown(Duration within) {
+            server.stop(within);
+        }
 
         @Override
         public void close() throws IOException {
@@ -93,6 +104,11 @@ abstract class Testee implements AutoCloseable {
     private static final class ClientTestee extends Testee {
         ServerSocket listener;
         WebSocketClient client;
+
+        @Override
+        void shutDown(Duration within) {
+            client.close();
+        }
 
         @Override
         public void close() throws IOException {
