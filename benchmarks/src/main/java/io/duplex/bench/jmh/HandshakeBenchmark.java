@@ -1,0 +1,66 @@
+package io.duplex.bench.jmh;
+
+import io.duplex.core.HandshakePolicy;
+import io.duplex.core.ServerHandshake;
+import io.duplex.core.WebSocketConfig;
+import io.duplex.core.WebSocketHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** A browser-like opening handshake (RFC 6455 §4.2.1) parsed, validated and answered with its 101. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class HandshakeBenchmark {
+
+    private static final String REQUEST = "GET /chat?room=42 HTTP/1.1\r\n"
+            + "Host: example.com:8080\r\n"
+            + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n"
+            + "Accept: */*\r\n"
+            + "Accept-Language: en-US,en;q=0.5\r\n"
+            + "Accept-Encoding: gzip, deflate, br\r\n"
+            + "Sec-WebSocket-Version: 13\r\n"
+            + "Origin: https://example.com\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Connection: keep-alive, Upgrade\r\n"
+            + "Cookie: session=0123456789abcdef0123456789abcdef\r\n"
+            + "Pragma: no-cache\r\n"
+            + "Cache-Control: no-cache\r\n"
+            + "Upgrade: websocket\r\n"
+            + "\r\n";
+
+    private byte[] request;
+    private HandshakePolicy policy;
+    private final WebSocketConfig config = WebSocketConfig.defaults();
+
+    @Setup
+    public void setUp() {
+        request = REQUEST.getBytes(StandardCharsets.US_ASCII);
+        policy = HandshakePolicy.builder().handler(new WebSocketHandler() { }).build();
+        ServerHandshake check = new ServerHandshake(config, policy);
+        if (check.receive(ByteBuffer.wrap(request)) != ServerHandshake.State.ACCEPTED) {
+            throw new IllegalStateException("the sample request is not accepted: " + check.failure());
+        }
+    }
+
+    @Benchmark
+    public ByteBuffer parseAndRespond() {
+        ServerHandshake handshake = new ServerHandshake(config, policy);
+        handshake.receive(ByteBuffer.wrap(request));
+        return handshake.response();
+    }
+}

@@ -1,0 +1,76 @@
+package io.duplex.bench.jmh;
+
+import io.duplex.core.frame.Masking;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Masking alone (RFC 6455 §5.3) in place on heap and direct buffers, beside the memory-bandwidth yardsticks
+ * of the same size: {@code System.arraycopy} and {@code ByteBuffer.put}. Ops/s times {@code size} = bytes/s.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class MaskingBenchmark {
+
+    @Param({"64", "65536", "1048576"})
+    public int size;
+
+    private byte[] src;
+    private byte[] dst;
+    private ByteBuffer heap;
+    private ByteBuffer direct;
+    private ByteBuffer directDst;
+
+    @Setup
+    public void setUp() {
+        src = new byte[size];
+        dst = new byte[size];
+        for (int i = 0; i < size; i++) {
+            src[i] = (byte) (i * 31);
+        }
+        heap = ByteBuffer.wrap(src.clone());
+        direct = ByteBuffer.allocateDirect(size).put(src);
+        direct.clear();
+        directDst = ByteBuffer.allocateDirect(size);
+    }
+
+    @Benchmark
+    public ByteBuffer maskHeap() {
+        Masking.mask(heap, 0x37fa213d, 0);
+        return heap;
+    }
+
+    @Benchmark
+    public ByteBuffer maskDirect() {
+        Masking.mask(direct, 0x37fa213d, 0);
+        return direct;
+    }
+
+    @Benchmark
+    public byte[] copyArray() {
+        System.arraycopy(src, 0, dst, 0, size);
+        return dst;
+    }
+
+    @Benchmark
+    public ByteBuffer copyDirectPut() {
+        directDst.clear();
+        directDst.put(direct.duplicate());
+        return directDst;
+    }
+}
