@@ -3,36 +3,21 @@ package io.duplex.bench.jmh;
 import io.duplex.core.extension.deflate.WindowedDeflater;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * permessage-deflate both ways (RFC 7692 §7.2) on a 16 KiB JSON-like message, no context takeover: the
  * core's {@link WindowedDeflater} (15-bit window, level 6) beside {@link Deflater} (level 6, raw, sync
  * flush), and inflating each one's output with {@link Inflater} (the core has no inflater of its own).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class DeflateBenchmark {
+public class DeflateBenchmark extends ThroughputBenchmark {
 
     private static final byte[] SYNC_TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
 

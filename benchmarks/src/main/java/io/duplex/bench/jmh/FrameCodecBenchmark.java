@@ -6,18 +6,9 @@ import io.duplex.core.frame.FrameEncoder;
 import io.duplex.core.frame.FrameListener;
 import io.duplex.core.frame.Masking;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -25,13 +16,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * (header written, payload copied, masked when the encoder is a client). Masked = a server reading a
  * client's frame / a client writing one. Ops/s times {@code size} is the payload bandwidth.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class FrameCodecBenchmark {
+public class FrameCodecBenchmark extends ThroughputBenchmark {
 
     private static final int KEY = 0x37fa213d;
 

@@ -6,26 +6,11 @@ import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** A browser-like opening handshake (RFC 6455 §4.2.1) parsed, validated and answered with its 101. */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class HandshakeBenchmark {
+public class HandshakeBenchmark extends ThroughputBenchmark {
 
     private static final String REQUEST = "GET /chat?room=42 HTTP/1.1\r\n"
             + "Host: example.com:8080\r\n"

@@ -2,30 +2,15 @@ package io.duplex.bench.jmh;
 
 import io.duplex.core.frame.Masking;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Masking alone (RFC 6455 §5.3) in place on heap and direct buffers, beside the memory-bandwidth yardsticks
  * of the same size: {@code System.arraycopy} and {@code ByteBuffer.put}. Ops/s times {@code size} = bytes/s.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class MaskingBenchmark {
+public class MaskingBenchmark extends ThroughputBenchmark {
 
     @Param({"64", "65536", "1048576"})
     public int size;

@@ -7,31 +7,16 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * UTF-8 validation of a 64 KiB text payload (RFC 6455 §8.1): the core's validator beside the JDK's
  * {@code new String(bytes, UTF_8)} (which replaces rather than rejects) and a strict {@link CharsetDecoder}
  * (which rejects, as the RFC requires). "mixed" cycles through 1-, 2-, 3- and 4-byte code points.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class Utf8Benchmark {
+public class Utf8Benchmark extends ThroughputBenchmark {
 
     @Param({"ascii", "mixed"})
     public String text;
