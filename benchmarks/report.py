@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""Turns benchmarks/run.sh's raw results into docs/benchmarks.md and SVG bar charts (no plotting library).
+
+Inputs: results.txt (one key=value line per measured run), JMH's JSON, and `jfr print` output of the Duplex
+server under scenario (a). Hand-written analysis comes from benchmarks/notes.md, included verbatim.
+"""
+import argparse
+import collections
+import datetime
+import html
+import json
+import os
+import re
+import statistics
+import subprocess
+
+SERVER_ORDER = ["duplex", "netty-nio", "netty-epoll", "jetty", "java-websocket", "raw-tcp"]
+LABELS = {
+    "duplex": "Duplex",
+    "netty-nio": "Netty 4.2 NIO",
+    "netty-epoll": "Netty 4.2 epoll",
+    "jetty": "Jetty 12.1",
+    "java-websocket": "Java-WebSocket",
+    "raw-tcp": "raw TCP echo",
+}
+
+
+def read_results(path):
+    rows = []
+    if not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        for line in f:
+            fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+            if fields:
+                rows.append(fields)
+    return rows
+
+
+def group(rows, scenario, key=None):
+    """{server: {metric: [values...]}} for the scenario's successful runs (optionally one extra key)."""
+    out = collections.OrderedDict()
+    failed = collections.Counter()
+    for r in rows:
+        if r.get("scenario") != scenario:
+            continue
+        if key and r.get(key[0]) != key[1]:
+            continue
+        if "failed" in r:
+            failed[r["server"]] += 1
+            continue
+        metrics = out.setdefault(r["server"], collections.defaultdict(list))
+        for k, v in r.items():
+            try:
+                metrics[k].append(float(v))
+            except ValueError:
+                pass
+    ordered = collections.OrderedDict((s, out[s]) for s in SERVER_ORDER if s in out)
+    return ordered, failed
+
+
+def med(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt(v, digits=0):
+    if v != v:  # NaN
+        return "–"
+    if digits == 0:
+        return f"{v:,.0f}"
+    return f"{v:,.{digits}f}"
+
+
+def spread(values, digits=0):
+    if not values:
+        return "–"
+    return f"{fmt(med(values), digits)} ({fmt(min(values), digits)}–{fmt(max(values), digits)})"
+
+
+def ratio(a, b):
+    if not a or not b or b != b or a != a or b == 0:
+        return "–"
+    return f"{a / b:.2f}×"
+
+
+def svg_bars(path, title, unit, series, lower_is_better=False):
+    """A horizontal bar chart: one bar per server at the median, a whisker from min to max."""
+    series = [(label, vals) for label, vals in series if vals]
+    if not series:
+        return False
+    width, left, right, bar_h, gap, top = 720, 150, 110, 22, 10, 40
+    height = top + len(series) * (bar_h + gap) + 30
+    vmax = max(max(v) for _, v in series) or 1
+    scale = (width - left - right) / vmax
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="10" y="22" font-size="14" font-weight="bold">{html.escape(title)}</text>',
+        f'<text x="{width - 10}" y="22" text-anchor="end" fill="#555">{html.escape(unit)}'
+        f'{" (lower is better)" if lower_is_better else " (higher is better)"}</text>',
+    ]
+    for i, (label, vals) in enumerate(series):
+        y = top + i * (bar_h + gap)
+        m = med(vals)
+        color = "#d9480f" if label == LABELS["duplex"] else "#4c6ef5"
+        parts.append(f'<text x="{left - 8}" y="{y + bar_h * 0.7}" text-anchor="end">{html.escape(label)}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{max(m * scale, 1):.1f}" height="{bar_h}" fill="{color}"/>')
+        lo, hi = left + min(vals) * scale, left + max(vals) * scale
+        cy = y + bar_h / 2
+        parts.append(f'<line x1="{lo:.1f}" y1="{cy}" x2="{hi:.1f}" y2="{cy}" stroke="black"/>')
+        parts.append(f'<line x1="{lo:.1f}" y1="{cy - 5}" x2="{lo:.1f}" y2="{cy + 5}" stroke="black"/>')
+        parts.append(f'<line x1="{hi:.1f}" y1="{cy - 5}" x2="{hi:.1f}" y2="{cy + 5}" stroke="black"/>')
+        parts.append(f'<text x="{max(hi, left + m * scale) + 6:.1f}" y="{y + bar_h * 0.7}">{fmt(m, 1 if m < 100 else 0)}</text>')
+    parts.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(parts) + "\n")
+    return True
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=30).stdout.strip()
+    except Exception:  # noqa: BLE001 - a missing tool only leaves a gap in the machine section
+        return ""
+
+
+def pom_property(name):
+    with open("pom.xml") as f:
+        m = re.search(rf"<{re.escape(name)}>([^<]+)</", f.read())
+    return m.group(1) if m else "?"
+
+
+def machine_section():
+    lscpu = sh("lscpu | grep -E '^(Model name|Architecture|CPU\\(s\\)|Thread|Core|Socket|CPU max MHz|L1d|L2|L3)'")
+    return "\n".join([
+        "## Machine and versions",
+        "",
+        "```",
+        lscpu,
+        f"nproc: {sh('nproc')}",
+        sh("free -m"),
+        f"load average at report time: {sh('cat /proc/loadavg')}",
+        f"kernel: {sh('uname -r')}",
+        sh("java -version 2>&1"),
+        "```",
+        "",
+        f"Libraries: Netty {pom_property('netty.version')}, Jetty {pom_property('jetty.version')}, "
+        f"Java-WebSocket {pom_property('java-websocket.version')}, JMH {pom_property('jmh.version')}; "
+        "Duplex from this commit.",
+        "",
+    ])
+
+
+def jmh_section(path):
+    if not os.path.exists(path):
+        return "## JMH\n\nNot run.\n"
+    with open(path) as f:
+        data = json.load(f)
+    scores = {}
+    lines = ["## JMH (operations per second; GB/s = ops/s × payload size)", "",
+             "| benchmark | params | ops/s | ± | GB/s |", "|---|---|---:|---:|---:|"]
+    for r in data:
+        name = r["benchmark"].rsplit(".", 2)
+        short = f"{name[-2]}.{name[-1]}"
+        params = r.get("params", {})
+        score = r["primaryMetric"]["score"]
+        err = r["primaryMetric"].get("scoreError", float("nan"))
+        scores[(short, tuple(sorted(params.items())))] = score
+        size = params.get("size")
+        gbs = fmt(score * int(size) / 1e9, 2) if size and "Deflate" not in short else ""
+        if "Utf8" in short:
+            gbs = fmt(score * 65536 / 1e9, 2)  # ~64 KiB of text per operation
+        if "Deflate" in short:
+            gbs = fmt(score * int(size) / 1e9, 3)
+        plist = ", ".join(f"{k}={v}" for k, v in params.items())
+        lines.append(f"| {short} | {plist} | {fmt(score)} | {fmt(err)} | {gbs} |")
+    lines.append("")
+    ratios = []
+    for size in ("64", "65536", "1048576"):
+        key = (("size", size),)
+        m, c = scores.get(("MaskingBenchmark.maskHeap", key)), scores.get(("MaskingBenchmark.copyArray", key))
+        md, cd = scores.get(("MaskingBenchmark.maskDirect", key)), scores.get(("MaskingBenchmark.copyDirectPut", key))
+        if m and c:
+            ratios.append(f"- masking {size} B: heap {ratio(m, c)} of `System.arraycopy`, "
+                          f"direct {ratio(md, cd)} of `ByteBuffer.put` (target ≥ 0.50×)")
+    for text in ("ascii", "mixed"):
+        key = (("text", text),)
+        v = scores.get(("Utf8Benchmark.duplexValidator", key))
+        s = scores.get(("Utf8Benchmark.jdkNewString", key))
+        d = scores.get(("Utf8Benchmark.jdkStrictDecoder", key))
+        if v:
+            ratios.append(f"- UTF-8 {text}: validator {ratio(v, s)} `new String(bytes, UTF_8)`, "
+                          f"{ratio(v, d)} the strict `CharsetDecoder` (target ≥ 2× on ASCII, ≥ 1× mixed)")
+    dd = scores.get(("DeflateBenchmark.duplexDeflate", (("size", "16384"),)))
+    jd = scores.get(("DeflateBenchmark.jdkDeflate", (("size", "16384"),)))
+    if dd and jd:
+        ratios.append(f"- deflate 16 KiB JSON: `WindowedDeflater` at {ratio(dd, jd)} the speed of `java.util.zip.Deflater`")
+    if ratios:
+        lines += ["Ratios:", ""] + ratios + [""]
+    return "\n".join(lines)
+
+
+def profile_section(path, top=20):
+    if not path or not os.path.exists(path):
+        return ""
+    self_counts = collections.Counter()
+    duplex_counts = collections.Counter()
+    total = 0
+    stack = None
+    with open(path) as f:
+        for raw in f:
+            line = raw.strip()
+            if line.startswith("stackTrace = ["):
+                stack = []
+                continue
+            if stack is not None:
+                if line.startswith("]"):
+                    if stack:
+                        total += 1
+                        self_counts[stack[0]] += 1
+                        owner = next((fr for fr in stack if fr.startswith("io.duplex.")), None)
+                        if owner:
+                            duplex_counts[owner] += 1
+                    stack = None
+                elif line and line != "...":
+                    stack.append(re.sub(r"\s+line:.*$", "", line))
+    if total == 0:
+        return ""
+    out = [f"## JFR profile of the Duplex echo server under scenario (a) ({total} execution samples)", "",
+           "Top frames (self time):", "", "| % | frame |", "|---:|---|"]
+    for fr, n in self_counts.most_common(top):
+        out.append(f"| {100 * n / total:.1f} | `{fr}` |")
+    out += ["", "Nearest Duplex frame on the stack (time spent in or below it):", "", "| % | frame |", "|---:|---|"]
+    for fr, n in duplex_counts.most_common(top):
+        out.append(f"| {100 * n / total:.1f} | `{fr}` |")
+    out.append("")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--jmh")
+    ap.add_argument("--samples")
+    ap.add_argument("--runs", default="3")
+    ap.add_argument("--seconds", default="5")
+    ap.add_argument("--warmup", default="3")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--svg-dir", required=True)
+    a = ap.parse_args()
+    os.makedirs(a.svg_dir, exist_ok=True)
+    rel_svg = os.path.relpath(a.svg_dir, os.path.dirname(a.out))
+    rows = read_results(a.results)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+    doc = [
+        "# Benchmarks",
+        "",
+        f"Generated by `benchmarks/run.sh` on {now}: {a.runs} measured runs per server, each a fresh server "
+        f"process with {a.warmup} s of in-process warm-up then {a.seconds} s measured, servers alternating run "
+        "by run. Figures: median (min–max). Ratios are Duplex ÷ peer from the same run set.",
+        "",
+        "> **Indicative only.** These figures were taken on a 2-core machine shared with other builds (load "
+        "average well above 2 during the run), with short measurements. Absolute numbers are depressed and "
+        "noisy; only ratios within this run mean anything, and even those carry the spread shown.",
+        "",
+        "Method: the server is pinned to CPU 0 (`taskset -c 0`), the C epoll load generator "
+        "(`benchmarks/loadgen/loadgen.c`) to CPU 1. Every server runs with the same JVM flags "
+        "(`-Xms1g -Xmx1g -XX:+UseG1GC`), one event loop / selector thread where the library lets us choose "
+        "(Jetty keeps its default thread pool), and echoes each message with its opcode, no compression. "
+        "The load generator masks its frames, checks every echoed frame's opcode and length, and timestamps "
+        "each message to give round-trip latency. Its own ceiling is the raw TCP echo row.",
+        "",
+    ]
+
+    def table(scenario, title, metric, unit, digits=0, lower=False, extra=None, servers_note=""):
+        g, failed = group(rows, scenario)
+        if not g and not failed:
+            return
+        duplex = med(g.get("duplex", {}).get(metric, []))
+        doc.extend([f"## {title}", ""])
+        if servers_note:
+            doc.extend([servers_note, ""])
+        head = f"| server | {unit} |"
+        sep = "|---|---:|"
+        for col, _ in (extra or []):
+            head += f" {col} |"
+            sep += "---:|"
+        head += " Duplex ÷ server |"
+        sep += "---:|"
+        doc.extend([head, sep])
+        series = []
+        for server, m in g.items():
+            row = f"| {LABELS.get(server, server)} | {spread(m.get(metric, []), digits)} |"
+            for _, col_metric in (extra or []):
+                row += f" {spread(m.get(col_metric, []), 1)} |"
+            peer = med(m.get(metric, []))
+            row += f" {'' if server == 'duplex' else ratio(duplex, peer)} |"
+            doc.append(row)
+            series.append((LABELS.get(server, server), m.get(metric, [])))
+        for server, n in failed.items():
+            doc.append(f"| {LABELS.get(server, server)} | failed in {n} run(s) |" + " |" * (len(extra or []) + 1))
+        svg = f"scenario-{scenario}.svg"
+        if svg_bars(os.path.join(a.svg_dir, svg), title, unit, series, lower):
+            doc.extend(["", f"![{title}]({rel_svg}/{svg})"])
+        doc.append("")
+
+    lat = [("p50 µs", "p50_us"), ("p99 µs", "p99_us")]
+    table("a", "(a) 64-byte messages, 100 connections × 16 in flight", "msgs_per_s", "messages/s", extra=lat)
+    table("b", "(b) round trip, 1 connection, 1 message in flight", "p50_us", "p50 µs", digits=1, lower=True,
+          extra=[("p99 µs", "p99_us"), ("messages/s", "msgs_per_s")])
+    table("c", "(c) 1 MiB messages, 4 connections", "mb_per_s", "MB/s (payload echoed)", extra=lat)
+    table("e", "(e) broadcast: 64 bytes to 10,000 connections", "msgs_per_s", "deliveries/s",
+          extra=[("fan-out p50 µs", "p50_us"), ("fan-out p99 µs", "p99_us")],
+          servers_note="Connection 0 sends `broadcast:64`; the server sends one 64-byte binary message to every "
+                       "connection; the next round starts when all 10,000 arrived. Jetty and Java-WebSocket are "
+                       "not measured here yet (their servers have no broadcast trigger wired / cannot open "
+                       "10,000 connections in reasonable time on this machine).")
+
+    # (d) idle memory: per connection count.
+    drows = [r for r in rows if r.get("scenario") == "d"]
+    if drows:
+        doc.extend(["## (d) idle connections: memory per connection", "",
+                    "Heap = used heap after a full GC (`jcmd GC.run`, `GC.heap_info`), RSS = `VmRSS`, both "
+                    "minus the same server's figures before any connection, divided by the connections held. "
+                    "Java-WebSocket is left out: it accepted about 70 connections/s here.", "",
+                    "| server | connections | heap bytes/conn | RSS bytes/conn | Duplex heap ÷ | Duplex RSS ÷ |",
+                    "|---|---:|---:|---:|---:|---:|"])
+        series = []
+        for conns in ("10000", "19000"):
+            g, failed = group(rows, "d", ("conns", conns))
+            dh = med(g.get("duplex", {}).get("heap_per_conn_b", []))
+            dr = med(g.get("duplex", {}).get("rss_per_conn_b", []))
+            for server, m in g.items():
+                h, r = m.get("heap_per_conn_b", []), m.get("rss_per_conn_b", [])
+                doc.append(f"| {LABELS.get(server, server)} | {conns} | {spread(h)} | {spread(r)} | "
+                           f"{'' if server == 'duplex' else ratio(dh, med(h))} | "
+                           f"{'' if server == 'duplex' else ratio(dr, med(r))} |")
+                if conns == "19000":
+                    series.append((LABELS.get(server, server) + " heap", h))
+                    series.append((LABELS.get(server, server) + " RSS", r))
+            for server, n in failed.items():
+                doc.append(f"| {LABELS.get(server, server)} | {conns} | failed ({n} run(s)) | | | |")
+        if svg_bars(os.path.join(a.svg_dir, "scenario-d.svg"), "(d) idle memory at 19,000 connections",
+                    "bytes per connection", series, lower_is_better=True):
+            doc.extend(["", f"![(d) idle memory]({rel_svg}/scenario-d.svg)"])
+        doc.append("")
+
+    if a.jmh:
+        doc.append(jmh_section(a.jmh))
+    doc.append(profile_section(a.samples))
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+    if os.path.exists(notes):
+        with open(notes) as f:
+            doc.append(f.read())
+    doc.append(machine_section())
+    doc.extend(["## Reproducing", "",
+                "```",
+                "benchmarks/run.sh                      # everything (about 25 minutes), rewrites this file",
+                "benchmarks/run.sh --scenarios ab --no-jmh --runs 5 --seconds 10",
+                "java -jar benchmarks/target/benchmarks.jar MaskingBenchmark   # one JMH class",
+                "benchmarks/run.sh --smoke              # CI: 10-second load run against Duplex",
+                "```", ""])
+    with open(a.out, "w") as f:
+        f.write("\n".join(doc))
+
+
+if __name__ == "__main__":
+    main()

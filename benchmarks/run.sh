@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Builds the benchmarks, runs every scenario against every echo server and writes docs/benchmarks.md.
+#
+#   benchmarks/run.sh                 everything: JMH, scenarios (a)-(e), a JFR profile, the report
+#   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex; non-zero on failure
+#
+# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (1), BROADCAST_CONNS (10000).
+# Options: --runs N (measured runs per server, default 3), --seconds S (per measurement, default 5),
+#          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcde,
+#          --no-jmh, --no-build, --jmh-args "..." (passed to JMH).
+#
+# Servers are pinned to CPU 0, the load generator to CPU 1. Each run starts a fresh server process; runs
+# alternate servers (A B C ... A B C ...) so the machine's drift spreads over all of them. Figures are the
+# median of the runs with their min-max.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BENCH=benchmarks
+JAR=$BENCH/target/benchmarks.jar
+LOADGEN=$BENCH/target/loadgen
+OUT=$BENCH/target/results
+JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError)
+
+RUNS=3
+SECONDS_PER_RUN=5
+WARMUP=3
+SCENARIOS=abcde
+SMOKE=0
+JMH=1
+BUILD=1
+JMH_ARGS="-wi 2 -i 3 -w 1s -r 1s"
+# (d) adds these connection counts one after the other (10,000 then 19,000 in all) in IDLE_RUNS server starts;
+# memory varies little run to run, and opening 19,000 connections takes a while.
+IDLE_STEPS=${IDLE_STEPS:-"10000 9000"}
+IDLE_RUNS=${IDLE_RUNS:-1}
+BROADCAST_CONNS=${BROADCAST_CONNS:-10000}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) SMOKE=1 ;;
+        --runs) RUNS=$2; shift ;;
+        --seconds) SECONDS_PER_RUN=$2; shift ;;
+        --warmup) WARMUP=$2; shift ;;
+        --scenarios) SCENARIOS=$2; shift ;;
+        --no-jmh) JMH=0 ;;
+        --no-build) BUILD=0 ;;
+        --jmh-args) JMH_ARGS=$2; shift ;;
+        *) echo "unknown option: $1" >&2; exit 64 ;;
+    esac
+    shift
+done
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    PIN_SERVER=(taskset -c 0)
+    PIN_LOADGEN=(taskset -c 1)
+else
+    PIN_SERVER=()
+    PIN_LOADGEN=()
+fi
+
+if [ "$BUILD" = 1 ]; then
+    log "building the benchmarks module and the load generator"
+    ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
+fi
+mkdir -p "$BENCH/target" "$OUT"
+gcc -O2 -Wall -o "$LOADGEN" "$BENCH/loadgen/loadgen.c"
+
+# Raise the soft open-files limit to the hard one: scenario (d) holds 19,000 connections.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+server_main() {
+    case "$1" in
+        duplex) echo "io.duplex.bench.servers.DuplexEchoServer" ;;
+        netty-nio) echo "io.duplex.bench.servers.NettyEchoServer" ;;
+        netty-epoll) echo "io.duplex.bench.servers.NettyEchoServer" ;;
+        jetty) echo "io.duplex.bench.servers.JettyEchoServer" ;;
+        java-websocket) echo "io.duplex.bench.servers.JavaWebSocketEchoServer" ;;
+        raw-tcp) echo "io.duplex.bench.servers.RawTcpEchoServer" ;;
+    esac
+}
+
+server_extra() {
+    case "$1" in
+        netty-nio) echo "nio" ;;
+        netty-epoll) echo "epoll" ;;
+    esac
+}
+
+PORT=19100
+SERVER_PID=
+start_server() {
+    local name=$1
+    PORT=$((PORT + 1))
+    local logfile="$OUT/server-$name.log"
+    rm -f "$logfile" # the wait below must not see the previous run's "listening"
+    # shellcheck disable=SC2046
+    "${PIN_SERVER[@]}" java "${JVM_FLAGS[@]}" ${EXTRA_JVM_FLAGS:-} -cp "$JAR" "$(server_main "$name")" "$PORT" \
+        $(server_extra "$name") >"$logfile" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 300); do
+        # "listening" and a port that accepts (Java-WebSocket announces from a callback that can run first).
+        if grep -q '^listening' "$logfile" 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+            return 0
+        fi
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    log "server $name did not start:"; cat "$logfile" >&2
+    return 1
+}
+
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
+    fi
+}
+trap stop_server EXIT
+
+loadgen() {
+    "${PIN_LOADGEN[@]}" "$LOADGEN" --port "$PORT" "$@"
+}
+
+if [ "$SMOKE" = 1 ]; then
+    start_server duplex
+    # 2 s warm-up + 6 s measured + setup: about 10 s.
+    line=$(loadgen --conns 10 --inflight 4 --size 64 --warmup 2 --duration 6) || { log "smoke FAILED"; exit 1; }
+    echo "$line"
+    line=$(loadgen --conns 2 --inflight 1 --size 65536 --warmup 0 --duration 1 --text) \
+        || { log "smoke FAILED (64 KiB text)"; exit 1; }
+    echo "$line"
+    stop_server
+    log "smoke passed"
+    exit 0
+fi
+
+RESULTS=$OUT/results.txt
+: >"$RESULTS"
+
+# One measured run: a fresh server, the load generator with its warm-up, one result line.
+measure() {
+    local scenario=$1 server=$2 run=$3
+    shift 3
+    local line
+    if ! start_server "$server"; then
+        echo "scenario=$scenario server=$server run=$run failed=start" >>"$RESULTS"
+        return
+    fi
+    if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" "$@" 2>>"$OUT/loadgen.err"); then
+        echo "scenario=$scenario server=$server run=$run $line" >>"$RESULTS"
+    else
+        echo "scenario=$scenario server=$server run=$run failed=loadgen" >>"$RESULTS"
+        log "loadgen failed for $scenario/$server (see $OUT/loadgen.err)"
+    fi
+    log "$scenario $server run $run: ${line:-failed}"
+    stop_server
+}
+
+WS_SERVERS=(duplex netty-nio netty-epoll jetty java-websocket)
+
+alternate() {
+    local scenario=$1
+    shift
+    local servers=("${!SERVERS_REF}")
+    for run in $(seq "$RUNS"); do
+        for s in "${servers[@]}"; do
+            if [ "$s" = raw-tcp ]; then
+                measure "$scenario" "$s" "$run" --mode raw "$@"
+            else
+                measure "$scenario" "$s" "$run" "$@"
+            fi
+        done
+    done
+}
+
+ALL_SERVERS=("${WS_SERVERS[@]}" raw-tcp)
+SERVERS_REF='ALL_SERVERS[@]'
+case $SCENARIOS in *a*)
+    log "(a) 64-byte messages, 100 connections x 16 in flight"
+    alternate a --conns 100 --inflight 16 --size 64 ;;
+esac
+case $SCENARIOS in *b*)
+    log "(b) one connection, one message in flight"
+    alternate b --conns 1 --inflight 1 --size 64 ;;
+esac
+case $SCENARIOS in *c*)
+    log "(c) 1 MiB messages, 4 connections"
+    alternate c --conns 4 --inflight 1 --size 1048576 ;;
+esac
+
+# Heap after a full GC and RSS, both in KiB.
+memory_of() {
+    local pid=$1
+    jcmd "$pid" GC.run >/dev/null
+    sleep 1
+    local heap rss
+    heap=$(jcmd "$pid" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1)
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+    echo "$heap $rss"
+}
+
+# (d): one server start per run; 10,000 connections, then 9,000 more from a second load generator.
+IDLE_SERVERS=(duplex netty-nio netty-epoll jetty)
+case $SCENARIOS in *d*)
+    log "(d) idle connections: 10,000 and 19,000"
+    for run in $(seq "$IDLE_RUNS"); do
+        for s in "${IDLE_SERVERS[@]}"; do
+            start_server "$s" || continue
+            sleep 2
+            read -r heap0 rss0 < <(memory_of "$SERVER_PID")
+            total=0
+            holders=()
+            for n in $IDLE_STEPS; do
+                fifo=$OUT/idle-$n.out
+                loadgen --mode idle --conns "$n" --duration 600 >"$fifo" 2>>"$OUT/loadgen.err" &
+                holders+=($!)
+                for _ in $(seq 1200); do
+                    grep -q '^ready' "$fifo" && break
+                    kill -0 "${holders[-1]}" 2>/dev/null || break
+                    sleep 0.1
+                done
+                if ! grep -q '^ready' "$fifo"; then
+                    echo "scenario=d server=$s run=$run conns=$((total + n)) failed=setup" >>"$RESULTS"
+                    log "(d) $s: could not open $((total + n)) connections"
+                    break
+                fi
+                total=$((total + n))
+                read -r heap rss < <(memory_of "$SERVER_PID")
+                line="scenario=d server=$s run=$run conns=$total heap0_kib=$heap0 rss0_kib=$rss0 heap_kib=$heap rss_kib=$rss"
+                line="$line heap_per_conn_b=$(( (heap - heap0) * 1024 / total )) rss_per_conn_b=$(( (rss - rss0) * 1024 / total ))"
+                echo "$line" >>"$RESULTS"
+                log "$line"
+            done
+            for h in "${holders[@]}"; do kill "$h" 2>/dev/null || true; wait "$h" 2>/dev/null || true; done
+            stop_server
+            sleep 2
+        done
+    done ;;
+esac
+
+# (e): Java-WebSocket and Jetty are left out (see docs/benchmarks.md).
+BROADCAST_SERVERS=(duplex netty-nio netty-epoll)
+SERVERS_REF='BROADCAST_SERVERS[@]'
+case $SCENARIOS in *e*)
+    log "(e) broadcast of 64 bytes to 10,000 connections"
+    alternate e --mode broadcast --conns "$BROADCAST_CONNS" --size 64 ;;
+esac
+
+# A JFR profile of the Duplex server under scenario (a).
+case $SCENARIOS in *a*)
+    log "JFR profile of Duplex under (a)"
+    EXTRA_JVM_FLAGS="-XX:StartFlightRecording=filename=$OUT/duplex-a.jfr,settings=profile,dumponexit=true" start_server duplex
+    loadgen --conns 100 --inflight 16 --size 64 --warmup 2 --duration "$SECONDS_PER_RUN" >/dev/null || true
+    jcmd "$SERVER_PID" JFR.dump name=1 filename="$OUT/duplex-a.jfr" >/dev/null 2>&1 || true
+    stop_server
+    jfr print --events jdk.ExecutionSample "$OUT/duplex-a.jfr" >"$OUT/duplex-a.samples.txt" 2>/dev/null || true ;;
+esac
+
+if [ "$JMH" = 1 ]; then
+    log "JMH ($JMH_ARGS)"
+    # shellcheck disable=SC2086
+    "${PIN_SERVER[@]}" java -jar "$JAR" $JMH_ARGS -rf json -rff "$OUT/jmh.json" >"$OUT/jmh.txt" 2>&1 \
+        || log "JMH failed, see $OUT/jmh.txt"
+fi
+
+python3 "$BENCH/report.py" --results "$RESULTS" --jmh "$OUT/jmh.json" --samples "$OUT/duplex-a.samples.txt" \
+    --runs "$RUNS" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --out docs/benchmarks.md --svg-dir docs/benchmarks
+log "wrote docs/benchmarks.md"
