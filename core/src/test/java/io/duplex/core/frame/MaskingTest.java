@@ -3,8 +3,11 @@ package io.duplex.core.frame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * against a byte-by-byte reference written from that sentence, on every buffer shape, at every payload
  * offset (because a payload may be split anywhere), in place and copying.
  */
-class MaskingProperties {
+class MaskingTest {
 
     /** The RFC's definition, one byte at a time: key byte 0 is the most significant byte of {@code key}. */
     static byte[] reference(byte[] data, int key, long offset) {
@@ -83,7 +86,7 @@ class MaskingProperties {
     void copyIntoTooSmallDestinationFailsBeforeWriting() {
         ByteBuffer src = ByteBuffer.wrap(new byte[] {1, 2, 3});
         ByteBuffer dst = ByteBuffer.allocate(2);
-        org.junit.jupiter.api.Assertions.assertThrows(java.nio.BufferOverflowException.class,
+        assertThrows(BufferOverflowException.class,
                 () -> Masking.mask(src, dst, 0x11223344, 0));
         assertEquals(0, src.position());
         assertArrayEquals(new byte[2], dst.array());
@@ -92,7 +95,7 @@ class MaskingProperties {
     @Test
     void referenceAgreesWithTheRfcExample() {
         // §5.7: "Hello" masked with 37 fa 21 3d is 7f 9f 4d 51 58.
-        byte[] masked = reference("Hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0x37fa213d, 0);
+        byte[] masked = reference("Hello".getBytes(StandardCharsets.US_ASCII), 0x37fa213d, 0);
         assertArrayEquals(TestFrames.bytes(0x7f, 0x9f, 0x4d, 0x51, 0x58), masked);
         assertNotEquals(0, masked[0]);
     }
