@@ -59,6 +59,9 @@ abstract class Connection implements IoHandler, Outbound {
     private long lastReadMillis;
     private long lastActivityMillis;
     private boolean awaitingPong;
+    /** Reads so far; any read after a keepalive Ping (a Pong or anything else) proves the peer alive. */
+    private long reads;
+    private long readsAtPing;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
 
@@ -198,6 +201,7 @@ abstract class Connection implements IoHandler, Outbound {
                 return;
             }
             lastReadMillis = lastActivityMillis = loop.nowMillis();
+            reads++;
             buf.flip();
             if (session == null) {
                 handshakeRead(buf);
@@ -469,19 +473,21 @@ abstract class Connection implements IoHandler, Outbound {
         if (closed || session == null || session.isClosing()) {
             return;
         }
-        long now = loop.nowMillis();
-        long silent = now - lastReadMillis;
-        if (awaitingPong && silent >= settings.pongTimeoutMillis) {
-            failSession(CloseStatus.GOING_AWAY, "keepalive timeout",
-                    new TimeoutException("no answer to ping within " + settings.pongTimeoutMillis + " ms"));
-            return;
+        if (awaitingPong) {
+            if (reads == readsAtPing) {
+                failSession(CloseStatus.GOING_AWAY, "keepalive timeout",
+                        new TimeoutException("no answer to ping within " + settings.pongTimeoutMillis + " ms"));
+                return;
+            }
+            awaitingPong = false;
         }
+        long silent = loop.nowMillis() - lastReadMillis;
         if (silent >= settings.pingIntervalMillis) {
             awaitingPong = true;
+            readsAtPing = reads;
             session.sendPing(ByteBuffer.allocate(0));
             loop.schedule(pingTimer, settings.pongTimeoutMillis);
         } else {
-            awaitingPong = false;
             loop.schedule(pingTimer, settings.pingIntervalMillis - silent);
         }
     }

@@ -116,4 +116,30 @@ final class RawClient implements AutoCloseable {
     public void close() throws IOException {
         socket.close();
     }
+
+    /** An unmasked server frame. */
+    record Frame(int opcode, byte[] payload) {
+        int closeCode() {
+            return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        }
+    }
+
+    /** Reads one server frame (§5.2), which must be unmasked (§5.1). */
+    Frame readFrame() throws IOException {
+        int b0 = in.read();
+        int b1 = in.read();
+        if (b0 < 0 || b1 < 0) {
+            throw new IOException("end of stream before a frame");
+        }
+        if ((b1 & 0x80) != 0) {
+            throw new IOException("server frames must not be masked (§5.1)");
+        }
+        long len = b1 & 0x7F;
+        if (len == 126) {
+            len = (in.read() << 8) | in.read();
+        } else if (len == 127) {
+            len = new java.io.DataInputStream(in).readLong();
+        }
+        return new Frame(b0 & 0x0F, in.readNBytes((int) len));
+    }
 }
