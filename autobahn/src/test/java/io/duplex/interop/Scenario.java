@@ -1,0 +1,113 @@
+package io.duplex.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The script every peer pair runs, and the transcripts each side must report. Every peer program, ours and
+ * theirs, speaks the same line format so that one assertion checks them all.
+ *
+ * <p>The client, on a first connection: sends {@link Payloads#text} then {@link Payloads#binary} of each of
+ * {@link Payloads#SIZES}, each awaiting its echo ({@code TEXT n OK}, {@code BINARY n OK}); pings with
+ * {@link #CLIENT_PING} where its API can ({@code PONG ping-1}); sends {@code cmd:ping srv-ping}, upon which the
+ * server pings and, once the client's automatic Pong arrives, sends {@code pong-received srv-ping}
+ * ({@code SERVER-PONG srv-ping}); closes with {@link #CLIENT_CLOSE_CODE} and {@link #CLIENT_CLOSE_REASON}
+ * ({@code CLOSE code reason}: the Close the server answered with). On a second connection it sends
+ * {@code cmd:close 4001 server bye}, upon which the server closes ({@code SERVER-CLOSE code reason}: the
+ * server's Close as the client saw it). Then {@code DONE}.
+ *
+ * <p>The server reports each data message it received ({@code RECV TEXT n OK|BAD}), the Pong to its own
+ * Ping ({@code SERVER-PONG srv-ping}), and per connection the Close it received ({@code CLOSE code reason}).
+ */
+final class Scenario {
+
+    static final String CLIENT_PING = "ping-1";
+    static final String SERVER_PING = "srv-ping";
+    static final int CLIENT_CLOSE_CODE = 4000;
+    /** Multi-byte, with a 4-byte character, to check that the reason crosses as UTF-8. */
+    static final String CLIENT_CLOSE_REASON = "client bye é😀";
+    static final int SERVER_CLOSE_CODE = 4001;
+    static final String SERVER_CLOSE_REASON = "server bye";
+
+    static final String PING_COMMAND = "cmd:ping ";
+    static final String CLOSE_COMMAND = "cmd:close ";
+    static final String PONG_RECEIVED = "pong-received ";
+
+    private Scenario() {
+    }
+
+    /** The lines a client reports when every step passed; {@code pings} when its API can send a Ping. */
+    static List<String> expectedClientData(boolean pings) {
+        List<String> lines = new ArrayList<>();
+        for (int n : Payloads.SIZES) {
+            lines.add("TEXT " + n + " OK");
+        }
+        for (int n : Payloads.SIZES) {
+            lines.add("BINARY " + n + " OK");
+        }
+        if (pings) {
+            lines.add("PONG " + CLIENT_PING);
+        }
+        lines.add("SERVER-PONG " + SERVER_PING);
+        return lines;
+    }
+
+    /**
+     * Asserts a client's transcript: every data step, then the close codes it saw. The endpoint that
+     * receives the first Close must report exactly its code and reason; the answering Close must repeat the
+     * code (RFC 6455 §5.5.1: "typically echos the status code it received"), its reason being free.
+     */
+    static void assertClient(String peer, List<String> lines, boolean pings) {
+        List<String> data = new ArrayList<>();
+        String close = null;
+        String serverClose = null;
+        for (String line : lines) {
+            if (line.startsWith("CLOSE ")) {
+                close = line;
+            } else if (line.startsWith("SERVER-CLOSE ")) {
+                serverClose = line;
+            } else if (!line.equals("DONE")) {
+                data.add(line);
+            }
+        }
+        assertEquals(String.join("\n", expectedClientData(pings)), String.join("\n", data),
+                peer + ": client transcript");
+        assertEchoedClose(peer + ": the Close the client got back for its own", close, CLIENT_CLOSE_CODE);
+        assertEquals("SERVER-CLOSE " + SERVER_CLOSE_CODE + " " + SERVER_CLOSE_REASON, serverClose,
+                peer + ": the server's Close as the client saw it");
+        assertTrue(lines.contains("DONE"), peer + ": client did not finish:\n" + String.join("\n", lines));
+    }
+
+    /** Asserts a server's transcript of one {@link Scenario} run: two connections. */
+    static void assertServer(String peer, List<String> lines) {
+        List<String> data = new ArrayList<>();
+        List<String> closes = new ArrayList<>();
+        for (String line : lines) {
+            (line.startsWith("CLOSE ") ? closes : data).add(line);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int n : Payloads.SIZES) {
+            expected.add("RECV TEXT " + n + " OK");
+        }
+        for (int n : Payloads.SIZES) {
+            expected.add("RECV BINARY " + n + " OK");
+        }
+        expected.add("SERVER-PONG " + SERVER_PING);
+        assertEquals(String.join("\n", expected), String.join("\n", data), peer + ": server transcript");
+        assertEquals(2, closes.size(), peer + ": one Close per connection, got " + closes);
+        assertTrue(closes.stream().noneMatch(l -> l.endsWith("(UNCLEAN)")), peer + ": unclean close: " + closes);
+        String clientClose = "CLOSE " + CLIENT_CLOSE_CODE + " " + CLIENT_CLOSE_REASON;
+        assertTrue(closes.contains(clientClose), peer + ": the client's Close as the server saw it: expected "
+                + clientClose + " in " + closes);
+        String answer = closes.get(closes.get(0).equals(clientClose) ? 1 : 0);
+        assertEchoedClose(peer + ": the Close the server got back for its own", answer, SERVER_CLOSE_CODE);
+    }
+
+    private static void assertEchoedClose(String what, String line, int code) {
+        assertTrue(line != null && line.startsWith("CLOSE " + code + " "),
+                what + ": expected code " + code + ", got \"" + line + "\"");
+    }
+}

@@ -1,0 +1,93 @@
+package io.duplex.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.duplex.nio.WebSocketClient;
+import io.duplex.nio.WebSocketServer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs {@link Scenario} both ways against a peer written as a pair of scripts, a client taking the URL as
+ * its argument and a server printing {@code LISTENING <port>}: the peer's client against our
+ * {@link WebSocketServer}, and our {@link WebSocketClient} against the peer's server. Each side's transcript
+ * is asserted, so every close code is checked as both sides saw it.
+ */
+abstract class ScriptPeerInteropTest {
+
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The peer's name in messages, for example "python websockets". */
+    abstract String peer();
+
+    /** The command that runs one of the peer's scripts; skips or fails the test when the peer is missing. */
+    abstract List<String> interpreter();
+
+    /** The folder of the peer's scripts. */
+    abstract Path scripts();
+
+    abstract String clientScript();
+
+    abstract String serverScript();
+
+    @Test
+    @Timeout(40)
+    void peerClientAgainstOurServer() throws Exception {
+        List<String> command = new ArrayList<>(interpreter());
+        ScenarioServer ours = new ScenarioServer();
+        try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
+                .handler(ours).build().start()) {
+            command.add(clientScript());
+            command.add("ws://127.0.0.1:" + server.port() + "/scenario");
+            try (PeerProcess client = PeerProcess.start(peer() + " client", scripts(), command)) {
+                int exit = client.awaitExit(RUN_TIMEOUT);
+                withReport(client, () -> {
+                    Scenario.assertClient(peer() + " client", client.out.snapshot(), true);
+                    assertEquals(0, exit, "exit code");
+                });
+                ours.log.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT);
+                Scenario.assertServer("our server, " + peer() + " client", ours.log.snapshot());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(40)
+    void ourClientAgainstPeerServer() throws Exception {
+        List<String> command = new ArrayList<>(interpreter());
+        command.add(serverScript());
+        try (PeerProcess server = PeerProcess.start(peer() + " server", scripts(), command);
+                WebSocketClient client = WebSocketClient.builder().loops(1).build()) {
+            int port = Integer.parseInt(server.awaitLine("LISTENING ", SETTLE_TIMEOUT).trim());
+            ScenarioClient ours = new ScenarioClient(client);
+            ours.run(URI.create("ws://127.0.0.1:" + port + "/scenario"));
+            withReport(server, () -> {
+                Scenario.assertClient("our client, " + peer() + " server", ours.log.snapshot(), true);
+                assertTrue(server.out.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT), "the server saw both closes");
+                Scenario.assertServer(peer() + " server", server.out.snapshot().stream()
+                        .filter(l -> !l.startsWith("LISTENING ")).collect(Collectors.toList()));
+            });
+        }
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code check}, adding the peer's output to any assertion it fails. */
+    private static void withReport(PeerProcess process, Check check) throws Exception {
+        try {
+            check.run();
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + process.report(), e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+"""Python websockets as the client of the interop scenario: python3 client.py ws://host:port/path"""
+
+import asyncio
+import sys
+
+import websockets
+
+import scenario as s
+
+TIMEOUT = 20
+
+
+async def first_connection(url):
+    async with websockets.connect(url, max_size=s.MAX_SIZE, ping_interval=None) as ws:
+        for n in s.SIZES:
+            sent = s.text(n)
+            await ws.send(sent)
+            echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
+            s.report(f"TEXT {n} " + ("OK" if echo == sent else f"BAD got {type(echo).__name__} of {len(echo)}"))
+        for n in s.SIZES:
+            sent = s.binary(n)
+            await ws.send(sent)
+            echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
+            s.report(f"BINARY {n} " + ("OK" if echo == sent else f"BAD got {type(echo).__name__} of {len(echo)}"))
+        pong_waiter = await ws.ping(s.CLIENT_PING.encode())
+        await asyncio.wait_for(pong_waiter, TIMEOUT)
+        s.report("PONG " + s.CLIENT_PING)
+        await ws.send(s.PING_COMMAND + s.SERVER_PING)
+        ack = await asyncio.wait_for(ws.recv(), TIMEOUT)
+        s.report("SERVER-PONG " + (s.SERVER_PING if ack == s.PONG_RECEIVED + s.SERVER_PING else "BAD " + ack))
+        await asyncio.wait_for(ws.close(*s.CLIENT_CLOSE), TIMEOUT)
+        s.report(f"CLOSE {ws.close_code} {ws.close_reason}")
+
+
+async def second_connection(url):
+    async with websockets.connect(url, max_size=s.MAX_SIZE, ping_interval=None) as ws:
+        await ws.send(f"{s.CLOSE_COMMAND}{s.SERVER_CLOSE[0]} {s.SERVER_CLOSE[1]}")
+        try:
+            message = await asyncio.wait_for(ws.recv(), TIMEOUT)
+            s.report("FAIL expected a close, got a message: " + str(message)[:80])
+            return
+        except websockets.ConnectionClosed:
+            pass
+        await asyncio.wait_for(ws.wait_closed(), TIMEOUT)
+        s.report(f"SERVER-CLOSE {ws.close_code} {ws.close_reason}")
+
+
+async def main(url):
+    await first_connection(url)
+    await second_connection(url)
+    s.report("DONE")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))

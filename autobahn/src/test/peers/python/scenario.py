@@ -1,0 +1,28 @@
+"""The interop scenario's shared parts (see io.duplex.interop.Scenario and Payloads): payloads and commands."""
+
+SIZES = [0, 1, 125, 126, 65535, 65536, 16 << 20]
+UNIT = "aé€😀"  # one character of each UTF-8 length: 1 + 2 + 3 + 4 = 10 bytes
+CLIENT_PING = "ping-1"
+SERVER_PING = "srv-ping"
+CLIENT_CLOSE = (4000, "client bye é😀")
+SERVER_CLOSE = (4001, "server bye")
+PING_COMMAND = "cmd:ping "
+CLOSE_COMMAND = "cmd:close "
+PONG_RECEIVED = "pong-received "
+MAX_SIZE = 32 << 20
+
+_PERIOD = bytes(i % 251 for i in range(251))
+
+
+def text(n):
+    """Text whose UTF-8 encoding is exactly n bytes long."""
+    return UNIT * (n // 10) + "x" * (n % 10)
+
+
+def binary(n):
+    """n bytes, byte i being i % 251."""
+    return (_PERIOD * (n // 251 + 1))[:n]
+
+
+def report(line):
+    print(line, flush=True)
