@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,36 +26,44 @@ abstract class ScriptPeerInteropTest {
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
 
-    /** The peer's name in messages, for example "python websockets". */
-    abstract String peer();
+    private final String peer;
+    private final Path scripts;
+    private final String clientScript;
+    private final String serverScript;
+    private final Supplier<List<String>> interpreter;
 
-    /** The command that runs one of the peer's scripts; skips or fails the test when the peer is missing. */
-    abstract List<String> interpreter();
-
-    /** The folder of the peer's scripts. */
-    abstract Path scripts();
-
-    abstract String clientScript();
-
-    abstract String serverScript();
+    /**
+     * @param peer the peer's name in messages, for example "python websockets"
+     * @param folder the folder of the peer's scripts under {@link Peers#directory()}
+     * @param interpreter the command that runs one of the peer's scripts; skips or fails the test when the
+     *     peer is missing
+     */
+    ScriptPeerInteropTest(String peer, String folder, String clientScript, String serverScript,
+            Supplier<List<String>> interpreter) {
+        this.peer = peer;
+        this.scripts = Peers.directory().resolve(folder);
+        this.clientScript = clientScript;
+        this.serverScript = serverScript;
+        this.interpreter = interpreter;
+    }
 
     @Test
     @Timeout(40)
     void peerClientAgainstOurServer() throws Exception {
-        List<String> command = new ArrayList<>(interpreter());
+        List<String> command = new ArrayList<>(interpreter.get());
         ScenarioServer ours = new ScenarioServer();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
                 .handler(ours).build().start()) {
-            command.add(clientScript());
+            command.add(clientScript);
             command.add("ws://127.0.0.1:" + server.port() + "/scenario");
-            try (PeerProcess client = PeerProcess.start(peer() + " client", scripts(), command)) {
+            try (PeerProcess client = PeerProcess.start(peer + " client", scripts, command)) {
                 int exit = client.awaitExit(RUN_TIMEOUT);
                 withReport(client, () -> {
-                    Scenario.assertClient(peer() + " client", client.out.snapshot(), true);
+                    Scenario.assertClient(peer + " client", client.out.snapshot(), true);
                     assertEquals(0, exit, "exit code");
                 });
                 ours.log.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT);
-                Scenario.assertServer("our server, " + peer() + " client", ours.log.snapshot());
+                Scenario.assertServer("our server, " + peer + " client", ours.log.snapshot());
             }
         }
     }
@@ -62,17 +71,17 @@ abstract class ScriptPeerInteropTest {
     @Test
     @Timeout(40)
     void ourClientAgainstPeerServer() throws Exception {
-        List<String> command = new ArrayList<>(interpreter());
-        command.add(serverScript());
-        try (PeerProcess server = PeerProcess.start(peer() + " server", scripts(), command);
+        List<String> command = new ArrayList<>(interpreter.get());
+        command.add(serverScript);
+        try (PeerProcess server = PeerProcess.start(peer + " server", scripts, command);
                 WebSocketClient client = WebSocketClient.builder().loops(1).build()) {
             int port = Integer.parseInt(server.awaitLine("LISTENING ", SETTLE_TIMEOUT).trim());
             ScenarioClient ours = new ScenarioClient(client);
             ours.run(URI.create("ws://127.0.0.1:" + port + "/scenario"));
             withReport(server, () -> {
-                Scenario.assertClient("our client, " + peer() + " server", ours.log.snapshot(), true);
+                Scenario.assertClient("our client, " + peer + " server", ours.log.snapshot(), true);
                 assertTrue(server.out.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT), "the server saw both closes");
-                Scenario.assertServer(peer() + " server", server.out.snapshot().stream()
+                Scenario.assertServer(peer + " server", server.out.snapshot().stream()
                         .filter(l -> !l.startsWith("LISTENING ")).collect(Collectors.toList()));
             });
         }

@@ -1,0 +1,74 @@
+'use strict';
+// Node ws as the client of the interop scenario: node client.js ws://host:port/path
+const WebSocket = require('ws');
+const s = require('./scenario');
+
+const TIMEOUT_MS = 20000;
+
+/** Opens a connection whose events are awaited one at a time, in order. */
+function open(url) {
+  const ws = new WebSocket(url, { maxPayload: s.MAX_PAYLOAD });
+  const queue = [];
+  let waiter = null;
+  const push = (event) => {
+    if (waiter) { const w = waiter; waiter = null; w(event); } else queue.push(event);
+  };
+  ws.on('open', () => push({ type: 'open' }));
+  ws.on('message', (data, isBinary) => push(isBinary ? { type: 'binary', data } : { type: 'text', data: data.toString('utf8') }));
+  ws.on('pong', (data) => push({ type: 'pong', data: data.toString('utf8') }));
+  ws.on('close', (code, reason) => push({ type: 'close', code, reason: reason.toString('utf8') }));
+  ws.on('error', (error) => push({ type: 'error', error: String(error) }));
+  const next = () => queue.length ? Promise.resolve(queue.shift()) : new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no event within ' + TIMEOUT_MS + ' ms')), TIMEOUT_MS);
+    waiter = (event) => { clearTimeout(timer); resolve(event); };
+  });
+  const nextOf = async (type) => {
+    const event = await next();
+    if (event.type !== type) throw new Error('expected ' + type + ', got ' + JSON.stringify(event).slice(0, 200));
+    return event;
+  };
+  return { ws, nextOf };
+}
+
+async function firstConnection(url) {
+  const { ws, nextOf } = open(url);
+  await nextOf('open');
+  for (const n of s.SIZES) {
+    const sent = s.text(n);
+    ws.send(sent);
+    const echo = await nextOf('text');
+    s.report(`TEXT ${n} ` + (echo.data === sent ? 'OK' : `BAD got ${Buffer.byteLength(echo.data)} bytes`));
+  }
+  for (const n of s.SIZES) {
+    const sent = s.binary(n);
+    ws.send(sent, { binary: true });
+    const echo = await nextOf('binary');
+    s.report(`BINARY ${n} ` + (sent.equals(echo.data) ? 'OK' : `BAD got ${echo.data.length} bytes`));
+  }
+  ws.ping(Buffer.from(s.CLIENT_PING));
+  const pong = await nextOf('pong');
+  s.report('PONG ' + pong.data);
+  ws.send(s.PING_COMMAND + s.SERVER_PING);
+  const ack = await nextOf('text');
+  s.report('SERVER-PONG ' + (ack.data === s.PONG_RECEIVED + s.SERVER_PING ? s.SERVER_PING : 'BAD ' + ack.data));
+  ws.close(...s.CLIENT_CLOSE);
+  const closed = await nextOf('close');
+  s.report(`CLOSE ${closed.code} ${closed.reason}`);
+}
+
+async function secondConnection(url) {
+  const { ws, nextOf } = open(url);
+  await nextOf('open');
+  ws.send(`${s.CLOSE_COMMAND}${s.SERVER_CLOSE[0]} ${s.SERVER_CLOSE[1]}`);
+  const closed = await nextOf('close');
+  s.report(`SERVER-CLOSE ${closed.code} ${closed.reason}`);
+}
+
+(async () => {
+  await firstConnection(process.argv[2]);
+  await secondConnection(process.argv[2]);
+  s.report('DONE');
+})().catch((error) => {
+  s.report('FAIL ' + error.message);
+  process.exitCode = 1;
+});
