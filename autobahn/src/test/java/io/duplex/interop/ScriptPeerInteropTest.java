@@ -76,7 +76,7 @@ abstract class ScriptPeerInteropTest {
         try (PeerProcess server = PeerProcess.start(peer + " server", scripts, command);
                 WebSocketClient client = WebSocketClient.builder().loops(1).build()) {
             int port = Integer.parseInt(server.awaitLine("LISTENING ", SETTLE_TIMEOUT).trim());
-            ScenarioClient ours = new ScenarioClient(client);
+            ScenarioClient ours = new ScenarioClient(new DuplexClientConnector(client), true);
             ours.run(URI.create("ws://127.0.0.1:" + port + "/scenario"));
             withReport(server, () -> {
                 Scenario.assertClient("our client, " + peer + " server", ours.log.snapshot(), true);

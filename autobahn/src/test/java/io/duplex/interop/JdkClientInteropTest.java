@@ -1,0 +1,26 @@
+package io.duplex.interop;
+
+import io.duplex.nio.WebSocketServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Interop with the JDK's {@code java.net.http.WebSocket} client against our server. */
+class JdkClientInteropTest {
+
+    @Test
+    @Timeout(40)
+    void jdkClientAgainstOurServer() throws Exception {
+        ScenarioServer ours = new ScenarioServer();
+        try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
+                .handler(ours).build().start()) {
+            ScenarioClient jdk = new ScenarioClient(new JdkClientConnector(HttpClient.newHttpClient()), true);
+            jdk.run(URI.create("ws://127.0.0.1:" + server.port() + "/scenario"));
+            Scenario.assertClient("jdk client", jdk.log.snapshot(), true);
+            ours.log.awaitCount("CLOSE ", 2, Duration.ofSeconds(5));
+            Scenario.assertServer("our server, jdk client", ours.log.snapshot());
+        }
+    }
+}
