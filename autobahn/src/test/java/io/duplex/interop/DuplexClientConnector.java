@@ -10,13 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** Our {@link WebSocketClient} as the client of {@link ScenarioClient}. */
-final class DuplexClientConnector implements ScenarioClient.Connector {
-
-    private final WebSocketClient client;
-
-    DuplexClientConnector(WebSocketClient client) {
-        this.client = client;
-    }
+record DuplexClientConnector(WebSocketClient client) implements ScenarioClient.Connector {
 
     @Override
     public ScenarioClient.Link connect(URI uri, ClientEvents events) throws Exception {

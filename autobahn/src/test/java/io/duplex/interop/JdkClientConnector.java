@@ -14,13 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The JDK's {@code java.net.http.WebSocket} as the client of {@link ScenarioClient}. Each send waits for the
  * previous one, as that API requires; the JDK answers Pings by itself and echoes a received Close's code.
  */
-final class JdkClientConnector implements ScenarioClient.Connector {
-
-    private final HttpClient http;
-
-    JdkClientConnector(HttpClient http) {
-        this.http = http;
-    }
+record JdkClientConnector(HttpClient http) implements ScenarioClient.Connector {
 
     @Override
     public ScenarioClient.Link connect(URI uri, ClientEvents events) throws Exception {
