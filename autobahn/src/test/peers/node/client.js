@@ -2,31 +2,21 @@
 // Node ws as the client of the interop scenario: node client.js ws://host:port/path
 const WebSocket = require('ws');
 const s = require('./scenario');
+const EventQueue = require('./event-queue');
 
 const TIMEOUT_MS = 20000;
 
 /** Opens a connection whose events are awaited one at a time, in order. */
 function open(url) {
   const ws = new WebSocket(url, { maxPayload: s.MAX_PAYLOAD });
-  const queue = [];
-  let waiter = null;
-  const push = (event) => {
-    if (waiter) { const w = waiter; waiter = null; w(event); } else queue.push(event);
-  };
+  const events = new EventQueue(TIMEOUT_MS);
+  const push = (event) => events.push(event);
   ws.on('open', () => push({ type: 'open' }));
   ws.on('message', (data, isBinary) => push(isBinary ? { type: 'binary', data } : { type: 'text', data: data.toString('utf8') }));
   ws.on('pong', (data) => push({ type: 'pong', data: data.toString('utf8') }));
   ws.on('close', (code, reason) => push({ type: 'close', code, reason: reason.toString('utf8') }));
   ws.on('error', (error) => push({ type: 'error', error: String(error) }));
-  const next = () => queue.length ? Promise.resolve(queue.shift()) : new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no event within ' + TIMEOUT_MS + ' ms')), TIMEOUT_MS);
-    waiter = (event) => { clearTimeout(timer); resolve(event); };
-  });
-  const nextOf = async (type) => {
-    const event = await next();
-    if (event.type !== type) throw new Error('expected ' + type + ', got ' + JSON.stringify(event).slice(0, 200));
-    return event;
-  };
+  const nextOf = (type) => events.nextOf(type);
   return { ws, nextOf };
 }
 
