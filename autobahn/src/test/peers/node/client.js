@@ -4,7 +4,7 @@ const WebSocket = require('ws');
 const s = require('./scenario');
 const EventQueue = require('./event-queue');
 
-const TIMEOUT_MS = 20000;
+const TIMEOUT_MS = 10000;
 
 /** Opens a connection whose events are awaited one at a time, in order. */
 function open(url) {

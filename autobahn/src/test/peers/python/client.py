@@ -7,7 +7,7 @@ import websockets
 
 import scenario as s
 
-TIMEOUT = 20
+TIMEOUT = 10
 
 
 async def first_connection(url):

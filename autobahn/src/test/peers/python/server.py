@@ -6,7 +6,7 @@ import websockets
 
 import scenario as s
 
-TIMEOUT = 20
+TIMEOUT = 10
 
 
 async def serve_connection(ws, path=None):

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Timeout;
  */
 class ChromiumInteropTest {
 
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(25);
 
     @Test
-    @Timeout(45)
+    @Timeout(30)
     void chromiumClientAgainstOurServer() throws Exception {
         Path chromium = Peers.chromium();
         String page = Files.readString(Peers.directory().resolve("chromium/interop.html"));

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientEvents {
 
-    static final long STEP_TIMEOUT_SECONDS = 20;
+    static final long STEP_TIMEOUT_SECONDS = 10;
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
 

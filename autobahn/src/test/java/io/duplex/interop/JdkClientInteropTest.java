@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 class JdkClientInteropTest {
 
     @Test
-    @Timeout(40)
+    @Timeout(30)
     void jdkClientAgainstOurServer() throws Exception {
         ScenarioServer ours = new ScenarioServer();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)

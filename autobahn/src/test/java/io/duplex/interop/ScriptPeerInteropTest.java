@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 abstract class ScriptPeerInteropTest {
 
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(25);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
 
     private final String peer;
@@ -48,7 +48,7 @@ abstract class ScriptPeerInteropTest {
     }
 
     @Test
-    @Timeout(40)
+    @Timeout(30)
     void peerClientAgainstOurServer() throws Exception {
         List<String> command = new ArrayList<>(interpreter.get());
         ScenarioServer ours = new ScenarioServer();
@@ -69,7 +69,7 @@ abstract class ScriptPeerInteropTest {
     }
 
     @Test
-    @Timeout(40)
+    @Timeout(30)
     void ourClientAgainstPeerServer() throws Exception {
         List<String> command = new ArrayList<>(interpreter.get());
         command.add(serverScript);
