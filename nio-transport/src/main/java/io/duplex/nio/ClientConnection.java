@@ -23,6 +23,7 @@ final class ClientConnection extends Connection {
     private final long connectTimeoutMillis;
     private final long handshakeTimeoutMillis;
     private boolean connecting = true;
+    private boolean requestSent;
 
     ClientConnection(EventLoop loop, SocketChannel channel, ConnectionSettings settings, ClientHandshake handshake,
             WebSocketHandler handler, CompletableFuture<WebSocket> opened, InetSocketAddress address,
@@ -42,7 +43,7 @@ final class ClientConnection extends Connection {
         try {
             done = channel.connect(address);
         } catch (IOException | RuntimeException e) {
-            wire.close();
+            wire.close(false);
             opened.completeExceptionally(e);
             return;
         }
@@ -52,7 +53,7 @@ final class ClientConnection extends Connection {
         }
         armDeadline(connectTimeoutMillis);
         if (done) {
-            sendRequest();
+            transportConnected();
         }
     }
 
@@ -67,12 +68,33 @@ final class ClientConnection extends Connection {
             return;
         }
         connectFinished();
-        sendRequest();
+        transportConnected();
+    }
+
+    /** TCP is up: the handshake timeout starts, covering TLS (if any) and the HTTP upgrade. */
+    private void transportConnected() {
+        connecting = false;
+        armDeadline(handshakeTimeoutMillis);
+        try {
+            wire.start();
+        } catch (IOException e) {
+            closeNow(e);
+            return;
+        }
+        if (wire.ready()) {
+            sendRequest();
+        }
+    }
+
+    @Override
+    void wireReady() {
+        if (!requestSent) {
+            sendRequest();
+        }
     }
 
     private void sendRequest() {
-        connecting = false;
-        armDeadline(handshakeTimeoutMillis);
+        requestSent = true;
         writeRaw(handshake.request());
     }
 
@@ -85,7 +107,7 @@ final class ClientConnection extends Connection {
                 break;
             case OPENED:
                 openSession(Session.client(), handler, handshake.requestHead(), handshake.subprotocol(),
-                        handshake.extensionsHeader(), in);
+                        handshake.extensionsHeader(), handshake.extensions(), in);
                 opened.complete(facade);
                 break;
             default:

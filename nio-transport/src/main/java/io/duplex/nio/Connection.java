@@ -1,6 +1,7 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
+import io.duplex.core.Extension;
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.Outbound;
 import io.duplex.core.Session;
@@ -14,8 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * go straight to the socket; only what it refuses is copied to the {@link WriteQueue}, and only then is
  * OP_WRITE set. Everything here runs on the loop thread.
  */
-abstract class Connection implements IoHandler, Outbound {
+abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Reads per readiness event at most, so one busy peer cannot starve the loop's other connections. */
@@ -46,6 +48,9 @@ abstract class Connection implements IoHandler, Outbound {
     /** {@link WriteQueue#size()} published for other threads' {@link #bufferedAmount()}. */
     private volatile long queuedBytes;
     private boolean writable = true;
+    /** Futures of bytes the wire took but still holds (TLS ciphertext the socket refused). */
+    private ArrayDeque<CompletableFuture<Void>> wireWaiters;
+    private boolean wireReady;
     private boolean writabilityUnreported;
     private boolean readingPaused;
     /** The session asked for TCP to close; it closes once the queue drains (or at once when forced). */
@@ -54,14 +59,8 @@ abstract class Connection implements IoHandler, Outbound {
     private boolean dropQueue;
     private boolean closed;
     private final TimerWheel.Timer deadline;
-    private TimerWheel.Timer idleTimer;
-    private TimerWheel.Timer pingTimer;
-    private long lastReadMillis;
-    private long lastActivityMillis;
-    private boolean awaitingPong;
-    /** Reads so far; any read after a keepalive Ping (a Pong or anything else) proves the peer alive. */
-    private long reads;
-    private long readsAtPing;
+    /** Idle timeout and keepalive; null when both are off. */
+    private Liveness liveness;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
 
@@ -82,7 +81,6 @@ abstract class Connection implements IoHandler, Outbound {
             closeNow(e);
             return;
         }
-        lastReadMillis = lastActivityMillis = loop.nowMillis();
         loop.schedule(deadline, settings.handshakeTimeoutMillis);
     }
 
@@ -102,6 +100,10 @@ abstract class Connection implements IoHandler, Outbound {
 
     /** The socket finished connecting (client side). */
     void connected() {
+    }
+
+    /** The wire became ready for application bytes (the TLS handshake finished). */
+    void wireReady() {
     }
 
     /** Arms the handshake-phase deadline (connect, then handshake timeout). */
@@ -138,12 +140,12 @@ abstract class Connection implements IoHandler, Outbound {
      * followed the handshake's header block.
      */
     final void openSession(Session.Builder builder, WebSocketHandler handler, HandshakeRequest request,
-            String subprotocol, String extensions, ByteBuffer leftover) {
+            String subprotocol, String extensionsHeader, List<Extension> extensions, ByteBuffer leftover) {
         deadline.cancel();
-        facade.handshakeDone(request, subprotocol, extensions);
+        facade.handshakeDone(request, subprotocol, extensionsHeader);
         session = builder.config(settings.config).handler(handler).outbound(this)
-                .handshake(request, subprotocol, extensions).facade(facade).build();
-        startKeepaliveTimers();
+                .handshake(request, subprotocol, extensionsHeader).extensions(extensions).facade(facade).build();
+        liveness = Liveness.start(this);
         try {
             session.open();
             if (leftover != null && leftover.hasRemaining() && !closed) {
@@ -151,17 +153,6 @@ abstract class Connection implements IoHandler, Outbound {
             }
         } catch (RuntimeException e) {
             internalError(e);
-        }
-    }
-
-    private void startKeepaliveTimers() {
-        if (settings.idleTimeoutMillis > 0) {
-            idleTimer = loop.newTimer(this::idleCheck);
-            loop.schedule(idleTimer, settings.idleTimeoutMillis);
-        }
-        if (settings.pingIntervalMillis > 0) {
-            pingTimer = loop.newTimer(this::pingCheck);
-            loop.schedule(pingTimer, settings.pingIntervalMillis);
         }
     }
 
@@ -185,32 +176,23 @@ abstract class Connection implements IoHandler, Outbound {
     private void readAvailable() {
         ByteBuffer buf = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !readingPaused && !closeRequested; i++) {
-            buf.clear();
             int n;
             try {
-                n = wire.read(buf);
+                n = wire.read(buf, this);
             } catch (IOException e) {
                 closeNow(e);
+                return;
+            }
+            if (closed) {
                 return;
             }
             if (n < 0) {
                 closeNow(null);
                 return;
             }
-            if (n == 0) {
-                return;
-            }
-            lastReadMillis = lastActivityMillis = loop.nowMillis();
-            reads++;
-            buf.flip();
-            if (session == null) {
-                handshakeRead(buf);
-            } else {
-                try {
-                    session.receive(buf);
-                } catch (RuntimeException e) {
-                    internalError(e);
-                }
+            if (!wireReady && wire.ready()) {
+                wireReady = true;
+                wireReady();
             }
             if (n < buf.capacity()) {
                 return; // the socket is drained
@@ -218,16 +200,41 @@ abstract class Connection implements IoHandler, Outbound {
         }
     }
 
+    /** Application bytes from the wire: to the handshake until the session exists, then to the session. */
+    @Override
+    public final void received(ByteBuffer data) {
+        if (liveness != null) {
+            liveness.bytesRead();
+        }
+        if (session == null) {
+            handshakeRead(data);
+            return;
+        }
+        try {
+            session.receive(data);
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
+    }
+
     private void flushQueue() {
         boolean empty;
         try {
-            empty = queue.flush(wire, loop.gatherArray());
+            empty = wire.flush();
+            if (empty) {
+                completeWireWaiters();
+                if (queue != null && !queue.isEmpty()) {
+                    empty = queue.flush(wire, loop.gatherArray()) && wire.pendingBytes() == 0;
+                }
+            }
         } catch (IOException e) {
             closeNow(e);
             return;
         }
-        lastActivityMillis = loop.nowMillis();
-        queuedBytes = queue.size();
+        if (liveness != null) {
+            liveness.bytesWritten();
+        }
+        publishBuffered();
         if (closed) {
             return; // a completed future's callback closed the connection
         }
@@ -239,6 +246,20 @@ abstract class Connection implements IoHandler, Outbound {
             }
         }
         updateWritability();
+    }
+
+    private void completeWireWaiters() {
+        if (wireWaiters == null) {
+            return;
+        }
+        CompletableFuture<Void> f;
+        while ((f = wireWaiters.pollFirst()) != null) {
+            f.complete(null);
+        }
+    }
+
+    private void publishBuffered() {
+        queuedBytes = (queue == null ? 0 : queue.size()) + wire.pendingBytes();
     }
 
     // ---- Outbound -------------------------------------------------------------------------------------
@@ -267,15 +288,34 @@ abstract class Connection implements IoHandler, Outbound {
                 gather[0] = null;
                 gather[1] = null;
             }
-            lastActivityMillis = loop.nowMillis();
+            if (liveness != null) {
+            liveness.bytesWritten();
+        }
             if (!header.hasRemaining() && !payload.hasRemaining()) {
-                if (done != null) {
-                    done.complete(null);
+                if (wire.pendingBytes() == 0) {
+                    if (done != null) {
+                        done.complete(null);
+                    }
+                } else {
+                    waitForWire(done);
                 }
                 return;
             }
         }
         enqueue(header, payload, done);
+    }
+
+    /** The wire took every byte but holds some for the socket (TLS): complete {@code done} once it drained. */
+    private void waitForWire(CompletableFuture<Void> done) {
+        if (done != null) {
+            if (wireWaiters == null) {
+                wireWaiters = new ArrayDeque<>(4);
+            }
+            wireWaiters.addLast(done);
+        }
+        publishBuffered();
+        interest(SelectionKey.OP_WRITE, true);
+        updateWritability();
     }
 
     /** Writes bytes before the session exists (the handshake's request or response). */
@@ -291,7 +331,7 @@ abstract class Connection implements IoHandler, Outbound {
         queue.append(header);
         queue.append(payload);
         queue.completeWhenFlushed(done);
-        queuedBytes = queue.size();
+        publishBuffered();
         if (wasEmpty) {
             interest(SelectionKey.OP_WRITE, true);
         }
@@ -305,7 +345,7 @@ abstract class Connection implements IoHandler, Outbound {
         }
         closeRequested = true;
         interest(SelectionKey.OP_READ, false);
-        if (dropQueue || queue == null || queue.isEmpty()) {
+        if (dropQueue || ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0)) {
             // Deferred: the session is still inside the call that asked for the close.
             loop.execute(() -> closeNow(null));
         } else if (!deadline.isArmed()) {
@@ -456,43 +496,8 @@ abstract class Connection implements IoHandler, Outbound {
         }
     }
 
-    private void idleCheck() {
-        if (closed || session == null) {
-            return;
-        }
-        long idle = loop.nowMillis() - lastActivityMillis;
-        if (idle >= settings.idleTimeoutMillis) {
-            failSession(CloseStatus.GOING_AWAY, "idle timeout",
-                    new TimeoutException("no traffic for " + settings.idleTimeoutMillis + " ms"));
-        } else {
-            loop.schedule(idleTimer, settings.idleTimeoutMillis - idle);
-        }
-    }
-
-    private void pingCheck() {
-        if (closed || session == null || session.isClosing()) {
-            return;
-        }
-        if (awaitingPong) {
-            if (reads == readsAtPing) {
-                failSession(CloseStatus.GOING_AWAY, "keepalive timeout",
-                        new TimeoutException("no answer to ping within " + settings.pongTimeoutMillis + " ms"));
-                return;
-            }
-            awaitingPong = false;
-        }
-        long silent = loop.nowMillis() - lastReadMillis;
-        if (silent >= settings.pingIntervalMillis) {
-            awaitingPong = true;
-            readsAtPing = reads;
-            session.sendPing(ByteBuffer.allocate(0));
-            loop.schedule(pingTimer, settings.pongTimeoutMillis);
-        } else {
-            loop.schedule(pingTimer, settings.pingIntervalMillis - silent);
-        }
-    }
-
-    private void failSession(int code, String reason, Throwable cause) {
+    /** Fails the session (a timeout, an internal error); drops TCP if the session itself fails. */
+    final void failSession(int code, String reason, Throwable cause) {
         try {
             session.fail(code, reason, cause);
         } catch (RuntimeException e) {
@@ -530,20 +535,24 @@ abstract class Connection implements IoHandler, Outbound {
         }
         closed = true;
         deadline.cancel();
-        if (idleTimer != null) {
-            idleTimer.cancel();
-        }
-        if (pingTimer != null) {
-            pingTimer.cancel();
+        if (liveness != null) {
+            liveness.cancel();
         }
         if (key != null) {
             key.cancel();
         }
-        wire.close();
+        wire.close(cause == null && !dropQueue);
+        Throwable reason = cause != null ? cause : new ClosedChannelException();
         if (queue != null) {
-            queue.discard(cause != null ? cause : new ClosedChannelException());
-            queuedBytes = 0;
+            queue.discard(reason);
         }
+        if (wireWaiters != null) {
+            CompletableFuture<Void> f;
+            while ((f = wireWaiters.pollFirst()) != null) {
+                f.completeExceptionally(reason);
+            }
+        }
+        queuedBytes = 0;
         released();
         if (session != null) {
             try {

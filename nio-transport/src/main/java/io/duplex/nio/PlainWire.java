@@ -18,8 +18,18 @@ final class PlainWire implements Wire {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return channel.read(dst);
+    public void start() {
+    }
+
+    @Override
+    public int read(ByteBuffer scratch, Inbound inbound) throws IOException {
+        scratch.clear();
+        int n = channel.read(scratch);
+        if (n > 0) {
+            scratch.flip();
+            inbound.received(scratch);
+        }
+        return n;
     }
 
     @Override
@@ -28,7 +38,22 @@ final class PlainWire implements Wire {
     }
 
     @Override
-    public void close() {
+    public boolean flush() {
+        return true;
+    }
+
+    @Override
+    public long pendingBytes() {
+        return 0;
+    }
+
+    @Override
+    public boolean ready() {
+        return true;
+    }
+
+    @Override
+    public void close(boolean graceful) {
         try {
             channel.close();
         } catch (IOException e) {

@@ -56,7 +56,7 @@ final class ServerConnection extends Connection {
                 handshake = null;
                 writeRaw(hs.response());
                 openSession(Session.server(), hs.handler(), hs.request(), hs.subprotocol(),
-                        hs.extensionsHeader(), in);
+                        hs.extensionsHeader(), hs.extensions(), in);
                 break;
             case NOT_UPGRADE:
                 respondAndClose(server.plainHttpResponse(handshake.request()));

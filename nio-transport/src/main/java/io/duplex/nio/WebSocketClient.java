@@ -9,12 +9,14 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.nio.channels.SocketChannel;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLContext;
 
 /**
  * Opens WebSocket connections on java.nio event loops:
@@ -34,6 +36,8 @@ public final class WebSocketClient implements AutoCloseable {
     private final boolean ownsGroup;
     private final long connectTimeoutMillis;
     private final List<ExtensionFactory> extensions;
+    private final SSLContext tls;
+    private final boolean verifyHostname;
 
     private WebSocketClient(Builder b) {
         this.settings = b.settings();
@@ -41,6 +45,8 @@ public final class WebSocketClient implements AutoCloseable {
         this.group = b.groupOrCreate();
         this.connectTimeoutMillis = b.connectTimeout.toMillis();
         this.extensions = b.extensions;
+        this.tls = b.tls;
+        this.verifyHostname = b.verifyHostname;
     }
 
     /** A builder with the defaults listed on its methods. */
@@ -54,7 +60,7 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code uri} (ws://) and runs the opening handshake. The host name is resolved in the
+     * Connects to {@code uri} (ws:// or wss://) and runs the opening handshake. The host name is resolved in the
      * calling thread.
      *
      * @return completes with the open connection after {@code handler.onOpen}; fails with the connect
@@ -66,15 +72,20 @@ public final class WebSocketClient implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("ws")) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    scheme.equals("wss") ? "wss:// is not available yet in this version of duplex-nio"
-                            : "not a ws:// URI: " + uri));
+        boolean secure = scheme.equals("wss");
+        if (!secure && !scheme.equals("ws")) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not a ws:// or wss:// URI: " + uri));
         }
         if (uri.getHost() == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no host in " + uri));
         }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
+        SSLContext context;
+        try {
+            context = secure ? tlsContext() : null;
+        } catch (NoSuchAlgorithmException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
         if (address.isUnresolved()) {
             return CompletableFuture.failedFuture(new IOException("cannot resolve " + uri.getHost()));
@@ -97,12 +108,23 @@ public final class WebSocketClient implements AutoCloseable {
                 : settings.handshakeTimeoutMillis;
         io.duplex.nio.loop.EventLoop loop = group.loop(group.nextIndex());
         try {
-            loop.execute(() -> new ClientConnection(loop, ch, settings, handshake, handler, opened, address,
-                    connectTimeout, handshakeTimeout).start());
+            loop.execute(() -> {
+                ClientConnection c = new ClientConnection(loop, ch, settings, handshake, handler, opened, address,
+                        connectTimeout, handshakeTimeout);
+                if (context != null) {
+                    // On the loop: the engine borrows the loop's buffers. SNI and the name check use the URI's host.
+                    c.wire = TlsWire.client(ch, context, uri.getHost(), port, verifyHostname);
+                }
+                c.start();
+            });
         } catch (RejectedExecutionException e) {
             opened.completeExceptionally(new IOException("client is closed", e));
         }
         return opened;
+    }
+
+    private SSLContext tlsContext() throws NoSuchAlgorithmException {
+        return tls != null ? tls : SSLContext.getDefault();
     }
 
     /** The event loops this client runs on. */
@@ -122,8 +144,25 @@ public final class WebSocketClient implements AutoCloseable {
     public static final class Builder extends TransportBuilder<Builder> {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private List<ExtensionFactory> extensions = List.of();
+        private SSLContext tls;
+        private boolean verifyHostname = true;
 
         private Builder() {
+        }
+
+        /** The trust (and client key) material for wss://. Default: {@link SSLContext#getDefault()}. */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Whether a wss:// server's certificate must name the URI's host (RFC 6125). Default true; turn off only
+         * for tests with self-signed certificates.
+         */
+        public Builder verifyHostname(boolean verify) {
+            this.verifyHostname = verify;
+            return this;
         }
 
         /** The TCP connect timeout. Default 10 s. */

@@ -59,6 +59,7 @@ public final class WebSocketServer implements AutoCloseable {
     final ConnectionSettings settings;
     final HandshakePolicy policy;
     private final HttpHandler httpHandler;
+    private final SSLContext tls;
     private final String host;
     private final int requestedPort;
     private final int backlog;
@@ -81,6 +82,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.settings = b.settings();
         this.policy = b.policy();
         this.httpHandler = b.httpHandler;
+        this.tls = b.tls;
         this.host = b.host;
         this.requestedPort = b.port;
         this.backlog = b.backlog;
@@ -279,7 +281,13 @@ public final class WebSocketServer implements AutoCloseable {
         int index = group.nextIndex();
         EventLoop loop = group.loop(index);
         try {
-            loop.execute(() -> new ServerConnection(loop, index, ch, this, over).start());
+            loop.execute(() -> {
+                ServerConnection c = new ServerConnection(loop, index, ch, this, over);
+                if (tls != null) {
+                    c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
+                }
+                c.start();
+            });
         } catch (RejectedExecutionException e) {
             closeQuietly(ch);
             handshakeEnded();
@@ -439,7 +447,7 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Serves wss:// with this context. Default: plain ws://. */
+        /** Serves wss:// with this context's key material (TLS 1.3 and 1.2 only). Default: plain ws://. */
         public Builder tls(SSLContext context) {
             this.tls = Objects.requireNonNull(context, "context");
             return this;
@@ -448,15 +456,11 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * The server, not yet started.
          *
-         * @throws IllegalStateException if no handler, route or decider was given, or TLS was asked for
-         *     (not available in this version)
+         * @throws IllegalStateException if no handler, route or decider was given
          */
         public WebSocketServer build() {
             if (handler == null && routes.isEmpty() && decider == null) {
                 throw new IllegalStateException("a handler, a route or a decider is required");
-            }
-            if (tls != null) {
-                throw new IllegalStateException("TLS is not available yet in this version of duplex-nio");
             }
             return new WebSocketServer(this);
         }
@@ -470,7 +474,7 @@ public final class WebSocketServer implements AutoCloseable {
                 Map<String, WebSocketHandler> table = Map.copyOf(routes);
                 b.decider(request -> {
                     WebSocketHandler h = table.get(request.path());
-                    return h != null ? UpgradeDecision.accept(h) : UpgradeDecision.reject(404, "Not Found");
+                    return h != null ? UpgradeDecision.accept(h) : UpgradeDecision.reject(404, null, "not found");
                 });
             } else {
                 b.handler(handler);

@@ -19,7 +19,7 @@ class ConcurrentSendTest extends LoopbackFixture {
     void eightThreadsSendingToOneConnectionNeverInterleave() throws Exception {
         Recorder serverSide = new Recorder();
         WebSocketServer server = server(serverSide);
-        // ~48 MB offered at once: more than the default hard limit, which this test is not about.
+        // ~24 MB offered at once: more than the default hard limit, which this test is not about.
         WebSocket client = client(b -> b.maxBufferedBytes(0)).connect(uri(server), new Recorder())
                 .get(10, TimeUnit.SECONDS);
         int threads = 8;
@@ -36,7 +36,7 @@ class ConcurrentSendTest extends LoopbackFixture {
                     go.await();
                     CompletableFuture<Void> f = null;
                     for (int i = 0; i < perThread; i++) {
-                        // Sizes from a few bytes to ~40 KB, so some frames are queued in pieces.
+                        // Sizes from a few bytes to ~20 KB, so some frames are queued in pieces.
                         String body = message(id, i);
                         f = (i % 2 == 0) ? client.sendText(body)
                                 : client.sendBinary(ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -80,7 +80,7 @@ class ConcurrentSendTest extends LoopbackFixture {
     }
 
     private static String message(int thread, int seq) {
-        int size = ((thread * 7919 + seq * 104729) % 40_000) + 1;
+        int size = ((thread * 7919 + seq * 104729) % 20_000) + 1;
         StringBuilder sb = new StringBuilder(size + 16).append(thread).append(':').append(seq).append(':');
         for (int i = 0; i < size; i++) {
             sb.append((char) ('a' + (thread + seq + i) % 26));

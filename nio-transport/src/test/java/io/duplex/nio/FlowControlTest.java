@@ -94,6 +94,7 @@ class FlowControlTest extends LoopbackFixture {
             assertTrue(serverSide.maxBuffered <= LIMIT, "buffer stayed bounded: " + serverSide.maxBuffered);
             assertTrue(serverSide.maxBuffered > LIMIT - CHUNK, "buffer filled up: " + serverSide.maxBuffered);
             assertFalse(closed.clean());
+            assertEquals(io.duplex.core.CloseStatus.TRY_AGAIN_LATER, closed.status().code(), "the default policy");
             assertEquals(1, serverSide.closeCount.get());
             assertTrue(serverSide.errors.stream().anyMatch(OutboundOverflowException.class::isInstance),
                     "onError saw the overflow: " + serverSide.errors);

@@ -75,7 +75,7 @@ class ServerHttpTest extends LoopbackFixture {
     void deciderRejectsWithItsStatus() throws Exception {
         Recorder handler = new Recorder();
         WebSocketServer server = server(b -> b.decider(req -> "secret".equals(req.headers().first("X-Token"))
-                ? UpgradeDecision.accept(handler) : UpgradeDecision.reject(403, "Forbidden")));
+                ? UpgradeDecision.accept(handler) : UpgradeDecision.reject(403, null, "forbidden")));
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> client().connect(uri(server), new Recorder()).get(10, TimeUnit.SECONDS));
         assertEquals(403, assertInstanceOf(HandshakeException.class, e.getCause()).status());

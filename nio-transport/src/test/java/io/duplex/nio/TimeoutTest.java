@@ -29,6 +29,40 @@ class TimeoutTest extends LoopbackFixture {
     }
 
     @Test
+    void pendingHandshakeLimitShedsASlowlorisAtAccept() throws Exception {
+        WebSocketServer server = server(b -> b.handler(new Recorder()).maxPendingHandshakes(2));
+        try (RawClient slow1 = new RawClient(server.port()); RawClient slow2 = new RawClient(server.port())) {
+            slow1.send("GET / HTTP/1.1\r\n");
+            slow2.send("GET / HTTP/1.1\r\n");
+            eventually(() -> server.connectionCount() == 2, "two handshakes pending");
+            try (RawClient third = new RawClient(server.port())) {
+                assertEquals(0, third.readToEnd().length, "dropped at accept, unanswered");
+            }
+            assertEquals(2, server.connectionCount());
+            slow1.send(RawClient.UPGRADE.substring("GET / HTTP/1.1\r\n".length()));
+            assertTrue(slow1.readResponseHead().startsWith("HTTP/1.1 101"), "the pending ones are still served");
+        }
+    }
+
+    @Test
+    void clientHandshakeTimeoutFailsTheConnectFuture() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10,
+                java.net.InetAddress.getLoopbackAddress())) {
+            ConnectOptions options = ConnectOptions.builder().handshakeTimeout(Duration.ofMillis(200)).build();
+            java.util.concurrent.CompletableFuture<WebSocket> f = client().connect(
+                    java.net.URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/"), new Recorder(), options);
+            try (java.net.Socket accepted = silent.accept()) {
+                java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof TimeoutException, "" + e.getCause());
+                accepted.setSoTimeout(10_000);
+                String sent = new String(accepted.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(sent.startsWith("GET / HTTP/1.1\r\n"), "the request, then the client hung up: " + sent);
+            }
+        }
+    }
+
+    @Test
     void idleTimeoutClosesASilentConnectionWith1001() throws Exception {
         Recorder serverSide = new Recorder();
         WebSocketServer server = server(b -> b.handler(serverSide).idleTimeout(Duration.ofMillis(200)));
