@@ -15,7 +15,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -29,9 +30,10 @@ class ChromiumInteropTest {
 
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(25);
 
-    @Test
+    @ParameterizedTest(name = "our frames: {0} bytes (0: a message in one frame)")
+    @ValueSource(ints = {0, Scenario.FRAGMENT_SIZE})
     @Timeout(30)
-    void chromiumClientAgainstOurServer() throws Exception {
+    void chromiumClientAgainstOurServer(int fragmentSize) throws Exception {
         Path chromium = Peers.chromium();
         String page = Files.readString(Peers.directory().resolve("chromium/interop.html"));
         byte[] eventQueue = Files.readAllBytes(Peers.directory().resolve("node/event-queue.js"));
@@ -41,6 +43,7 @@ class ChromiumInteropTest {
         LineLog report = new LineLog();
         Path profile = Files.createTempDirectory("duplex-chromium-");
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
+                .config(Scenario.ourConfig(fragmentSize))
                 .route("/scenario", ours)
                 .route("/report", new WebSocketHandler() {
                     @Override

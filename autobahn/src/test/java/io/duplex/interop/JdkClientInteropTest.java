@@ -4,17 +4,20 @@ import io.duplex.nio.WebSocketServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /** Interop with the JDK's {@code java.net.http.WebSocket} client against our server. */
 class JdkClientInteropTest {
 
-    @Test
+    @ParameterizedTest(name = "our frames: {0} bytes (0: a message in one frame)")
+    @ValueSource(ints = {0, Scenario.FRAGMENT_SIZE})
     @Timeout(30)
-    void jdkClientAgainstOurServer() throws Exception {
+    void jdkClientAgainstOurServer(int fragmentSize) throws Exception {
         ScenarioServer ours = new ScenarioServer();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
+                .config(Scenario.ourConfig(fragmentSize))
                 .handler(ours).build().start()) {
             ScenarioClient jdk = new ScenarioClient(new JdkClientConnector(HttpClient.newHttpClient()), true);
             jdk.run(URI.create("ws://127.0.0.1:" + server.port() + "/scenario"));

@@ -3,6 +3,7 @@ package io.duplex.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.core.WebSocketConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,11 +33,22 @@ final class Scenario {
     static final int SERVER_CLOSE_CODE = 4001;
     static final String SERVER_CLOSE_REASON = "server bye";
 
+    /**
+     * The frame size of our side's fragmenting runs: a prime, so that frame boundaries fall inside UTF-8
+     * sequences (and the 10-byte text unit) and the peer must join frames before it decodes the text.
+     */
+    static final int FRAGMENT_SIZE = 4093;
+
     static final String PING_COMMAND = "cmd:ping ";
     static final String CLOSE_COMMAND = "cmd:close ";
     static final String PONG_RECEIVED = "pong-received ";
 
     private Scenario() {
+    }
+
+    /** Our endpoints' configuration: default limits, and frames of {@code fragmentSize} bytes when positive. */
+    static WebSocketConfig ourConfig(int fragmentSize) {
+        return WebSocketConfig.builder().outboundFragmentSize(fragmentSize).build();
     }
 
     /** The lines a client reports when every step passed; {@code pings} when its API can send a Ping. */

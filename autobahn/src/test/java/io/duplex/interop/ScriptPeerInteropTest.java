@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -47,12 +48,14 @@ abstract class ScriptPeerInteropTest {
         this.interpreter = interpreter;
     }
 
-    @Test
+    @ParameterizedTest(name = "our frames: {0} bytes (0: a message in one frame)")
+    @ValueSource(ints = {0, Scenario.FRAGMENT_SIZE})
     @Timeout(30)
-    void peerClientAgainstOurServer() throws Exception {
+    void peerClientAgainstOurServer(int fragmentSize) throws Exception {
         List<String> command = new ArrayList<>(interpreter.get());
         ScenarioServer ours = new ScenarioServer();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
+                .config(Scenario.ourConfig(fragmentSize))
                 .handler(ours).build().start()) {
             command.add(clientScript);
             command.add("ws://127.0.0.1:" + server.port() + "/scenario");
@@ -68,13 +71,15 @@ abstract class ScriptPeerInteropTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "our frames: {0} bytes (0: a message in one frame)")
+    @ValueSource(ints = {0, Scenario.FRAGMENT_SIZE})
     @Timeout(30)
-    void ourClientAgainstPeerServer() throws Exception {
+    void ourClientAgainstPeerServer(int fragmentSize) throws Exception {
         List<String> command = new ArrayList<>(interpreter.get());
         command.add(serverScript);
         try (PeerProcess server = PeerProcess.start(peer + " server", scripts, command);
-                WebSocketClient client = WebSocketClient.builder().loops(1).build()) {
+                WebSocketClient client = WebSocketClient.builder().loops(1)
+                        .config(Scenario.ourConfig(fragmentSize)).build()) {
             int port = Integer.parseInt(server.awaitLine("LISTENING ", SETTLE_TIMEOUT).trim());
             ScenarioClient ours = new ScenarioClient(new DuplexClientConnector(client), true);
             ours.run(URI.create("ws://127.0.0.1:" + port + "/scenario"));
