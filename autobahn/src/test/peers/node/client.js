@@ -35,6 +35,7 @@ async function firstConnection(url) {
     const echo = await nextOf('binary');
     s.report(`BINARY ${n} ` + (sent.equals(echo.data) ? 'OK' : `BAD got ${echo.data.length} bytes`));
   }
+  await sendInParts(ws, nextOf);
   ws.ping(Buffer.from(s.CLIENT_PING));
   const pong = await nextOf('pong');
   s.report('PONG ' + pong.data);
@@ -44,6 +45,21 @@ async function firstConnection(url) {
   ws.close(...s.CLIENT_CLOSE);
   const closed = await nextOf('close');
   s.report(`CLOSE ${closed.code} ${closed.reason}`);
+}
+
+/** Sends a text and a binary message in parts of PART_SIZE bytes; the text's parts end inside characters. */
+async function sendInParts(ws, nextOf) {
+  const n = s.FRAGMENTED_SIZE;
+  const sent = { text: Buffer.from(s.text(n), 'utf8'), binary: s.binary(n) };
+  for (const type of ['text', 'binary']) {
+    const bytes = sent[type];
+    for (let start = 0; start < n; start += s.PART_SIZE) {
+      ws.send(bytes.subarray(start, start + s.PART_SIZE), { binary: type === 'binary', fin: start + s.PART_SIZE >= n });
+    }
+    const echo = await nextOf(type);
+    const same = type === 'text' ? echo.data === s.text(n) : bytes.equals(echo.data);
+    s.report(`FRAGMENTED ${type.toUpperCase()} ${n} ` + (same ? 'OK' : 'BAD'));
+  }
 }
 
 async function secondConnection(url) {

@@ -30,4 +30,6 @@ module.exports = {
   CLOSE_COMMAND: 'cmd:close ',
   PONG_RECEIVED: 'pong-received ',
   MAX_PAYLOAD: 32 << 20,
+  FRAGMENTED_SIZE: 65536,
+  PART_SIZE: 4093, // a prime: parts split the 10-byte text unit, here inside UTF-8 sequences
 };

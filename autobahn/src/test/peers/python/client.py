@@ -22,6 +22,16 @@ async def first_connection(url):
             await ws.send(sent)
             echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
             s.report(f"BINARY {n} " + ("OK" if echo == sent else f"BAD got {type(echo).__name__} of {len(echo)}"))
+        n = s.FRAGMENTED_SIZE
+        sent = s.text(n)
+        # Parts of PART_SIZE code points: websockets sends each str part as one frame.
+        await ws.send([sent[i:i + s.PART_SIZE] for i in range(0, len(sent), s.PART_SIZE)])
+        echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
+        s.report(f"FRAGMENTED TEXT {n} " + ("OK" if echo == sent else "BAD"))
+        sent = s.binary(n)
+        await ws.send([sent[i:i + s.PART_SIZE] for i in range(0, n, s.PART_SIZE)])
+        echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
+        s.report(f"FRAGMENTED BINARY {n} " + ("OK" if echo == sent else "BAD"))
         pong_waiter = await ws.ping(s.CLIENT_PING.encode())
         await asyncio.wait_for(pong_waiter, TIMEOUT)
         s.report("PONG " + s.CLIENT_PING)

@@ -10,6 +10,8 @@ PING_COMMAND = "cmd:ping "
 CLOSE_COMMAND = "cmd:close "
 PONG_RECEIVED = "pong-received "
 MAX_SIZE = 32 << 20
+FRAGMENTED_SIZE = 65536
+PART_SIZE = 4093  # a prime: parts split the 10-byte text unit
 
 _PERIOD = bytes(i % 251 for i in range(251))
 

@@ -1,5 +1,6 @@
 package io.duplex.interop;
 
+import io.duplex.interop.Scenario.ClientApi;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.duplex.core.HttpHeaders;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Interop with headless Chromium's WebSocket against our server. Our server also serves the page
- * ({@code peers/chromium/interop.html}, with the event queue it shares
- * with the Node client, {@code peers/node/event-queue.js}) over plain HTTP on the same port; the page runs the client's side of
+ * ({@code peers/chromium/interop.html}, with the event queue it shares with the Node client,
+ * {@code peers/node/event-queue.js}) over plain HTTP on the same port; the page runs the client's side of
  * {@link Scenario} and sends its transcript, line by line, over a second WebSocket to {@code /report}. The
  * browser is a plain child process, killed when the test ends.
  */
@@ -66,9 +67,9 @@ class ChromiumInteropTest {
             assertNotNull(end, "the page did not finish within " + RUN_TIMEOUT + "; it reported:\n" + report
                     + "\n" + browser.report());
             List<String> transcript = report.snapshot().stream().filter(l -> !l.startsWith("USER-AGENT ")).toList();
-            Scenario.assertClient("chromium client", transcript, false);
+            Scenario.assertClient("chromium client", transcript, ClientApi.BROWSER);
             ours.log.awaitCount("CLOSE ", 2, Duration.ofSeconds(5));
-            Scenario.assertServer("our server, chromium client", ours.log.snapshot());
+            Scenario.assertServer("our server, chromium client", ours.log.snapshot(), ClientApi.BROWSER);
         } finally {
             deleteTree(profile);
         }

@@ -7,6 +7,7 @@ import io.duplex.nio.WebSocketClient;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Our {@link WebSocketClient} as the client of {@link ScenarioClient}. */
@@ -25,6 +26,20 @@ record DuplexClientConnector(WebSocketClient client) implements ScenarioClient.C
             @Override
             public void sendBinary(byte[] data) {
                 ws.sendBinary(ByteBuffer.wrap(data));
+            }
+
+            @Override
+            public void sendText(List<String> parts) {
+                for (int i = 0; i < parts.size(); i++) {
+                    ws.sendText(parts.get(i), i == parts.size() - 1);
+                }
+            }
+
+            @Override
+            public void sendBinary(List<byte[]> parts) {
+                for (int i = 0; i < parts.size(); i++) {
+                    ws.sendBinary(ByteBuffer.wrap(parts.get(i)), i == parts.size() - 1);
+                }
             }
 
             @Override

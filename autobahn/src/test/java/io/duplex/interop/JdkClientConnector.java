@@ -7,6 +7,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,20 @@ record JdkClientConnector(HttpClient http) implements ScenarioClient.Connector {
             @Override
             public void sendBinary(byte[] data) throws Exception {
                 await(ws.sendBinary(ByteBuffer.wrap(data), true));
+            }
+
+            @Override
+            public void sendText(List<String> parts) throws Exception {
+                for (int i = 0; i < parts.size(); i++) {
+                    await(ws.sendText(parts.get(i), i == parts.size() - 1));
+                }
+            }
+
+            @Override
+            public void sendBinary(List<byte[]> parts) throws Exception {
+                for (int i = 0; i < parts.size(); i++) {
+                    await(ws.sendBinary(ByteBuffer.wrap(parts.get(i)), i == parts.size() - 1));
+                }
             }
 
             @Override

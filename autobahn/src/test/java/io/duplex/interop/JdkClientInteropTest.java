@@ -1,5 +1,6 @@
 package io.duplex.interop;
 
+import io.duplex.interop.Scenario.ClientApi;
 import io.duplex.nio.WebSocketServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,11 +20,11 @@ class JdkClientInteropTest {
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
                 .config(Scenario.ourConfig(fragmentSize))
                 .handler(ours).build().start()) {
-            ScenarioClient jdk = new ScenarioClient(new JdkClientConnector(HttpClient.newHttpClient()), true);
+            ScenarioClient jdk = new ScenarioClient(new JdkClientConnector(HttpClient.newHttpClient()), ClientApi.FULL);
             jdk.run(URI.create("ws://127.0.0.1:" + server.port() + "/scenario"));
-            Scenario.assertClient("jdk client", jdk.log.snapshot(), true);
+            Scenario.assertClient("jdk client", jdk.log.snapshot(), ClientApi.FULL);
             ours.log.awaitCount("CLOSE ", 2, Duration.ofSeconds(5));
-            Scenario.assertServer("our server, jdk client", ours.log.snapshot());
+            Scenario.assertServer("our server, jdk client", ours.log.snapshot(), ClientApi.FULL);
         }
     }
 }

@@ -12,7 +12,9 @@ import java.util.List;
  * theirs, speaks the same line format so that one assertion checks them all.
  *
  * <p>The client, on a first connection: sends {@link Payloads#text} then {@link Payloads#binary} of each of
- * {@link Payloads#SIZES}, each awaiting its echo ({@code TEXT n OK}, {@code BINARY n OK}); pings with
+ * {@link Payloads#SIZES}, each awaiting its echo ({@code TEXT n OK}, {@code BINARY n OK}); where its API
+ * can send a message in parts, sends text and binary of {@link #FRAGMENTED_SIZE} bytes each in several frames
+ * ({@code FRAGMENTED TEXT n OK}, {@code FRAGMENTED BINARY n OK}); pings with
  * {@link #CLIENT_PING} where its API can ({@code PONG ping-1}); sends {@code cmd:ping srv-ping}, upon which the
  * server pings and, once the client's automatic Pong arrives, sends {@code pong-received srv-ping}
  * ({@code SERVER-PONG srv-ping}); closes with {@link #CLIENT_CLOSE_CODE} and {@link #CLIENT_CLOSE_REASON}
@@ -39,6 +41,11 @@ final class Scenario {
      */
     static final int FRAGMENT_SIZE = 4093;
 
+    /** The size of the messages a client sends in parts. */
+    static final int FRAGMENTED_SIZE = 65_536;
+    /** The size of the parts, a prime so that they split the text inside its 10-byte unit. */
+    static final int PART_SIZE = 4093;
+
     static final String PING_COMMAND = "cmd:ping ";
     static final String CLOSE_COMMAND = "cmd:close ";
     static final String PONG_RECEIVED = "pong-received ";
@@ -46,13 +53,25 @@ final class Scenario {
     private Scenario() {
     }
 
+    /**
+     * What a client API can do beyond whole messages and closes.
+     *
+     * @param pings whether it can send a Ping
+     * @param fragments whether it can send a message in several frames
+     */
+    record ClientApi(boolean pings, boolean fragments) {
+        static final ClientApi FULL = new ClientApi(true, true);
+        /** The browser's WebSocket: whole messages only, no Ping. */
+        static final ClientApi BROWSER = new ClientApi(false, false);
+    }
+
     /** Our endpoints' configuration: default limits, and frames of {@code fragmentSize} bytes when positive. */
     static WebSocketConfig ourConfig(int fragmentSize) {
         return WebSocketConfig.builder().outboundFragmentSize(fragmentSize).build();
     }
 
-    /** The lines a client reports when every step passed; {@code pings} when its API can send a Ping. */
-    static List<String> expectedClientData(boolean pings) {
+    /** The lines a client reports when every step its API can do passed. */
+    static List<String> expectedClientData(ClientApi api) {
         List<String> lines = new ArrayList<>();
         for (int n : Payloads.SIZES) {
             lines.add("TEXT " + n + " OK");
@@ -60,7 +79,11 @@ final class Scenario {
         for (int n : Payloads.SIZES) {
             lines.add("BINARY " + n + " OK");
         }
-        if (pings) {
+        if (api.fragments()) {
+            lines.add("FRAGMENTED TEXT " + FRAGMENTED_SIZE + " OK");
+            lines.add("FRAGMENTED BINARY " + FRAGMENTED_SIZE + " OK");
+        }
+        if (api.pings()) {
             lines.add("PONG " + CLIENT_PING);
         }
         lines.add("SERVER-PONG " + SERVER_PING);
@@ -72,7 +95,7 @@ final class Scenario {
      * receives the first Close must report exactly its code and reason; the answering Close must repeat the
      * code (RFC 6455 §5.5.1: "typically echos the status code it received"), its reason being free.
      */
-    static void assertClient(String peer, List<String> lines, boolean pings) {
+    static void assertClient(String peer, List<String> lines, ClientApi api) {
         List<String> data = new ArrayList<>();
         String close = null;
         String serverClose = null;
@@ -85,7 +108,7 @@ final class Scenario {
                 data.add(line);
             }
         }
-        assertEquals(String.join("\n", expectedClientData(pings)), String.join("\n", data),
+        assertEquals(String.join("\n", expectedClientData(api)), String.join("\n", data),
                 peer + ": client transcript");
         assertEchoedClose(peer + ": the Close the client got back for its own", close, CLIENT_CLOSE_CODE);
         assertEquals("SERVER-CLOSE " + SERVER_CLOSE_CODE + " " + SERVER_CLOSE_REASON, serverClose,
@@ -93,8 +116,8 @@ final class Scenario {
         assertTrue(lines.contains("DONE"), peer + ": client did not finish:\n" + String.join("\n", lines));
     }
 
-    /** Asserts a server's transcript of one {@link Scenario} run: two connections. */
-    static void assertServer(String peer, List<String> lines) {
+    /** Asserts a server's transcript of one {@link Scenario} run (two connections) with a client of {@code api}. */
+    static void assertServer(String peer, List<String> lines, ClientApi api) {
         List<String> data = new ArrayList<>();
         List<String> closes = new ArrayList<>();
         for (String line : lines) {
@@ -106,6 +129,10 @@ final class Scenario {
         }
         for (int n : Payloads.SIZES) {
             expected.add("RECV BINARY " + n + " OK");
+        }
+        if (api.fragments()) {
+            expected.add("RECV TEXT " + FRAGMENTED_SIZE + " OK");
+            expected.add("RECV BINARY " + FRAGMENTED_SIZE + " OK");
         }
         expected.add("SERVER-PONG " + SERVER_PING);
         assertEquals(String.join("\n", expected), String.join("\n", data), peer + ": server transcript");

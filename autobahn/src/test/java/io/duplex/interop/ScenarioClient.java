@@ -1,10 +1,13 @@
 package io.duplex.interop;
 
+import io.duplex.interop.Scenario.ClientApi;
 import io.duplex.interop.ClientEvents.Closed;
 import io.duplex.interop.ClientEvents.Pong;
 import io.duplex.interop.ClientEvents.StepFailed;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The client's side of {@link Scenario}, written once over a small {@link Link} so that it drives our client
@@ -18,6 +21,12 @@ final class ScenarioClient {
 
         void sendBinary(byte[] data) throws Exception;
 
+        /** Sends one text message in these parts, one frame or more each. */
+        void sendText(List<String> parts) throws Exception;
+
+        /** Sends one binary message in these parts, one frame or more each. */
+        void sendBinary(List<byte[]> parts) throws Exception;
+
         void sendPing(String payload) throws Exception;
 
         void close(int code, String reason) throws Exception;
@@ -29,13 +38,12 @@ final class ScenarioClient {
     }
 
     private final Connector connector;
-    private final boolean pings;
+    private final ClientApi api;
     final LineLog log = new LineLog();
 
-    /** @param pings whether the client API can send a Ping */
-    ScenarioClient(Connector connector, boolean pings) {
+    ScenarioClient(Connector connector, ClientApi api) {
         this.connector = connector;
-        this.pings = pings;
+        this.api = api;
     }
 
     /** Runs the whole script against {@code uri}; a step that cannot go on is logged and ends the run. */
@@ -65,7 +73,10 @@ final class ScenarioClient {
             boolean same = echo instanceof byte[] b && Arrays.equals(b, data);
             log.add("BINARY " + n + (same ? " OK" : " BAD " + describe(echo)));
         }
-        if (pings) {
+        if (api.fragments()) {
+            sendInParts(link, events);
+        }
+        if (api.pings()) {
             link.sendPing(Scenario.CLIENT_PING);
             Object pong = events.nextData();
             log.add(pong instanceof Pong p ? "PONG " + p.payload() : "PONG BAD " + describe(pong));
@@ -77,6 +88,33 @@ final class ScenarioClient {
                 : "SERVER-PONG BAD " + describe(ack));
         link.close(Scenario.CLIENT_CLOSE_CODE, Scenario.CLIENT_CLOSE_REASON);
         log.add(closeLine("CLOSE ", events.next()));
+    }
+
+    private void sendInParts(Link link, ClientEvents events) throws Exception {
+        int n = Scenario.FRAGMENTED_SIZE;
+        String text = Payloads.text(n);
+        List<String> textParts = new ArrayList<>();
+        // Parts cut by UTF-16 units would split surrogate pairs, which a Java String API cannot encode: cut by
+        // code points instead (our own fragmenting runs cover splits inside UTF-8 sequences).
+        for (int start = 0; start < text.length(); ) {
+            int left = text.codePointCount(start, text.length());
+            int end = text.offsetByCodePoints(start, Math.min(Scenario.PART_SIZE, left));
+            textParts.add(text.substring(start, end));
+            start = end;
+        }
+        link.sendText(textParts);
+        Object echo = events.nextData();
+        log.add("FRAGMENTED TEXT " + n + (text.equals(echo) ? " OK" : " BAD " + describe(echo)));
+
+        byte[] data = Payloads.binary(n);
+        List<byte[]> binaryParts = new ArrayList<>();
+        for (int start = 0; start < n; start += Scenario.PART_SIZE) {
+            binaryParts.add(Arrays.copyOfRange(data, start, Math.min(n, start + Scenario.PART_SIZE)));
+        }
+        link.sendBinary(binaryParts);
+        echo = events.nextData();
+        boolean same = echo instanceof byte[] b && Arrays.equals(b, data);
+        log.add("FRAGMENTED BINARY " + n + (same ? " OK" : " BAD " + describe(echo)));
     }
 
     private void secondConnection(URI uri) throws Exception {

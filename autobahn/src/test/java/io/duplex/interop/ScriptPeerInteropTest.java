@@ -1,5 +1,6 @@
 package io.duplex.interop;
 
+import io.duplex.interop.Scenario.ClientApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,11 +63,11 @@ abstract class ScriptPeerInteropTest {
             try (PeerProcess client = PeerProcess.start(peer + " client", scripts, command)) {
                 int exit = client.awaitExit(RUN_TIMEOUT);
                 withReport(client, () -> {
-                    Scenario.assertClient(peer + " client", client.out.snapshot(), true);
+                    Scenario.assertClient(peer + " client", client.out.snapshot(), ClientApi.FULL);
                     assertEquals(0, exit, "exit code");
                 });
                 ours.log.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT);
-                Scenario.assertServer("our server, " + peer + " client", ours.log.snapshot());
+                Scenario.assertServer("our server, " + peer + " client", ours.log.snapshot(), ClientApi.FULL);
             }
         }
     }
@@ -81,13 +82,13 @@ abstract class ScriptPeerInteropTest {
                 WebSocketClient client = WebSocketClient.builder().loops(1)
                         .config(Scenario.ourConfig(fragmentSize)).build()) {
             int port = Integer.parseInt(server.awaitLine("LISTENING ", SETTLE_TIMEOUT).trim());
-            ScenarioClient ours = new ScenarioClient(new DuplexClientConnector(client), true);
+            ScenarioClient ours = new ScenarioClient(new DuplexClientConnector(client), ClientApi.FULL);
             ours.run(URI.create("ws://127.0.0.1:" + port + "/scenario"));
             withReport(server, () -> {
-                Scenario.assertClient("our client, " + peer + " server", ours.log.snapshot(), true);
+                Scenario.assertClient("our client, " + peer + " server", ours.log.snapshot(), ClientApi.FULL);
                 assertTrue(server.out.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT), "the server saw both closes");
                 Scenario.assertServer(peer + " server", server.out.snapshot().stream()
-                        .filter(l -> !l.startsWith("LISTENING ")).collect(Collectors.toList()));
+                        .filter(l -> !l.startsWith("LISTENING ")).collect(Collectors.toList()), ClientApi.FULL);
             });
         }
     }
