@@ -22,8 +22,8 @@ function report(line) {
 
 module.exports = {
   SIZES, text, binary, report,
-  CLIENT_PING: 'ping-1',
-  SERVER_PING: 'srv-ping',
+  CLIENT_PING: 'ping-é' + '.'.repeat(118), // 125 bytes, the most a control frame carries
+  SERVER_PING: 'srv-ping-€' + '.'.repeat(113), // 125 bytes
   CLIENT_CLOSE: [4000, 'client bye é😀'],
   SERVER_CLOSE: [4001, 'server bye'],
   PING_COMMAND: 'cmd:ping ',

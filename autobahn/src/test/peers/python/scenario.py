@@ -2,8 +2,8 @@
 
 SIZES = [0, 1, 125, 126, 65535, 65536, 16 << 20]
 UNIT = "aé€😀"  # one character of each UTF-8 length: 1 + 2 + 3 + 4 = 10 bytes
-CLIENT_PING = "ping-1"
-SERVER_PING = "srv-ping"
+CLIENT_PING = "ping-é" + "." * 118  # 125 bytes, the most a control frame carries
+SERVER_PING = "srv-ping-€" + "." * 113  # 125 bytes
 CLIENT_CLOSE = (4000, "client bye é😀")
 SERVER_CLOSE = (4001, "server bye")
 PING_COMMAND = "cmd:ping "

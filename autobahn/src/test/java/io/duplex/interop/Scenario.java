@@ -15,20 +15,22 @@ import java.util.List;
  * {@link Payloads#SIZES}, each awaiting its echo ({@code TEXT n OK}, {@code BINARY n OK}); where its API
  * can send a message in parts, sends text and binary of {@link #FRAGMENTED_SIZE} bytes each in several frames
  * ({@code FRAGMENTED TEXT n OK}, {@code FRAGMENTED BINARY n OK}); pings with
- * {@link #CLIENT_PING} where its API can ({@code PONG ping-1}); sends {@code cmd:ping srv-ping}, upon which the
- * server pings and, once the client's automatic Pong arrives, sends {@code pong-received srv-ping}
- * ({@code SERVER-PONG srv-ping}); closes with {@link #CLIENT_CLOSE_CODE} and {@link #CLIENT_CLOSE_REASON}
+ * {@link #CLIENT_PING} where its API can ({@code PONG <payload>}); sends {@code cmd:ping <payload>}, upon which the
+ * server pings and, once the client's automatic Pong arrives, sends {@code pong-received <payload>}
+ * ({@code SERVER-PONG <payload>}); closes with {@link #CLIENT_CLOSE_CODE} and {@link #CLIENT_CLOSE_REASON}
  * ({@code CLOSE code reason}: the Close the server answered with). On a second connection it sends
  * {@code cmd:close 4001 server bye}, upon which the server closes ({@code SERVER-CLOSE code reason}: the
  * server's Close as the client saw it). Then {@code DONE}.
  *
  * <p>The server reports each data message it received ({@code RECV TEXT n OK|BAD}), the Pong to its own
- * Ping ({@code SERVER-PONG srv-ping}), and per connection the Close it received ({@code CLOSE code reason}).
+ * Ping ({@code SERVER-PONG <payload>}), and per connection the Close it received ({@code CLOSE code reason}).
  */
 final class Scenario {
 
-    static final String CLIENT_PING = "ping-1";
-    static final String SERVER_PING = "srv-ping";
+    /** 125 bytes, the most a control frame carries (RFC 6455 §5.5), with a 2-byte character. */
+    static final String CLIENT_PING = "ping-é" + ".".repeat(118);
+    /** 125 bytes, with a 3-byte character. */
+    static final String SERVER_PING = "srv-ping-€" + ".".repeat(113);
     static final int CLIENT_CLOSE_CODE = 4000;
     /** Multi-byte, with a 4-byte character, to check that the reason crosses as UTF-8. */
     static final String CLIENT_CLOSE_REASON = "client bye é😀";

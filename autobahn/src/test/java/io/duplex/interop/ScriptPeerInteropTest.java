@@ -27,6 +27,7 @@ abstract class ScriptPeerInteropTest {
 
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(25);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
 
     private final String peer;
     private final Path scripts;
@@ -81,7 +82,7 @@ abstract class ScriptPeerInteropTest {
         try (PeerProcess server = PeerProcess.start(peer + " server", scripts, command);
                 WebSocketClient client = WebSocketClient.builder().loops(1)
                         .config(Scenario.ourConfig(fragmentSize)).build()) {
-            int port = Integer.parseInt(server.awaitLine("LISTENING ", SETTLE_TIMEOUT).trim());
+            int port = Integer.parseInt(server.awaitLine("LISTENING ", STARTUP_TIMEOUT).trim());
             ScenarioClient ours = new ScenarioClient(new DuplexClientConnector(client), ClientApi.FULL);
             ours.run(URI.create("ws://127.0.0.1:" + port + "/scenario"));
             withReport(server, () -> {
