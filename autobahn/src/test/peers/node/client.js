@@ -70,9 +70,19 @@ async function secondConnection(url) {
   s.report(`SERVER-CLOSE ${closed.code} ${closed.reason}`);
 }
 
+/** Closes without a status code (an empty Close frame). */
+async function codelessClose(url) {
+  const { ws, nextOf } = open(url);
+  await nextOf('open');
+  ws.close();
+  const closed = await nextOf('close');
+  s.report(`NO-CODE-CLOSE ${closed.code} ${closed.reason}`);
+}
+
 (async () => {
   await firstConnection(process.argv[2]);
   await secondConnection(process.argv[2]);
+  await codelessClose(process.argv[2]);
   s.report('DONE');
 })().catch((error) => {
   s.report('FAIL ' + error.message);

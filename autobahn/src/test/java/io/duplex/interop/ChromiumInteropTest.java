@@ -68,7 +68,7 @@ class ChromiumInteropTest {
                     + "\n" + browser.report());
             List<String> transcript = report.snapshot().stream().filter(l -> !l.startsWith("USER-AGENT ")).toList();
             Scenario.assertClient("chromium client", transcript, ClientApi.BROWSER);
-            ours.log.awaitCount("CLOSE ", 2, Duration.ofSeconds(5));
+            ours.log.awaitCount("CLOSE ", Scenario.connections(ClientApi.BROWSER), Duration.ofSeconds(5));
             Scenario.assertServer("our server, chromium client", ours.log.snapshot(), ClientApi.BROWSER);
         } finally {
             deleteTree(profile);

@@ -20,11 +20,12 @@ class JdkClientInteropTest {
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
                 .config(Scenario.ourConfig(fragmentSize))
                 .handler(ours).build().start()) {
-            ScenarioClient jdk = new ScenarioClient(new JdkClientConnector(HttpClient.newHttpClient()), ClientApi.FULL);
+            ScenarioClient jdk = new ScenarioClient(new JdkClientConnector(HttpClient.newHttpClient()),
+                    ClientApi.CODED_CLOSES);
             jdk.run(URI.create("ws://127.0.0.1:" + server.port() + "/scenario"));
-            Scenario.assertClient("jdk client", jdk.log.snapshot(), ClientApi.FULL);
-            ours.log.awaitCount("CLOSE ", 2, Duration.ofSeconds(5));
-            Scenario.assertServer("our server, jdk client", ours.log.snapshot(), ClientApi.FULL);
+            Scenario.assertClient("jdk client", jdk.log.snapshot(), ClientApi.CODED_CLOSES);
+            ours.log.awaitCount("CLOSE ", Scenario.connections(ClientApi.CODED_CLOSES), Duration.ofSeconds(5));
+            Scenario.assertServer("our server, jdk client", ours.log.snapshot(), ClientApi.CODED_CLOSES);
         }
     }
 }

@@ -4,6 +4,7 @@ package io.duplex.interop;
 class NodeInteropTest extends ScriptPeerInteropTest {
 
     NodeInteropTest() {
-        super("node ws", "node", "client.js", "server.js", Peers::node);
+        super("node ws", "node", "client.js", "server.js", Peers::node,
+                Scenario.ClientApi.FULL);
     }
 }

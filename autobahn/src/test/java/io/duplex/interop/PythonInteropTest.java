@@ -4,6 +4,7 @@ package io.duplex.interop;
 class PythonInteropTest extends ScriptPeerInteropTest {
 
     PythonInteropTest() {
-        super("python websockets", "python", "client.py", "server.py", Peers::python);
+        super("python websockets", "python", "client.py", "server.py", Peers::python,
+                Scenario.ClientApi.CODED_CLOSES);
     }
 }

@@ -3,6 +3,7 @@ package io.duplex.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocketConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.List;
  * ({@code SERVER-PONG <payload>}); closes with {@link #CLIENT_CLOSE_CODE} and {@link #CLIENT_CLOSE_REASON}
  * ({@code CLOSE code reason}: the Close the server answered with). On a second connection it sends
  * {@code cmd:close 4001 server bye}, upon which the server closes ({@code SERVER-CLOSE code reason}: the
- * server's Close as the client saw it). Then {@code DONE}.
+ * server's Close as the client saw it). Where its API can, it opens a third connection and closes it
+ * without a status code ({@code NO-CODE-CLOSE code reason}: the server's answer). Then {@code DONE}.
  *
  * <p>The server reports each data message it received ({@code RECV TEXT n OK|BAD}), the Pong to its own
  * Ping ({@code SERVER-PONG <payload>}), and per connection the Close it received ({@code CLOSE code reason}).
@@ -60,11 +62,20 @@ final class Scenario {
      *
      * @param pings whether it can send a Ping
      * @param fragments whether it can send a message in several frames
+     * @param closesWithoutCode whether it can send a Close without a status code
      */
-    record ClientApi(boolean pings, boolean fragments) {
-        static final ClientApi FULL = new ClientApi(true, true);
+    record ClientApi(boolean pings, boolean fragments, boolean closesWithoutCode) {
+        /** Node ws. */
+        static final ClientApi FULL = new ClientApi(true, true, true);
+        /** Python websockets, the JDK's client and ours: every Close carries a code. */
+        static final ClientApi CODED_CLOSES = new ClientApi(true, true, false);
         /** The browser's WebSocket: whole messages only, no Ping. */
-        static final ClientApi BROWSER = new ClientApi(false, false);
+        static final ClientApi BROWSER = new ClientApi(false, false, true);
+    }
+
+    /** How many connections a client of {@code api} opens, so how many Closes its server reports. */
+    static int connections(ClientApi api) {
+        return api.closesWithoutCode() ? 3 : 2;
     }
 
     /** Our endpoints' configuration: default limits, and frames of {@code fragmentSize} bytes when positive. */
@@ -101,11 +112,14 @@ final class Scenario {
         List<String> data = new ArrayList<>();
         String close = null;
         String serverClose = null;
+        String codelessClose = null;
         for (String line : lines) {
             if (line.startsWith("CLOSE ")) {
                 close = line;
             } else if (line.startsWith("SERVER-CLOSE ")) {
                 serverClose = line;
+            } else if (line.startsWith("NO-CODE-CLOSE ")) {
+                codelessClose = line;
             } else if (!line.equals("DONE")) {
                 data.add(line);
             }
@@ -115,10 +129,20 @@ final class Scenario {
         assertEchoedClose(peer + ": the Close the client got back for its own", close, CLIENT_CLOSE_CODE);
         assertEquals("SERVER-CLOSE " + SERVER_CLOSE_CODE + " " + SERVER_CLOSE_REASON, serverClose,
                 peer + ": the server's Close as the client saw it");
+        if (api.closesWithoutCode()) {
+            // The answer to a Close without a code may itself have none (1005 for the API) or say 1000.
+            assertTrue(codelessClose != null && codelessClose.matches("NO-CODE-CLOSE 100[05] .*"),
+                    peer + ": the answer to a Close without a code: expected 1005 or 1000, got " + codelessClose);
+        } else {
+            assertEquals(null, codelessClose, peer + ": a Close without a code was not part of its script");
+        }
         assertTrue(lines.contains("DONE"), peer + ": client did not finish:\n" + String.join("\n", lines));
     }
 
-    /** Asserts a server's transcript of one {@link Scenario} run (two connections) with a client of {@code api}. */
+    /**
+     * Asserts a server's transcript of one {@link Scenario} run with a client of {@code api}: two
+     * connections, or three when the client also closes without a code.
+     */
     static void assertServer(String peer, List<String> lines, ClientApi api) {
         List<String> data = new ArrayList<>();
         List<String> closes = new ArrayList<>();
@@ -138,6 +162,11 @@ final class Scenario {
         }
         expected.add("SERVER-PONG " + SERVER_PING);
         assertEquals(String.join("\n", expected), String.join("\n", data), peer + ": server transcript");
+        if (api.closesWithoutCode()) {
+            // RFC 6455 §7.1.5: a Close without a status code is reported as 1005.
+            assertTrue(closes.remove("CLOSE " + CloseStatus.NO_STATUS_RECEIVED + " "),
+                    peer + ": the Close without a code as the server saw it: expected 1005 in " + closes);
+        }
         assertEquals(2, closes.size(), peer + ": one Close per connection, got " + closes);
         assertTrue(closes.stream().noneMatch(l -> l.endsWith("(UNCLEAN)")), peer + ": unclean close: " + closes);
         String clientClose = "CLOSE " + CLIENT_CLOSE_CODE + " " + CLIENT_CLOSE_REASON;

@@ -34,20 +34,23 @@ abstract class ScriptPeerInteropTest {
     private final String clientScript;
     private final String serverScript;
     private final Supplier<List<String>> interpreter;
+    private final ClientApi clientApi;
 
     /**
      * @param peer the peer's name in messages, for example "python websockets"
      * @param folder the folder of the peer's scripts under {@link Peers#directory()}
      * @param interpreter the command that runs one of the peer's scripts; skips or fails the test when the
      *     peer is missing
+     * @param clientApi what the peer's client script does beyond the common steps
      */
     ScriptPeerInteropTest(String peer, String folder, String clientScript, String serverScript,
-            Supplier<List<String>> interpreter) {
+            Supplier<List<String>> interpreter, ClientApi clientApi) {
         this.peer = peer;
         this.scripts = Peers.directory().resolve(folder);
         this.clientScript = clientScript;
         this.serverScript = serverScript;
         this.interpreter = interpreter;
+        this.clientApi = clientApi;
     }
 
     @ParameterizedTest(name = "our frames: {0} bytes (0: a message in one frame)")
@@ -64,11 +67,11 @@ abstract class ScriptPeerInteropTest {
             try (PeerProcess client = PeerProcess.start(peer + " client", scripts, command)) {
                 int exit = client.awaitExit(RUN_TIMEOUT);
                 withReport(client, () -> {
-                    Scenario.assertClient(peer + " client", client.out.snapshot(), ClientApi.FULL);
+                    Scenario.assertClient(peer + " client", client.out.snapshot(), clientApi);
                     assertEquals(0, exit, "exit code");
                 });
-                ours.log.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT);
-                Scenario.assertServer("our server, " + peer + " client", ours.log.snapshot(), ClientApi.FULL);
+                ours.log.awaitCount("CLOSE ", Scenario.connections(clientApi), SETTLE_TIMEOUT);
+                Scenario.assertServer("our server, " + peer + " client", ours.log.snapshot(), clientApi);
             }
         }
     }
@@ -83,13 +86,16 @@ abstract class ScriptPeerInteropTest {
                 WebSocketClient client = WebSocketClient.builder().loops(1)
                         .config(Scenario.ourConfig(fragmentSize)).build()) {
             int port = Integer.parseInt(server.awaitLine("LISTENING ", STARTUP_TIMEOUT).trim());
-            ScenarioClient ours = new ScenarioClient(new DuplexClientConnector(client), ClientApi.FULL);
+            ClientApi ourApi = ClientApi.CODED_CLOSES;
+            ScenarioClient ours = new ScenarioClient(new DuplexClientConnector(client), ourApi);
             ours.run(URI.create("ws://127.0.0.1:" + port + "/scenario"));
             withReport(server, () -> {
-                Scenario.assertClient("our client, " + peer + " server", ours.log.snapshot(), ClientApi.FULL);
-                assertTrue(server.out.awaitCount("CLOSE ", 2, SETTLE_TIMEOUT), "the server saw both closes");
-                Scenario.assertServer(peer + " server", server.out.snapshot().stream()
-                        .filter(l -> !l.startsWith("LISTENING ")).collect(Collectors.toList()), ClientApi.FULL);
+                Scenario.assertClient("our client, " + peer + " server", ours.log.snapshot(), ourApi);
+                assertTrue(server.out.awaitCount("CLOSE ", Scenario.connections(ourApi), SETTLE_TIMEOUT),
+                        "the server saw every close");
+                List<String> transcript = server.out.snapshot().stream()
+                        .filter(l -> !l.startsWith("LISTENING ")).collect(Collectors.toList());
+                Scenario.assertServer(peer + " server", transcript, ourApi);
             });
         }
     }
