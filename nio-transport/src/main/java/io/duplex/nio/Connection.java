@@ -411,17 +411,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         return CompletableFuture.failedFuture(e);
     }
 
-    /**
-     * Writes a prepared frame (a broadcast) if a whole message may be sent now and the hard limit admits
-     * it; {@code frame} is rewound first and may be reused for the next connection at once.
-     */
-    final boolean writePrepared(ByteBuffer frame) {
-        if (closed || !facade.acceptsWholeMessage() || admit(frame.capacity()) != null) {
-            return false;
-        }
-        frame.rewind();
+    /** Writes a whole encoded frame that bypasses the session (a broadcast); consumes {@code frame}. */
+    final void writeFrame(ByteBuffer frame) {
         write(frame, EMPTY, null);
-        return true;
     }
 
     private void overflowed(OutboundOverflowException e) {

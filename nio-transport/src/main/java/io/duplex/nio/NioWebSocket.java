@@ -7,6 +7,7 @@ import io.duplex.core.WebSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +34,8 @@ final class NioWebSocket implements WebSocket {
     private volatile String extensions = "";
     /** Loop thread only: a data message sent in parts is unfinished, so no whole message may be slipped in. */
     private boolean midMessage;
+    /** Loop thread only: broadcast frames waiting for the message in parts to end; usually null. */
+    private ArrayDeque<ByteBuffer> deferred;
 
     NioWebSocket(Connection conn) {
         this.conn = conn;
@@ -48,9 +51,38 @@ final class NioWebSocket implements WebSocket {
         return pending.get();
     }
 
-    /** Whether a prepared whole message may be written now (loop thread). */
-    boolean acceptsWholeMessage() {
-        return !midMessage && conn.session != null && conn.session.isOpen();
+    /**
+     * Writes a prepared frame (a broadcast) if the connection is open and the hard limit admits it; while a
+     * message is being sent in parts, the frame waits until its last part is sent. Loop thread.
+     *
+     * @param frame a view the caller reuses for the next connection: rewound here, and copied if kept
+     */
+    boolean sendPrepared(ByteBuffer frame) {
+        Session s = conn.session;
+        if (s == null || conn.isClosed() || !s.isOpen() || conn.admit(frame.capacity()) != null) {
+            return false;
+        }
+        frame.rewind();
+        if (midMessage) {
+            if (deferred == null) {
+                deferred = new ArrayDeque<>(2);
+            }
+            deferred.addLast(frame.duplicate());
+        } else {
+            conn.writeFrame(frame);
+        }
+        conn.reportWritability();
+        return true;
+    }
+
+    /** The message sent in parts ended: write the broadcasts that waited for it. */
+    private void writeDeferred() {
+        ByteBuffer f;
+        while ((f = deferred.pollFirst()) != null) {
+            if (!conn.isClosed()) {
+                conn.writeFrame(f);
+            }
+        }
     }
 
     @Override
@@ -123,11 +155,9 @@ final class NioWebSocket implements WebSocket {
         try {
             switch (kind) {
                 case TEXT:
-                    midMessage = !last;
-                    return s.sendText(text, last);
+                    return dataSent(s.sendText(text, last), last);
                 case BINARY:
-                    midMessage = !last;
-                    return s.sendBinary(data, last);
+                    return dataSent(s.sendBinary(data, last), last);
                 case PING:
                     return s.sendPing(data);
                 default:
@@ -136,6 +166,14 @@ final class NioWebSocket implements WebSocket {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private CompletableFuture<Void> dataSent(CompletableFuture<Void> sent, boolean last) {
+        midMessage = !last;
+        if (last && deferred != null) {
+            writeDeferred();
+        }
+        return sent;
     }
 
     @Override

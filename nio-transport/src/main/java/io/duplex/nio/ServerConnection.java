@@ -46,7 +46,7 @@ final class ServerConnection extends Connection {
         }
         endHandshake();
         if (overCapacity) {
-            respondAndClose(ServerHandshake.httpResponse(503, "Service Unavailable",
+            respondAndClose(WebSocketServer.closingResponse(503, "Service Unavailable",
                     io.duplex.core.HttpHeaders.empty(), new byte[0]));
             return;
         }

@@ -131,18 +131,26 @@ public final class WebSocketServer implements AutoCloseable {
             registered.get(10, TimeUnit.SECONDS);
             acceptor = a;
         } catch (IOException | RuntimeException e) {
-            ssc.close();
+            abandon(ssc);
             throw e;
         } catch (ExecutionException | TimeoutException e) {
-            ssc.close();
+            abandon(ssc);
             throw new IOException("could not register the server channel", e);
         } catch (InterruptedException e) {
-            ssc.close();
+            abandon(ssc);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting", e);
         }
         LOG.info("WebSocket server listening on port {}", port);
         return this;
+    }
+
+    /** A failed start: release the channel, and the loops if this server made them. */
+    private void abandon(ServerSocketChannel ssc) throws IOException {
+        ssc.close();
+        if (ownsGroup) {
+            group.close();
+        }
     }
 
     /** The bound port (the ephemeral one when built with port 0); -1 before {@link #start()}. */
@@ -162,7 +170,8 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * Writes {@code message}, encoded once, to every open connection. Each connection's hard limit and
-     * overflow policy still apply; a connection in the middle of sending a fragmented message is skipped.
+     * overflow policy still apply; on a connection in the middle of sending a message in parts, the
+     * broadcast follows that message's last part.
      *
      * @return completes with the number of connections the message was written or queued to
      */
@@ -177,10 +186,9 @@ public final class WebSocketServer implements AutoCloseable {
                 ByteBuffer view = message.frameView();
                 int n = 0;
                 for (ServerConnection c : new ArrayList<>(registry.get(index))) {
-                    if (c.writePrepared(view)) {
+                    if (c.facade.sendPrepared(view)) {
                         n++;
                     }
-                    c.reportWritability();
                 }
                 written.addAndGet(n);
                 if (loopsLeft.decrementAndGet() == 0) {
@@ -328,12 +336,19 @@ public final class WebSocketServer implements AutoCloseable {
         }
         try {
             HttpResponse r = httpHandler.handle(request);
-            return ServerHandshake.httpResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
+            return closingResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
         } catch (RuntimeException e) {
             LOG.warn("HTTP handler failed for {}", request, e);
-            return ServerHandshake.httpResponse(500, "Internal Server Error", HttpHeaders.empty(),
+            return closingResponse(500, "Internal Server Error", HttpHeaders.empty(),
                     "internal error".getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /** A response after which the server closes the connection, saying so ({@code Connection: close}). */
+    static ByteBuffer closingResponse(int status, String reason, HttpHeaders headers, byte[] body) {
+        HttpHeaders h = headers.contains("Connection") ? headers
+                : HttpHeaders.builder().addAll(headers).add("Connection", "close").build();
+        return ServerHandshake.httpResponse(status, reason, h, body);
     }
 
     private static void closeQuietly(SocketChannel ch) {

@@ -56,7 +56,7 @@ class ConcurrentSendTest extends LoopbackFixture {
             th.start();
         }
         go.countDown();
-        CompletableFuture.allOf(lastSends.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(lastSends.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
         int[] next = new int[threads];
         for (int n = 0; n < threads * perThread; n++) {
             Object m = serverSide.nextMessage();

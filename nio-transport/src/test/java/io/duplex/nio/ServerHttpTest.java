@@ -40,6 +40,7 @@ class ServerHttpTest extends LoopbackFixture {
         String response = exchange(server.port(), "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertTrue(response.startsWith("HTTP/1.1 200"), response);
         assertTrue(response.contains("text/html"), response);
+        assertTrue(response.contains("\r\nConnection: close\r\n"), response);
         assertTrue(response.endsWith("\r\n\r\n<p>/index.html</p>"), response);
     }
 

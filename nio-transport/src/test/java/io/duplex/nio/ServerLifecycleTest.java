@@ -31,7 +31,7 @@ class ServerLifecycleTest extends LoopbackFixture {
             recorders.add(r);
             opening.add(client.connect(uri(server), r));
         }
-        CompletableFuture.allOf(opening.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(opening.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
         assertEquals(n, server.connectionCount());
         for (int i = 0; i < n; i++) {
             opening.get(i).get().sendText("m" + i);
@@ -66,6 +66,31 @@ class ServerLifecycleTest extends LoopbackFixture {
             assertArrayEquals(payload, (byte[]) r.nextMessage());
             assertEquals("hi all", r.nextMessage());
         }
+    }
+
+    @Test
+    void broadcastWaitsForAMessageBeingSentInParts() throws Exception {
+        Recorder serverSide = new Recorder();
+        WebSocketServer server = server(serverSide);
+        Recorder clientSide = new Recorder();
+        connect(server, clientSide);
+        WebSocket ws = serverSide.opened.get(5, TimeUnit.SECONDS);
+        // One loop runs these in order: the broadcast lands between the two parts (§5.4 forbids interleaving).
+        ws.sendText("part1-", false);
+        CompletableFuture<Integer> sent = server.broadcast(PreparedMessage.text("news"));
+        ws.sendText("part2", true);
+        assertEquals(1, sent.get(5, TimeUnit.SECONDS));
+        assertEquals("part1-part2", clientSide.nextMessage());
+        assertEquals("news", clientSide.nextMessage());
+    }
+
+    @Test
+    void startFailsWhenThePortIsTaken() throws Exception {
+        WebSocketServer first = server(new Recorder());
+        WebSocketServer second = WebSocketServer.builder().host("127.0.0.1").port(first.port()).loops(group)
+                .handler(new Recorder()).build();
+        assertThrows(java.io.IOException.class, second::start);
+        assertTrue(first.port() > 0);
     }
 
     @Test
