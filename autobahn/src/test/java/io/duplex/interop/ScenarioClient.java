@@ -1,9 +1,9 @@
 package io.duplex.interop;
 
-import io.duplex.interop.Scenario.ClientApi;
 import io.duplex.interop.ClientEvents.Closed;
 import io.duplex.interop.ClientEvents.Pong;
 import io.duplex.interop.ClientEvents.StepFailed;
+import io.duplex.interop.Scenario.ClientApi;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +42,9 @@ final class ScenarioClient {
     final LineLog log = new LineLog();
 
     ScenarioClient(Connector connector, ClientApi api) {
+        if (api.closesWithoutCode()) {
+            throw new IllegalArgumentException("the Java client APIs always send a status code: " + api);
+        }
         this.connector = connector;
         this.api = api;
     }
