@@ -16,7 +16,8 @@ import java.util.List;
  * {@link Payloads#SIZES}, each awaiting its echo ({@code TEXT n OK}, {@code BINARY n OK}); where its API
  * can send a message in parts, sends text and binary of {@link #FRAGMENTED_SIZE} bytes each in several frames
  * ({@code FRAGMENTED TEXT n OK}, {@code FRAGMENTED BINARY n OK}); pings with {@link #CLIENT_PING} where
- * its API can ({@code PONG <payload>}); sends {@code cmd:ping <payload>}, upon which the server pings and, once the client's automatic Pong arrives, sends {@code pong-received <payload>}
+ * its API can ({@code PONG <payload>}); sends {@code cmd:ping <payload>}, upon which the server pings
+ * and, once the client's automatic Pong arrives, sends {@code pong-received <payload>}
  * ({@code SERVER-PONG <payload>}); closes with {@link #CLIENT_CLOSE_CODE} and {@link #CLIENT_CLOSE_REASON}
  * ({@code CLOSE code reason}: the Close the server answered with). On a second connection it sends
  * {@code cmd:close 4001 server bye}, upon which the server closes ({@code SERVER-CLOSE code reason}: the
