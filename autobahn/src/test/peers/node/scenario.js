@@ -16,7 +16,9 @@ function binary(n) {
   return b;
 }
 
+/** Prints a transcript line; a BAD or FAIL line makes the process exit with 1. */
 function report(line) {
+  if (line.includes(' BAD') || line.startsWith('FAIL')) process.exitCode = 1;
   process.stdout.write(line + '\n');
 }
 

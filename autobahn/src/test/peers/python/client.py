@@ -62,4 +62,9 @@ async def main(url):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    try:
+        asyncio.run(main(sys.argv[1]))
+    except Exception as e:  # reported as a transcript line; the traceback goes to stderr
+        s.report(f"FAIL {type(e).__name__}: {e}")
+        raise
+    sys.exit(1 if s.failed else 0)

@@ -26,5 +26,11 @@ def binary(n):
     return (_PERIOD * (n // 251 + 1))[:n]
 
 
+failed = False
+
+
 def report(line):
+    """Prints a transcript line; a BAD or FAIL line makes a client exit with 1 (see client.py)."""
+    global failed
+    failed = failed or " BAD" in line or line.startswith("FAIL")
     print(line, flush=True)
