@@ -17,7 +17,8 @@ function open(url) {
   ws.on('close', (code, reason) => push({ type: 'close', code, reason: reason.toString('utf8') }));
   ws.on('error', (error) => push({ type: 'error', error: String(error) }));
   const nextOf = (type) => events.nextOf(type);
-  return { ws, nextOf };
+  const next = () => events.next();
+  return { ws, nextOf, next };
 }
 
 async function firstConnection(url) {
@@ -79,10 +80,32 @@ async function codelessClose(url) {
   s.report(`NO-CODE-CLOSE ${closed.code} ${closed.reason}`);
 }
 
+/** Asks the server to drop the connection without a Close; the close event must say 1006. */
+async function serverTerminates(url) {
+  const { ws, nextOf, next } = open(url);
+  await nextOf('open');
+  ws.send(s.TERMINATE_COMMAND);
+  let event = await next();
+  while (event.type === 'error') event = await next(); // a reset may be reported as an error first
+  if (event.type !== 'close') throw new Error('expected close, got ' + JSON.stringify(event).slice(0, 200));
+  s.report(`SERVER-TERMINATE ${event.code}`);
+}
+
+/** Drops a connection without a Close. */
+async function clientAborts(url) {
+  const { ws, nextOf } = open(url);
+  await nextOf('open');
+  ws.terminate();
+  await nextOf('close');
+  s.report('ABORTED');
+}
+
 (async () => {
   await firstConnection(process.argv[2]);
   await secondConnection(process.argv[2]);
+  await serverTerminates(process.argv[2]);
   await codelessClose(process.argv[2]);
+  await clientAborts(process.argv[2]);
   s.report('DONE');
 })().catch((error) => {
   s.report('FAIL ' + error.message);

@@ -30,6 +30,7 @@ module.exports = {
   SERVER_CLOSE: [4001, 'server bye'],
   PING_COMMAND: 'cmd:ping ',
   CLOSE_COMMAND: 'cmd:close ',
+  TERMINATE_COMMAND: 'cmd:terminate', // drop the TCP connection without a Close
   PONG_RECEIVED: 'pong-received ',
   MAX_PAYLOAD: 32 << 20,
   FRAGMENTED_SIZE: 65536,

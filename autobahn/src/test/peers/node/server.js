@@ -22,6 +22,8 @@ wss.on('connection', (ws) => {
         ws.send(s.PONG_RECEIVED + pong.toString('utf8'));
       });
       ws.ping(Buffer.from(payload));
+    } else if (message === s.TERMINATE_COMMAND) {
+      ws.terminate();
     } else if (message.startsWith(s.CLOSE_COMMAND)) {
       const rest = message.slice(s.CLOSE_COMMAND.length);
       const space = rest.indexOf(' ');

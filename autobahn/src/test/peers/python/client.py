@@ -42,22 +42,41 @@ async def first_connection(url):
         s.report(f"CLOSE {ws.close_code} {ws.close_reason}")
 
 
-async def second_connection(url):
+async def server_ends(url, command):
+    """Sends a command after which the server must end the connection; returns the closed connection."""
     async with websockets.connect(url, max_size=s.MAX_SIZE, ping_interval=None) as ws:
-        await ws.send(f"{s.CLOSE_COMMAND}{s.SERVER_CLOSE[0]} {s.SERVER_CLOSE[1]}")
+        await ws.send(command)
         try:
             message = await asyncio.wait_for(ws.recv(), TIMEOUT)
-            s.report("FAIL expected a close, got a message: " + str(message)[:80])
-            return
+            raise AssertionError("expected the connection to end, got a message: " + str(message)[:80])
         except websockets.ConnectionClosed:
             pass
         await asyncio.wait_for(ws.wait_closed(), TIMEOUT)
-        s.report(f"SERVER-CLOSE {ws.close_code} {ws.close_reason}")
+        return ws
+
+
+async def second_connection(url):
+    ws = await server_ends(url, f"{s.CLOSE_COMMAND}{s.SERVER_CLOSE[0]} {s.SERVER_CLOSE[1]}")
+    s.report(f"SERVER-CLOSE {ws.close_code} {ws.close_reason}")
+
+
+async def server_terminates(url):
+    ws = await server_ends(url, s.TERMINATE_COMMAND)
+    s.report(f"SERVER-TERMINATE {ws.close_code}")
+
+
+async def client_aborts(url):
+    ws = await websockets.connect(url, max_size=s.MAX_SIZE, ping_interval=None)
+    ws.transport.abort()
+    await asyncio.wait_for(ws.wait_closed(), TIMEOUT)
+    s.report("ABORTED")
 
 
 async def main(url):
     await first_connection(url)
     await second_connection(url)
+    await server_terminates(url)
+    await client_aborts(url)
     s.report("DONE")
 
 

@@ -8,6 +8,7 @@ CLIENT_CLOSE = (4000, "client bye é😀")
 SERVER_CLOSE = (4001, "server bye")
 PING_COMMAND = "cmd:ping "
 CLOSE_COMMAND = "cmd:close "
+TERMINATE_COMMAND = "cmd:terminate"  # drop the TCP connection without a Close
 PONG_RECEIVED = "pong-received "
 MAX_SIZE = 32 << 20
 FRAGMENTED_SIZE = 65536

@@ -22,6 +22,8 @@ async def serve_connection(ws, path=None):
                 await asyncio.wait_for(pong_waiter, TIMEOUT)
                 s.report("SERVER-PONG " + payload)
                 await ws.send(s.PONG_RECEIVED + payload)
+            elif message == s.TERMINATE_COMMAND:
+                ws.transport.abort()
             elif message.startswith(s.CLOSE_COMMAND):
                 code, reason = message[len(s.CLOSE_COMMAND):].split(" ", 1)
                 await ws.close(int(code), reason)

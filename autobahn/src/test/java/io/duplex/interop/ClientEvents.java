@@ -37,6 +37,11 @@ final class ClientEvents {
         return event;
     }
 
+    /** The next event if one comes within {@code seconds}, else {@code null}. */
+    Object poll(long seconds) throws InterruptedException {
+        return queue.poll(seconds, TimeUnit.SECONDS);
+    }
+
     /** The next message or Pong; a close or an error ends the script here. */
     Object nextData() throws InterruptedException, StepFailed {
         Object event = next();

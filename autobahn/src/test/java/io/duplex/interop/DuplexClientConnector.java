@@ -48,6 +48,11 @@ record DuplexClientConnector(WebSocketClient client) implements ScenarioClient.C
             }
 
             @Override
+            public void abort() {
+                ws.abort();
+            }
+
+            @Override
             public void close(int code, String reason) {
                 ws.close(code, reason);
             }

@@ -52,6 +52,11 @@ record JdkClientConnector(HttpClient http) implements ScenarioClient.Connector {
             }
 
             @Override
+            public void abort() {
+                ws.abort();
+            }
+
+            @Override
             public void close(int code, String reason) throws Exception {
                 await(ws.sendClose(code, reason));
             }
@@ -114,10 +119,14 @@ record JdkClientConnector(HttpClient http) implements ScenarioClient.Connector {
             return null;
         }
 
-        /** The JDK calls this when a Close frame arrived, so the peer did its part of the close handshake. */
+        /**
+         * The JDK calls this when a Close frame arrived, so the peer did its part of the close handshake, or
+         * with 1006 when the connection was lost without one.
+         */
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            events.add(new ClientEvents.Closed(statusCode, reason, true));
+            boolean clean = statusCode != io.duplex.core.CloseStatus.ABNORMAL_CLOSURE;
+            events.add(new ClientEvents.Closed(statusCode, reason, clean));
             return null;
         }
 

@@ -22,7 +22,10 @@ import java.util.List;
  * ({@code CLOSE code reason}: the Close the server answered with). On a second connection it sends
  * {@code cmd:close 4001 server bye}, upon which the server closes ({@code SERVER-CLOSE code reason}: the
  * server's Close as the client saw it). Where its API can, it opens a third connection and closes it
- * without a status code ({@code NO-CODE-CLOSE code reason}: the server's answer). Then {@code DONE}.
+ * without a status code ({@code NO-CODE-CLOSE code reason}: the server's answer). On the next it sends
+ * {@code cmd:terminate}, upon which the server drops the TCP connection without a Close
+ * ({@code SERVER-TERMINATE 1006}, with {@code (CLEAN)} appended if the API called it clean). Where its API can,
+ * it opens one more and drops it without a Close ({@code ABORTED}). Then {@code DONE}.
  *
  * <p>The server reports each data message it received ({@code RECV TEXT n OK|BAD}), the Pong to its own
  * Ping ({@code SERVER-PONG <payload>}), and per connection the Close it received ({@code CLOSE code reason}).
@@ -52,6 +55,8 @@ final class Scenario {
 
     static final String PING_COMMAND = "cmd:ping ";
     static final String CLOSE_COMMAND = "cmd:close ";
+    /** Asks the server to drop the TCP connection without a Close (an abnormal closure, RFC 6455 §7.1.5). */
+    static final String TERMINATE_COMMAND = "cmd:terminate";
     static final String PONG_RECEIVED = "pong-received ";
 
     private Scenario() {
@@ -63,19 +68,20 @@ final class Scenario {
      * @param pings whether it can send a Ping
      * @param fragments whether it can send a message in several frames
      * @param closesWithoutCode whether it can send a Close without a status code
+     * @param aborts whether it can drop the connection without a Close
      */
-    record ClientApi(boolean pings, boolean fragments, boolean closesWithoutCode) {
+    record ClientApi(boolean pings, boolean fragments, boolean closesWithoutCode, boolean aborts) {
         /** Node ws. */
-        static final ClientApi FULL = new ClientApi(true, true, true);
+        static final ClientApi FULL = new ClientApi(true, true, true, true);
         /** Python websockets, the JDK's client and ours: every Close carries a code. */
-        static final ClientApi CODED_CLOSES = new ClientApi(true, true, false);
-        /** The browser's WebSocket: whole messages only, no Ping. */
-        static final ClientApi BROWSER = new ClientApi(false, false, true);
+        static final ClientApi CODED_CLOSES = new ClientApi(true, true, false, true);
+        /** The browser's WebSocket: whole messages only, no Ping, no abort. */
+        static final ClientApi BROWSER = new ClientApi(false, false, true, false);
     }
 
     /** How many connections a client of {@code api} opens, so how many Closes its server reports. */
     static int connections(ClientApi api) {
-        return api.closesWithoutCode() ? 3 : 2;
+        return 3 + (api.closesWithoutCode() ? 1 : 0) + (api.aborts() ? 1 : 0);
     }
 
     /** Our endpoints' configuration: default limits, and frames of {@code fragmentSize} bytes when positive. */
@@ -113,6 +119,7 @@ final class Scenario {
         String close = null;
         String serverClose = null;
         String codelessClose = null;
+        String terminated = null;
         for (String line : lines) {
             if (line.startsWith("CLOSE ")) {
                 close = line;
@@ -120,7 +127,9 @@ final class Scenario {
                 serverClose = line;
             } else if (line.startsWith("NO-CODE-CLOSE ")) {
                 codelessClose = line;
-            } else if (!line.equals("DONE")) {
+            } else if (line.startsWith("SERVER-TERMINATE ")) {
+                terminated = line;
+            } else if (!line.equals("DONE") && !line.equals("ABORTED")) {
                 data.add(line);
             }
         }
@@ -136,12 +145,16 @@ final class Scenario {
         } else {
             assertEquals(null, codelessClose, peer + ": a Close without a code was not part of its script");
         }
+        // RFC 6455 §7.1.5: a connection lost without a Close is closed with 1006, and not cleanly.
+        assertEquals("SERVER-TERMINATE " + CloseStatus.ABNORMAL_CLOSURE, terminated,
+                peer + ": the server dropped the connection without a Close");
+        assertEquals(api.aborts(), lines.contains("ABORTED"), peer + ": whether the client aborted a connection");
         assertTrue(lines.contains("DONE"), peer + ": client did not finish:\n" + String.join("\n", lines));
     }
 
     /**
-     * Asserts a server's transcript of one {@link Scenario} run with a client of {@code api}: two
-     * connections, or three when the client also closes without a code.
+     * Asserts a server's transcript of one {@link Scenario} run with a client of {@code api}: one Close
+     * per connection, {@link #connections} in all.
      */
     static void assertServer(String peer, List<String> lines, ClientApi api) {
         List<String> data = new ArrayList<>();
@@ -167,6 +180,10 @@ final class Scenario {
             assertTrue(closes.remove("CLOSE " + CloseStatus.NO_STATUS_RECEIVED + " "),
                     peer + ": the Close without a code as the server saw it: expected 1005 in " + closes);
         }
+        List<String> abnormal = closes.stream().filter(l -> l.startsWith("CLOSE 1006 ")).toList();
+        closes.removeAll(abnormal);
+        // The connection the server dropped itself, and the one the client dropped when it can.
+        assertEquals(api.aborts() ? 2 : 1, abnormal.size(), peer + ": abnormal closures (1006): " + abnormal);
         assertEquals(2, closes.size(), peer + ": one Close per connection, got " + closes);
         assertTrue(closes.stream().noneMatch(l -> l.endsWith("(UNCLEAN)")), peer + ": unclean close: " + closes);
         String clientClose = "CLOSE " + CLIENT_CLOSE_CODE + " " + CLIENT_CLOSE_REASON;

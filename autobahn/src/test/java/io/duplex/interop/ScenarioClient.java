@@ -30,6 +30,9 @@ final class ScenarioClient {
         void sendPing(String payload) throws Exception;
 
         void close(int code, String reason) throws Exception;
+
+        /** Drops the connection without a Close. */
+        void abort() throws Exception;
     }
 
     /** Opens a connection whose callbacks feed {@code events}; returns once it is open. */
@@ -54,6 +57,10 @@ final class ScenarioClient {
         try {
             firstConnection(uri);
             secondConnection(uri);
+            serverTerminates(uri);
+            if (api.aborts()) {
+                clientAborts(uri);
+            }
             log.add("DONE");
         } catch (StepFailed e) {
             log.add("FAIL " + e.getMessage());
@@ -125,6 +132,27 @@ final class ScenarioClient {
         Link link = connector.connect(uri, events);
         link.sendText(Scenario.CLOSE_COMMAND + Scenario.SERVER_CLOSE_CODE + " " + Scenario.SERVER_CLOSE_REASON);
         log.add(closeLine("SERVER-CLOSE ", events.next()));
+    }
+
+    private void serverTerminates(URI uri) throws Exception {
+        ClientEvents events = new ClientEvents();
+        Link link = connector.connect(uri, events);
+        link.sendText(Scenario.TERMINATE_COMMAND);
+        Object event = events.next();
+        if (event instanceof ClientEvents.Failure f) {
+            // An API may report the lost connection as an error first; the close, if it follows, tells the code.
+            Object after = events.poll(2);
+            event = after != null ? after : f;
+        }
+        log.add(event instanceof Closed c
+                ? "SERVER-TERMINATE " + c.code() + (c.clean() ? " (CLEAN)" : "")
+                : "SERVER-TERMINATE ERROR " + describe(event));
+    }
+
+    private void clientAborts(URI uri) throws Exception {
+        ClientEvents events = new ClientEvents();
+        connector.connect(uri, events).abort();
+        log.add("ABORTED");
     }
 
     private static String closeLine(String prefix, Object event) throws StepFailed {

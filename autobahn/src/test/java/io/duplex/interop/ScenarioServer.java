@@ -19,6 +19,8 @@ final class ScenarioServer implements WebSocketHandler {
         if (text.startsWith(Scenario.PING_COMMAND)) {
             String payload = text.substring(Scenario.PING_COMMAND.length());
             socket.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)));
+        } else if (text.equals(Scenario.TERMINATE_COMMAND)) {
+            socket.abort();
         } else if (text.startsWith(Scenario.CLOSE_COMMAND)) {
             String[] args = text.substring(Scenario.CLOSE_COMMAND.length()).split(" ", 2);
             socket.close(Integer.parseInt(args[0]), args.length > 1 ? args[1] : "");
