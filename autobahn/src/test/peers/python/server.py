@@ -19,6 +19,7 @@ async def serve_connection(ws, path=None):
             elif message.startswith(s.PING_COMMAND):
                 payload = message[len(s.PING_COMMAND):]
                 pong_waiter = await ws.ping(payload.encode())
+                # websockets completes the waiter only for a Pong carrying this Ping's payload.
                 await asyncio.wait_for(pong_waiter, TIMEOUT)
                 s.report("SERVER-PONG " + payload)
                 await ws.send(s.PONG_RECEIVED + payload)
