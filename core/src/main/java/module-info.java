@@ -4,4 +4,5 @@
  */
 module io.duplex.core {
     exports io.duplex.core;
+    exports io.duplex.core.handshake to io.duplex.nio;
 }
