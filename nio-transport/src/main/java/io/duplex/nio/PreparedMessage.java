@@ -1,7 +1,9 @@
 package io.duplex.nio;
 
+import io.duplex.core.frame.FrameEncoder;
+import io.duplex.core.frame.Opcode;
+import io.duplex.core.session.MessageEncoding;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A whole data message encoded once as an unmasked frame (RFC 6455 §5.2), ready to be written to many
@@ -9,29 +11,30 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PreparedMessage {
 
-    private static final int OPCODE_TEXT = 0x1;
-    private static final int OPCODE_BINARY = 0x2;
-
     private final ByteBuffer frame;
     private final int payloadLength;
 
     private PreparedMessage(int opcode, ByteBuffer payload) {
         int len = payload.remaining();
-        ByteBuffer f = ByteBuffer.allocateDirect(headerLength(len) + len);
-        encodeHeader(f, opcode, len);
+        ByteBuffer f = ByteBuffer.allocateDirect(FrameEncoder.headerLength(len, false) + len);
+        FrameEncoder.encodeHeader(f, true, 0, opcode, len, false, 0);
         f.put(payload.duplicate()).flip();
         this.frame = f.asReadOnlyBuffer();
         this.payloadLength = len;
     }
 
-    /** A text message. */
+    /**
+     * A text message.
+     *
+     * @throws IllegalArgumentException if the text holds an unpaired surrogate (it has no UTF-8 form)
+     */
     public static PreparedMessage text(String text) {
-        return new PreparedMessage(OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        return new PreparedMessage(Opcode.TEXT, MessageEncoding.utf8(text, 0, text.length()));
     }
 
     /** A binary message of the bytes between {@code data}'s position and limit (copied; not consumed). */
     public static PreparedMessage binary(ByteBuffer data) {
-        return new PreparedMessage(OPCODE_BINARY, data);
+        return new PreparedMessage(Opcode.BINARY, data);
     }
 
     /** The payload's length in bytes. */
@@ -42,21 +45,5 @@ public final class PreparedMessage {
     /** A new view of the encoded frame, positioned at its start; views are cheap and independent. */
     ByteBuffer frameView() {
         return frame.duplicate();
-    }
-
-    private static int headerLength(int len) {
-        return len <= 125 ? 2 : len <= 0xFFFF ? 4 : 10;
-    }
-
-    /** FIN set, no RSV bits, no mask (a server's frame), and the shortest length encoding (§5.2). */
-    private static void encodeHeader(ByteBuffer f, int opcode, int len) {
-        f.put((byte) (0x80 | opcode));
-        if (len <= 125) {
-            f.put((byte) len);
-        } else if (len <= 0xFFFF) {
-            f.put((byte) 126).putShort((short) len);
-        } else {
-            f.put((byte) 127).putLong(len);
-        }
     }
 }
