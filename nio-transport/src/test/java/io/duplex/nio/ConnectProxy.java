@@ -15,15 +15,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A tiny HTTP CONNECT proxy for tests (RFC 9110 §9.3.6), on blocking sockets: reads the request head, may
  * demand Basic credentials (407), then opens TCP to the requested port on the loopback address — whatever
  * host the request names, so tests can use names only the "proxy" knows — answers 200 and pipes bytes both
- * ways with two threads. {@link Mode#STALL} never answers; {@link Mode#HANG_UP} closes after the request.
+ * ways with two threads. {@link Mode#STALL} never answers; {@link Mode#HANG_UP} closes after the request;
+ * {@link Mode#SCRIPT} writes fixed bytes in one go and closes.
  */
 final class ConnectProxy implements AutoCloseable {
 
-    enum Mode { TUNNEL, STALL, HANG_UP }
+    enum Mode { TUNNEL, STALL, HANG_UP, SCRIPT }
 
     private final ServerSocket server;
     private final Mode mode;
     private final String requiredAuthorization;
+    private final byte[] script;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     /** The request heads received, in order. */
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -31,8 +33,18 @@ final class ConnectProxy implements AutoCloseable {
 
     /** @param requiredAuthorization the {@code Proxy-Authorization} value to demand, or null for none */
     ConnectProxy(Mode mode, String requiredAuthorization) throws IOException {
+        this(mode, requiredAuthorization, null);
+    }
+
+    /** A proxy that answers every request with {@code script} (answer and tunnel bytes in one write), then closes. */
+    ConnectProxy(byte[] script) throws IOException {
+        this(Mode.SCRIPT, null, script);
+    }
+
+    private ConnectProxy(Mode mode, String requiredAuthorization, byte[] script) throws IOException {
         this.mode = mode;
         this.requiredAuthorization = requiredAuthorization;
+        this.script = script;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "test-proxy-accept");
         acceptor.setDaemon(true);
@@ -66,6 +78,12 @@ final class ConnectProxy implements AutoCloseable {
                 return; // the socket stays open, unanswered, until close()
             }
             if (mode == Mode.HANG_UP) {
+                client.close();
+                return;
+            }
+            if (mode == Mode.SCRIPT) {
+                out.write(script);
+                out.flush();
                 client.close();
                 return;
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.CloseStatus;
+import io.duplex.core.HandshakeException;
 import io.duplex.core.WebSocket;
 import io.duplex.nio.tls.SelfSignedCertificates;
 import java.io.IOException;
@@ -145,6 +146,36 @@ class ProxyConnectTest extends LoopbackFixture {
             echoOnce(client().connect(uri(server), proxied, ConnectOptions.builder().proxy(at(proxy)).build())
                     .get(10, TimeUnit.SECONDS), proxied);
             assertEquals(1, proxy.requests.size());
+        }
+    }
+
+    @Test
+    void bytesAfterTheProxysAnswerGoToTheWebSocketHandshake() throws Exception {
+        // One write carries the proxy's 200 and the (refusing) server's answer behind it.
+        byte[] script = ("HTTP/1.1 200 Connection established\r\n\r\n"
+                + "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        try (ConnectProxy proxy = new ConnectProxy(script)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> client(b -> b.proxy(at(proxy)))
+                    .connect(URI.create("ws://127.0.0.1:9/"), new Recorder()).get(10, TimeUnit.SECONDS));
+            assertEquals(403, assertInstanceOf(HandshakeException.class, e.getCause()).status());
+        }
+    }
+
+    @Test
+    void bytesAfterTheProxysAnswerGoToTls() throws Exception {
+        // The 200 is followed by a TLS fatal alert record (handshake_failure, RFC 8446 §6): only a client that
+        // hands those bytes to its TLS engine reports the alert rather than a bare end of stream.
+        byte[] answer = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] alert = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+        byte[] script = java.util.Arrays.copyOf(answer, answer.length + alert.length);
+        System.arraycopy(alert, 0, script, answer.length, alert.length);
+        SelfSignedCertificates certs = SelfSignedCertificates.wrongHost();
+        try (ConnectProxy proxy = new ConnectProxy(script)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> client(b -> b.proxy(at(proxy))
+                    .tls(certs.clientContext())).connect(URI.create("wss://wrong.example:9/"), new Recorder())
+                    .get(10, TimeUnit.SECONDS));
+            SSLException tls = assertInstanceOf(SSLException.class, e.getCause());
+            assertTrue(tls.getMessage().contains("handshake_failure"), tls.getMessage());
         }
     }
 }

@@ -187,14 +187,14 @@ class ReconnectingWebSocketTest extends LoopbackFixture {
         try (HangUp refusing = new HangUp()) {
             Retries retries = new Retries();
             ReconnectingWebSocket ws = ReconnectingWebSocket.builder(client(), refusing.uri(), new Subscriber())
-                    .backoff(Backoff.exponential(Duration.ofMillis(300), 2, Duration.ofSeconds(1)))
+                    .backoff(Backoff.exponential(Duration.ofMillis(1500), 2, Duration.ofSeconds(3)))
                     .listener(retries).random(CEILING).connect();
-            eventually(() -> retries.attempts.size() == 1, "the first retry scheduled");
+            eventually(() -> retries.attempts.size() == 1, "the first retry scheduled, 1.5 s away");
             long start = System.nanoTime();
             ws.close().get(5, TimeUnit.SECONDS);
-            assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(250), "stopped without waiting");
+            assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1000), "stopped without waiting");
             ws.terminated().get(1, TimeUnit.SECONDS); // normally
-            Thread.sleep(600);
+            Thread.sleep(Math.max(0, 1800 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
             assertEquals(1, refusing.accepted.get(), "the cancelled retry never dialled");
             assertEquals(List.of(1), retries.attempts);
         }
