@@ -227,7 +227,9 @@ def profile_section(path, top=20):
                     stack.append(re.sub(r"\s+line:.*$", "", line))
     if total == 0:
         return ""
-    out = [f"## JFR profile of the Duplex echo server under scenario (a) ({total} execution samples)", "",
+    out = [f"## JFR profile of the Duplex echo server under scenario (a) ({total} samples)", "",
+           "Java execution samples and native-method samples together (a thread in a system call shows as "
+           "its native method), one event loop thread plus the JVM's own.", "",
            "Top frames (self time):", "", "| % | frame |", "|---:|---|"]
     for fr, n in self_counts.most_common(top):
         out.append(f"| {100 * n / total:.1f} | `{fr}` |")
@@ -287,7 +289,7 @@ def main():
         for col, _ in (extra or []):
             head += f" {col} |"
             sep += "---:|"
-        head += " Duplex ÷ server |"
+        head += " Duplex ÷ server (below 1: Duplex faster) |" if lower else " Duplex ÷ server |"
         sep += "---:|"
         doc.extend([head, sep])
         series = []
