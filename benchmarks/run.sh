@@ -259,7 +259,7 @@ case $SCENARIOS in *a*)
     loadgen --conns 100 --inflight 16 --size 64 --warmup 2 --duration "$SECONDS_PER_RUN" >/dev/null || true
     jcmd "$SERVER_PID" JFR.dump name=1 filename="$OUT/duplex-a.jfr" >/dev/null 2>&1 || true
     stop_server
-    jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample "$OUT/duplex-a.jfr" >"$OUT/duplex-a.samples.txt" 2>/dev/null || true ;;
+    jfr print --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample "$OUT/duplex-a.jfr" >"$OUT/duplex-a.samples.txt" 2>/dev/null || true ;;
 esac
 
 if [ "$JMH" = 1 ]; then
