@@ -118,6 +118,9 @@ typedef struct conn {
     int in_message;         /* between a fragmented message's first and last frame */
     uint64_t msg_have;      /* payload bytes of the current message so far */
     uint64_t raw_in;        /* raw mode: bytes of the current message received */
+    int report;             /* broadcast mode: the current frame is the server's timing report */
+    char cap[64];
+    int cap_len;
     uint64_t *ts;           /* send times of the messages in flight, oldest first */
     int ts_head, ts_count;
 } conn_t;
@@ -128,6 +131,9 @@ static volatile sig_atomic_t stop_flag;
 static int measuring;
 static uint64_t msgs, payload_bytes, errors;
 static uint64_t round_start, round_got; /* broadcast */
+static int round_reported;              /* the server's "broadcast-done" for this round arrived */
+static int server_reports;              /* whether this server sends them at all (seen once) */
+static uint64_t server_us_sum, server_rounds;
 
 static uint64_t now_ns(void) {
     struct timespec t;
@@ -222,8 +228,32 @@ static void queue_message(conn_t *c, uint64_t now) {
 static void trigger_broadcast(uint64_t now) {
     round_start = now;
     round_got = 0;
+    round_reported = 0;
     conns[0].out_left += frame_len;
     flush_out(&conns[0]);
+}
+
+static void round_check(uint64_t now) {
+    if (round_got < (uint64_t)opt_conns || (server_reports && !round_reported)) {
+        return;
+    }
+    if (measuring) {
+        msgs += (uint64_t)opt_conns;
+        payload_bytes += (uint64_t)opt_conns * expect_len;
+    }
+    if (!stop_flag) {
+        trigger_broadcast(now);
+    }
+}
+
+static void on_server_report(uint64_t micros, uint64_t now) {
+    server_reports = 1;
+    round_reported = 1;
+    if (measuring) {
+        server_us_sum += micros;
+        server_rounds++;
+    }
+    round_check(now);
 }
 
 static void on_message(conn_t *c, uint64_t now) {
@@ -231,12 +261,8 @@ static void on_message(conn_t *c, uint64_t now) {
         if (++round_got == (uint64_t)opt_conns) {
             if (measuring) {
                 hist_record(now - round_start);
-                msgs += (uint64_t)opt_conns;
-                payload_bytes += (uint64_t)opt_conns * expect_len;
             }
-            if (!stop_flag) {
-                trigger_broadcast(now);
-            }
+            round_check(now);
         }
         return;
     }
@@ -263,6 +289,14 @@ static void frame_done(conn_t *c, uint64_t now) {
     if (c->opcode == 0x8) {
         fail("the server sent a Close frame");
     }
+    if (c->report) {
+        c->cap[c->cap_len] = 0;
+        if (strncmp(c->cap, "broadcast-done:", 15) != 0) {
+            fail("unexpected text message in broadcast mode");
+        }
+        on_server_report(strtoull(c->cap + 15, NULL, 10), now);
+        return;
+    }
     if (c->fin) {
         c->in_message = 0;
         c->msg_have = 0;
@@ -283,6 +317,10 @@ static void consume(conn_t *c, const unsigned char *p, size_t n, uint64_t now) {
     while (n > 0) {
         if (c->in_payload) {
             uint64_t take = c->pay_left < n ? c->pay_left : n;
+            if (c->report) {
+                memcpy(c->cap + c->cap_len, p, (size_t)take);
+                c->cap_len += (int)take;
+            }
             c->pay_left -= take;
             p += take;
             n -= (size_t)take;
@@ -322,7 +360,14 @@ static void consume(conn_t *c, const unsigned char *p, size_t n, uint64_t now) {
         }
         c->opcode = c->hdr[0] & 0x0f;
         c->hdr_have = 0;
-        if (c->opcode < 0x8) {
+        c->report = opt_mode == MODE_BROADCAST && c->opcode == 0x1;
+        if (c->report) {
+            /* The server's own timing of a broadcast round, "broadcast-done:<microseconds>". */
+            if (!(c->hdr[0] & 0x80) || len >= sizeof c->cap) {
+                fail("unexpected text frame in broadcast mode");
+            }
+            c->cap_len = 0;
+        } else if (c->opcode < 0x8) {
             /* A message may come in fragments (some servers cut large ones): opcode, then continuations. */
             int first = c->opcode != 0x0;
             if (first == c->in_message || (first && c->opcode != expect_opcode)
@@ -605,6 +650,12 @@ int main(int argc, char **argv) {
         printf("mode=idle conns=%d setup_s=%.2f held_s=%.2f dropped=%llu\n", opt_conns, setup_s, secs,
                (unsigned long long)dropped);
         return dropped == 0 ? 0 : 1;
+    }
+    if (opt_mode == MODE_BROADCAST && server_rounds > 0) {
+        /* Deliveries per second of the server's own fan-out time (trigger read to last frame written). */
+        printf("server_fanout_us=%.0f server_deliveries_per_s=%.0f ",
+               (double)server_us_sum / (double)server_rounds,
+               (double)opt_conns * (double)server_rounds / ((double)server_us_sum / 1e6));
     }
     printf("mode=%s conns=%d inflight=%d size=%zu seconds=%.2f msgs=%llu msgs_per_s=%.0f mb_per_s=%.1f "
            "p50_us=%.1f p99_us=%.1f errors=%llu\n",

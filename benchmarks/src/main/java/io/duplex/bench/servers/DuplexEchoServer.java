@@ -28,7 +28,8 @@ public final class DuplexEchoServer {
                 if (broadcast == null || broadcast.payloadLength() != size) {
                     broadcast = PreparedMessage.binary(ByteBuffer.wrap(BroadcastTrigger.payload(size)));
                 }
-                self[0].broadcast(broadcast);
+                long start = System.nanoTime();
+                self[0].broadcast(broadcast).thenRun(() -> socket.sendText(BroadcastTrigger.done(start)));
             }
 
             @Override

@@ -87,7 +87,10 @@ public final class NettyEchoServer {
                 int size = BroadcastTrigger.size(text.text());
                 if (size >= 0) {
                     text.release();
-                    open.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(BroadcastTrigger.payload(size))));
+                    long start = System.nanoTime();
+                    Channel origin = ctx.channel();
+                    open.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(BroadcastTrigger.payload(size))))
+                            .addListener(f -> origin.writeAndFlush(new TextWebSocketFrame(BroadcastTrigger.done(start))));
                     return;
                 }
             }
