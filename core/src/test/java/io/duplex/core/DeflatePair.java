@@ -65,9 +65,10 @@ final class DeflatePair {
     private static List<WireFrames.Frame> deliver(RecordingPeer from, Session to, int chunk) {
         byte[] bytes = from.written.toByteArray();
         from.written.reset();
+        List<WireFrames.Frame> frames = WireFrames.parse(bytes); // first: the receiver unmasks in place
         for (int i = 0; i < bytes.length; i += chunk) {
             to.receive(ByteBuffer.wrap(bytes, i, Math.min(chunk, bytes.length - i)).slice());
         }
-        return WireFrames.parse(bytes);
+        return frames;
     }
 }
