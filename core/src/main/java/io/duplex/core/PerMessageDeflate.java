@@ -28,11 +28,12 @@ import java.util.List;
  * </ul>
  *
  * <p><b>Memory per connection</b> (allocated on the first compressed message each way, released on close):
- * receiving uses one {@link java.util.zip.Inflater}, about 44 KiB of native memory; sending with a 15-bit
- * window uses one {@link java.util.zip.Deflater}, about 262 KiB native at any level; sending with a smaller
- * window uses Duplex's own encoder on the Java heap, from about 36 KiB at 8 bits to 272 KiB at 14. Context
- * takeover (the default) keeps this for the connection's life; it buys much better ratios on similar
- * messages.
+ * receiving uses one {@link java.util.zip.Inflater}, about 40 KiB of native memory (zlib's state and its
+ * 32 KiB window); sending with a 15-bit window uses one {@link java.util.zip.Deflater}, about 262 KiB native
+ * at any level; sending with a smaller window uses Duplex's own encoder on the Java heap: about 35 KiB at 8
+ * bits, 40 KiB at 10, 64 KiB at 12, 176 KiB at 14. Context takeover (the default) keeps this for the
+ * connection's life; it buys much better ratios on similar messages. A connection that never sends or
+ * receives a compressed message allocates none of it.
  *
  * <p><b>Security:</b> compressing a secret together with data an attacker controls, in one message or, with
  * context takeover, across messages, lets the attacker learn the secret from compressed sizes (CRIME,
