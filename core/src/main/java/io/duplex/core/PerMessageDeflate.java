@@ -27,13 +27,17 @@ import java.util.List;
  *     parameters the client asked for or this side sets.</li>
  * </ul>
  *
- * <p><b>Memory per connection</b> (allocated on the first compressed message each way, released on close):
- * receiving uses one {@link java.util.zip.Inflater}, about 40 KiB of native memory (zlib's state and its
- * 32 KiB window); sending with a 15-bit window uses one {@link java.util.zip.Deflater}, about 262 KiB native
- * at any level; sending with a smaller window uses Duplex's own encoder on the Java heap: about 35 KiB at 8
- * bits, 40 KiB at 10, 64 KiB at 12, 176 KiB at 14. Context takeover (the default) keeps this for the
- * connection's life; it buys much better ratios on similar messages. A connection that never sends or
- * receives a compressed message allocates none of it.
+ * <p><b>Memory per connection</b>, per direction, while the direction holds its codec: receiving uses one
+ * {@link java.util.zip.Inflater}, about 40 KiB of native memory (zlib's state and its 32 KiB window);
+ * sending with a 15-bit window uses one {@link java.util.zip.Deflater}, about 262 KiB native at any level;
+ * sending with a smaller window uses Duplex's own encoder on the Java heap: about 35 KiB at 8 bits, 40 KiB at
+ * 10, 64 KiB at 12, 176 KiB at 14. With context takeover (the default) a direction takes its codec on its
+ * first compressed message and holds it until the connection closes: that buys much better ratios on
+ * similar messages. Without context takeover ({@code server_no_context_takeover} for what a server sends,
+ * {@code client_no_context_takeover} for what a client sends) a codec is borrowed from this factory's pool
+ * for one message only, so an idle connection holds nothing; the pool keeps at most {@link Builder#poolSize}
+ * idle codecs of each kind. The cheapest server setting is therefore
+ * {@code serverNoContextTakeover(true).clientNoContextTakeover(true)}.
  *
  * <p><b>Security:</b> compressing a secret together with data an attacker controls, in one message or, with
  * context takeover, across messages, lets the attacker learn the secret from compressed sizes (CRIME,
@@ -52,6 +56,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     private final int threshold;
     private final boolean acceptServerMaxWindowBits;
     private final boolean acceptServerNoContextTakeover;
+    private final int poolSize;
     private final DeflateNegotiation negotiation;
 
     private PerMessageDeflate(Builder b) {
@@ -63,6 +68,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         this.threshold = b.threshold;
         this.acceptServerMaxWindowBits = b.acceptServerMaxWindowBits;
         this.acceptServerNoContextTakeover = b.acceptServerNoContextTakeover;
+        this.poolSize = b.poolSize;
         this.negotiation = new DeflateNegotiation(this);
     }
 
@@ -116,6 +122,11 @@ public final class PerMessageDeflate implements ExtensionFactory {
         return acceptServerNoContextTakeover;
     }
 
+    /** See {@link Builder#poolSize}. */
+    public int poolSize() {
+        return poolSize;
+    }
+
     @Override
     public String name() {
         return "permessage-deflate";
@@ -143,7 +154,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
                 + ", serverMaxWindowBits=" + serverMaxWindowBits + ", clientMaxWindowBits=" + clientMaxWindowBits
                 + ", level=" + level + ", threshold=" + threshold
                 + ", acceptServerMaxWindowBits=" + acceptServerMaxWindowBits
-                + ", acceptServerNoContextTakeover=" + acceptServerNoContextTakeover + "}";
+                + ", acceptServerNoContextTakeover=" + acceptServerNoContextTakeover + ", poolSize=" + poolSize + "}";
     }
 
     /** Configures a {@link PerMessageDeflate}. */
@@ -156,6 +167,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         private int threshold = 256;
         private boolean acceptServerMaxWindowBits = true;
         private boolean acceptServerNoContextTakeover = true;
+        private int poolSize = 2 * Runtime.getRuntime().availableProcessors();
 
         private Builder() {
         }
@@ -239,6 +251,21 @@ public final class PerMessageDeflate implements ExtensionFactory {
          */
         public Builder acceptServerNoContextTakeover(boolean value) {
             this.acceptServerNoContextTakeover = value;
+            return this;
+        }
+
+        /**
+         * How many idle codecs of each kind (compressor per window size, decompressor) this factory keeps for
+         * reuse. A direction without context takeover borrows a codec for one message and gives it back, so
+         * idle connections hold none; codecs of closed connections come back here too. Codecs given back
+         * beyond this number are ended at once; 0 ends every codec after use. Default twice the number of
+         * processors.
+         */
+        public Builder poolSize(int codecs) {
+            if (codecs < 0) {
+                throw new IllegalArgumentException("poolSize must not be negative: " + codecs);
+            }
+            this.poolSize = codecs;
             return this;
         }
 

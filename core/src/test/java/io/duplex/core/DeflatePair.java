@@ -18,12 +18,16 @@ final class DeflatePair {
     final PerMessageDeflateExtension serverExtension;
     final Session client;
     final Session server;
+    final PerMessageDeflate clientExtensionFactory;
+    final PerMessageDeflate serverExtensionFactory;
     /** Every whole message each side received, as bytes (text as UTF-8). */
     final List<byte[]> clientReceived = new ArrayList<>();
     final List<byte[]> serverReceived = new ArrayList<>();
 
     DeflatePair(PerMessageDeflate clientFactory, PerMessageDeflate serverFactory, WebSocketConfig config)
             throws HandshakeException {
+        clientExtensionFactory = clientFactory;
+        serverExtensionFactory = serverFactory;
         serverExtension = (PerMessageDeflateExtension) serverFactory.accept(clientFactory.offers());
         clientExtension = (PerMessageDeflateExtension) clientFactory.accepted(serverExtension.negotiated());
         clientPeer.delegate = collector(clientReceived);

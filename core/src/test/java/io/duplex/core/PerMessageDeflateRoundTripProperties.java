@@ -2,8 +2,11 @@ package io.duplex.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.duplex.core.extension.deflate.CodecPool;
+import io.duplex.core.extension.deflate.ZlibPools;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,14 +48,18 @@ class PerMessageDeflateRoundTripProperties {
         assertEquals(clientBits, pair.clientExtension.sendWindowBits());
         assertEquals(serverNoContext, pair.serverExtension.sendNoContextTakeover());
         assertEquals(clientNoContext, pair.clientExtension.sendNoContextTakeover());
-        assertEquals(0, pair.serverExtension.nativeCodecsHeld() + pair.clientExtension.nativeCodecsHeld(),
-                "nothing is allocated before the first message");
+        for (var e : List.of(pair.clientExtension, pair.serverExtension)) {
+            assertFalse(e.holdsSendCodec() || e.holdsReceiveCodec(), "nothing is taken before the first message");
+        }
 
         for (Message m : messages) {
             send(pair.client, m);
             checkRsv(pair.clientToServer(chunk), m, threshold);
             send(pair.server, m);
             checkRsv(pair.serverToClient(chunk), m, threshold);
+            // a direction without context takeover holds its codecs only while a message passes
+            assertFalse(serverNoContext && (pair.serverExtension.holdsSendCodec() || pair.clientExtension.holdsReceiveCodec()));
+            assertFalse(clientNoContext && (pair.clientExtension.holdsSendCodec() || pair.serverExtension.holdsReceiveCodec()));
         }
         assertNull(pair.serverPeer.closeStatus, () -> "server closed: " + pair.serverPeer.closeStatus);
         assertNull(pair.clientPeer.closeStatus, () -> "client closed: " + pair.clientPeer.closeStatus);
@@ -66,9 +73,12 @@ class PerMessageDeflateRoundTripProperties {
         pair.client.transportClosed(null);
         pair.server.transportClosed(null);
         for (var e : List.of(pair.clientExtension, pair.serverExtension)) {
-            assertEquals(0, e.nativeCodecsHeld());
-            assertEquals(e.nativeCodecsCreated(), e.nativeCodecsEnded());
+            assertFalse(e.holdsSendCodec() || e.holdsReceiveCodec());
             assertEquals(0, e.heapBytesHeld());
+            ZlibPools pools = e.pools();
+            for (CodecPool<?> pool : List.of(pools.deflaters(), pools.inflaters())) {
+                assertEquals(pool.created(), pool.ended() + pool.idle(), "every native codec is ended or pooled");
+            }
         }
     }
 

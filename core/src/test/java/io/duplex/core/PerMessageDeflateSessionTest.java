@@ -5,10 +5,13 @@ import static io.duplex.core.WireFrames.frame;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.core.extension.deflate.CodecPool;
 import io.duplex.core.extension.deflate.PerMessageDeflateExtension;
+import io.duplex.core.extension.deflate.ZlibPools;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -181,9 +184,11 @@ class PerMessageDeflateSessionTest {
         p.server.receive(ByteBuffer.wrap(frame(true, 4, 2, new byte[] {0x06, 0x00}, true)));
         assertEquals(1007, p.serverPeer.closeStatus.code());
         assertEquals(1007, p.serverPeer.frames().get(0).closeCode());
-        assertEquals(0, p.serverExtension.nativeCodecsHeld());
-        assertEquals(1, p.serverExtension.nativeCodecsCreated());
-        assertEquals(1, p.serverExtension.nativeCodecsEnded());
+        assertFalse(p.serverExtension.holdsReceiveCodec());
+        CodecPool<?> inflaters = p.serverExtension.pools().inflaters();
+        assertEquals(1, inflaters.created());
+        assertEquals(1, inflaters.ended(), "an Inflater cut off mid-message is ended, not pooled");
+        assertEquals(0, inflaters.idle());
     }
 
     @Test
@@ -271,8 +276,9 @@ class PerMessageDeflateSessionTest {
         assertTrue(fed < 4096, "stopped after " + fed + " compressed bytes");
         assertTrue(largest[0] <= limit + 1, "a decode buffer reached " + largest[0]);
         assertTrue(delivered[0] <= limit, "delivered " + delivered[0]);
-        assertEquals(0, real.nativeCodecsHeld());
-        assertEquals(real.nativeCodecsCreated(), real.nativeCodecsEnded());
+        assertFalse(real.holdsReceiveCodec());
+        assertEquals(1, real.pools().inflaters().created());
+        assertEquals(1, real.pools().inflaters().ended());
     }
 
     @Test
@@ -298,24 +304,76 @@ class PerMessageDeflateSessionTest {
     }
 
     @Test
-    void zlibObjectsAreCreatedOnFirstUseAndEndedOnClose() throws Exception {
+    void codecsAreTakenOnFirstUseAndPooledOnClose() throws Exception {
         DeflatePair p = pair(noThreshold().build());
-        assertEquals(0, p.serverExtension.nativeCodecsHeld());
+        ZlibPools pools = p.serverExtension.pools();
+        assertFalse(p.serverExtension.holdsSendCodec() || p.serverExtension.holdsReceiveCodec());
         p.server.sendText("from the server");
-        assertEquals(1, p.serverExtension.nativeCodecsHeld(), "a Deflater, no Inflater yet");
+        assertTrue(p.serverExtension.holdsSendCodec(), "context takeover: the Deflater stays");
+        assertFalse(p.serverExtension.holdsReceiveCodec(), "no Inflater before a compressed message arrives");
         p.serverToClient(100);
-        assertEquals(1, p.clientExtension.nativeCodecsHeld(), "an Inflater, no Deflater yet");
+        assertTrue(p.clientExtension.holdsReceiveCodec());
+        assertFalse(p.clientExtension.holdsSendCodec());
         p.client.sendText("from the client");
         p.clientToServer(100);
-        assertEquals(2, p.serverExtension.nativeCodecsHeld());
+        assertEquals(2, pools.deflaters().created());
+        assertEquals(2, pools.inflaters().created());
         p.client.close(1000, "bye");
         p.clientToServer(100);
         p.serverToClient(100);
         p.client.transportClosed(null);
         for (PerMessageDeflateExtension e : List.of(p.serverExtension, p.clientExtension)) {
-            assertEquals(0, e.nativeCodecsHeld());
-            assertEquals(2, e.nativeCodecsCreated());
-            assertEquals(2, e.nativeCodecsEnded());
+            assertFalse(e.holdsSendCodec() || e.holdsReceiveCodec());
         }
+        assertEquals(2, pools.deflaters().idle(), "given back for the next connection");
+        assertEquals(2, pools.inflaters().idle());
+        assertEquals(0, pools.deflaters().ended());
+
+        DeflatePair next = new DeflatePair(p.clientExtensionFactory, p.serverExtensionFactory, WebSocketConfig.defaults());
+        next.server.sendText("again");
+        next.serverToClient(100);
+        assertEquals(2, pools.deflaters().created(), "a new connection reuses a pooled Deflater");
+        assertEquals(2, pools.inflaters().created());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {9, 15})
+    void withoutContextTakeoverIdleConnectionsHoldNoCodec(int bits) throws Exception {
+        PerMessageDeflate deflate = noThreshold().serverNoContextTakeover(true).clientNoContextTakeover(true)
+                .serverMaxWindowBits(bits).clientMaxWindowBits(bits).build();
+        List<DeflatePair> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            DeflatePair p = pair(deflate);
+            for (int m = 0; m < 3; m++) {
+                p.server.sendText("message " + m);
+                p.client.sendText("reply " + m);
+                p.serverToClient(10);
+                p.clientToServer(10);
+            }
+            assertEquals(List.of("message 0", "message 1", "message 2"),
+                    p.clientReceived.stream().map(b -> new String(b, UTF_8)).toList());
+            assertFalse(p.serverExtension.holdsSendCodec() || p.serverExtension.holdsReceiveCodec());
+            assertFalse(p.clientExtension.holdsSendCodec() || p.clientExtension.holdsReceiveCodec());
+            assertEquals(0, p.serverExtension.heapBytesHeld());
+            pairs.add(p);
+        }
+        ZlibPools pools = pairs.get(0).serverExtension.pools();
+        assertEquals(1, pools.inflaters().created(), "one Inflater served 30 messages on 5 connections");
+        assertEquals(bits == 15 ? 1 : 0, pools.deflaters().created());
+    }
+
+    @Test
+    void poolSizeZeroEndsEveryCodecAfterUse() throws Exception {
+        PerMessageDeflate deflate = noThreshold().poolSize(0).build();
+        DeflatePair p = pair(deflate);
+        p.server.sendText("x");
+        p.serverToClient(10);
+        p.server.transportClosed(null);
+        p.client.transportClosed(null);
+        ZlibPools pools = p.serverExtension.pools();
+        assertEquals(1, pools.deflaters().created());
+        assertEquals(1, pools.deflaters().ended());
+        assertEquals(1, pools.inflaters().created());
+        assertEquals(1, pools.inflaters().ended());
     }
 }

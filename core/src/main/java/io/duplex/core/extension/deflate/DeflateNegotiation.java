@@ -20,9 +20,11 @@ public final class DeflateNegotiation {
 
     private final PerMessageDeflate settings;
     private final List<ExtensionOffer> offers;
+    private final ZlibPools pools;
 
     public DeflateNegotiation(PerMessageDeflate settings) {
         this.settings = settings;
+        this.pools = new ZlibPools(settings.level(), settings.poolSize());
         this.offers = List.of(clientOffer().toOffer());
     }
 
@@ -66,7 +68,7 @@ public final class DeflateNegotiation {
         boolean clientNoContext = offer.clientNoContextTakeover() || settings.clientNoContextTakeover();
         DeflateElement response = new DeflateElement(serverNoContext, clientNoContext,
                 sayServerBits ? serverBits : ABSENT, clientBits < MAX_BITS ? clientBits : ABSENT);
-        return new PerMessageDeflateExtension(response.toOffer(), settings.level(), settings.threshold(),
+        return new PerMessageDeflateExtension(response.toOffer(), pools, settings.threshold(),
                 serverBits, serverNoContext, clientNoContext);
     }
 
@@ -110,7 +112,7 @@ public final class DeflateNegotiation {
         // The offer's own values are promises this side keeps whatever the server answers (§7.1.1.2, §7.1.2.2).
         int sendBits = Math.min(clientBits == ABSENT ? MAX_BITS : clientBits, settings.clientMaxWindowBits());
         boolean sendNoContext = response.clientNoContextTakeover() || settings.clientNoContextTakeover();
-        return new PerMessageDeflateExtension(element, settings.level(), settings.threshold(),
+        return new PerMessageDeflateExtension(element, pools, settings.threshold(),
                 sendBits, sendNoContext, response.serverNoContextTakeover());
     }
 

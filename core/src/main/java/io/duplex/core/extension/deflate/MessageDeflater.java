@@ -9,7 +9,9 @@ import java.util.zip.Deflater;
  * The sending half of permessage-deflate (RFC 7692 §7.2.1): compresses each message (or each part of a message
  * sent in parts) ending in a sync flush, and strips the final {@code 00 00 FF FF}. With a 15-bit window it uses
  * the JDK's {@link Deflater} (native zlib, faster); with a smaller one, {@link WindowedDeflater}, whose
- * back-references stay inside the agreed window. The compressor is created on the first message.
+ * back-references stay inside the agreed window. With context takeover the compressor is taken on the first
+ * message and kept; without it, one is borrowed from the factory's pool per message, so an idle connection
+ * holds none.
  */
 final class MessageDeflater implements Sink {
 
@@ -19,8 +21,8 @@ final class MessageDeflater implements Sink {
     private static final int MAX_FIRST_REQUEST = 1 << 20;
 
     private final int windowBits;
-    private final int level;
     private final boolean noContextTakeover;
+    private final ZlibPools pools;
 
     private Deflater deflater;
     private WindowedDeflater windowed;
@@ -29,13 +31,11 @@ final class MessageDeflater implements Sink {
     private ExtensionOutput out;
     /** The buffer the latest output went to. */
     private ByteBuffer last;
-    int created;
-    int ended;
 
-    MessageDeflater(int windowBits, int level, boolean noContextTakeover) {
+    MessageDeflater(int windowBits, boolean noContextTakeover, ZlibPools pools) {
         this.windowBits = windowBits;
-        this.level = level;
         this.noContextTakeover = noContextTakeover;
+        this.pools = pools;
     }
 
     void encode(ByteBuffer in, boolean endOfMessage, ExtensionOutput output) {
@@ -64,21 +64,30 @@ final class MessageDeflater implements Sink {
             out = null;
         }
         inMessage = !endOfMessage;
+        if (endOfMessage && noContextTakeover) {
+            giveBack();
+        }
     }
 
     private void begin() {
         inMessage = true;
         if (windowBits == 15) {
             if (deflater == null) {
-                deflater = new Deflater(level, true);
-                created++;
-            } else if (noContextTakeover) {
-                deflater.reset();
+                deflater = pools.deflaters.borrow();
             }
         } else if (windowed == null) {
-            windowed = new WindowedDeflater(windowBits, level);
-        } else if (noContextTakeover) {
-            windowed.reset();
+            windowed = pools.windowed(windowBits).borrow();
+        }
+    }
+
+    private void giveBack() {
+        if (deflater != null) {
+            pools.deflaters.giveBack(deflater);
+            deflater = null;
+        }
+        if (windowed != null) {
+            pools.windowed(windowBits).giveBack(windowed);
+            windowed = null;
         }
     }
 
@@ -125,8 +134,8 @@ final class MessageDeflater implements Sink {
         last.position(end - 4);
     }
 
-    boolean holdsNative() {
-        return deflater != null;
+    boolean holdsCodec() {
+        return deflater != null || windowed != null;
     }
 
     /** Heap bytes held by the windowed compressor, 0 when the window is 15 bits or nothing was sent yet. */
@@ -134,16 +143,19 @@ final class MessageDeflater implements Sink {
         return windowed == null ? 0 : windowed.retainedBytes();
     }
 
+    /** Gives the compressor back to the pool, or ends it if a message was cut short (its state is unusable). */
     void release() {
-        if (deflater != null) {
-            deflater.end();
-            deflater = null;
-            ended++;
+        if (inMessage) {
+            if (deflater != null) {
+                pools.deflaters.discard(deflater);
+                deflater = null;
+            }
+            if (windowed != null) {
+                pools.windowed(windowBits).discard(windowed);
+                windowed = null;
+            }
         }
-        if (windowed != null) {
-            windowed.release();
-            windowed = null;
-        }
+        giveBack();
         inMessage = false;
     }
 }

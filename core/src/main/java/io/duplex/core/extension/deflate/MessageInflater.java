@@ -10,8 +10,9 @@ import java.util.zip.Inflater;
 /**
  * The receiving half of permessage-deflate (RFC 7692 §7.2.2): inflates each message's payload with the
  * {@code 00 00 FF FF} tail appended, through the session's output so the message limit applies to inflated
- * bytes while they are produced. One raw {@link Inflater}, created on the first message, serves the
- * connection; it is reset before each message when the peer agreed not to take context over.
+ * bytes while they are produced. With context takeover one raw {@link Inflater}, taken on the first message,
+ * serves the connection; without it (the peer forgets history after each message), one is borrowed from the
+ * factory's pool per message, so an idle connection holds none.
  */
 final class MessageInflater {
 
@@ -21,6 +22,7 @@ final class MessageInflater {
     private static final byte[] TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
 
     private final boolean noContextTakeover;
+    private final CodecPool<Inflater> pool;
     /** Only the extension's own calls read it, so one view serves every message. */
     private final ByteBuffer tail = ByteBuffer.wrap(TAIL.clone());
 
@@ -28,11 +30,10 @@ final class MessageInflater {
     private boolean inMessage;
     /** The peer ended its DEFLATE stream (a block with BFINAL set, §7.2.3.4): later bytes are padding. */
     private boolean streamEnded;
-    int created;
-    int ended;
 
-    MessageInflater(boolean noContextTakeover) {
+    MessageInflater(boolean noContextTakeover, CodecPool<Inflater> pool) {
         this.noContextTakeover = noContextTakeover;
+        this.pool = pool;
     }
 
     void decode(ByteBuffer in, boolean endOfMessage, ExtensionOutput out) throws WebSocketException {
@@ -45,15 +46,18 @@ final class MessageInflater {
         if (endOfMessage) {
             inflate(tail.clear(), out);
             inMessage = false;
+            if (noContextTakeover) {
+                pool.giveBack(inflater);
+                inflater = null;
+            }
         }
     }
 
     private void begin() {
         inMessage = true;
         if (inflater == null) {
-            inflater = new Inflater(true);
-            created++;
-        } else if (noContextTakeover || streamEnded) {
+            inflater = pool.borrow();
+        } else if (streamEnded) {
             inflater.reset();
         }
         streamEnded = false;
@@ -94,11 +98,15 @@ final class MessageInflater {
         return inflater != null;
     }
 
+    /** Gives the Inflater back to the pool, or ends it if a message was cut short (its state is unusable). */
     void release() {
         if (inflater != null) {
-            inflater.end();
+            if (inMessage) {
+                pool.discard(inflater);
+            } else {
+                pool.giveBack(inflater);
+            }
             inflater = null;
-            ended++;
         }
         inMessage = false;
     }

@@ -16,6 +16,7 @@ public final class PerMessageDeflateExtension implements Extension {
     private static final int RSV1 = 4;
 
     private final ExtensionOffer negotiated;
+    private final ZlibPools pools;
     private final int threshold;
     private final int sendWindowBits;
     private final boolean sendNoContextTakeover;
@@ -29,15 +30,16 @@ public final class PerMessageDeflateExtension implements Extension {
      * @param sendNoContextTakeover whether each sent message is compressed without the earlier ones' history
      * @param receiveNoContextTakeover whether the peer compresses each message without earlier history
      */
-    PerMessageDeflateExtension(ExtensionOffer negotiated, int level, int threshold, int sendWindowBits,
+    PerMessageDeflateExtension(ExtensionOffer negotiated, ZlibPools pools, int threshold, int sendWindowBits,
             boolean sendNoContextTakeover, boolean receiveNoContextTakeover) {
+        this.pools = pools;
         this.negotiated = negotiated;
         this.threshold = threshold;
         this.sendWindowBits = sendWindowBits;
         this.sendNoContextTakeover = sendNoContextTakeover;
         this.receiveNoContextTakeover = receiveNoContextTakeover;
-        this.deflater = new MessageDeflater(sendWindowBits, level, sendNoContextTakeover);
-        this.inflater = new MessageInflater(receiveNoContextTakeover);
+        this.deflater = new MessageDeflater(sendWindowBits, sendNoContextTakeover, pools);
+        this.inflater = new MessageInflater(receiveNoContextTakeover, pools.inflaters);
     }
 
     @Override
@@ -71,7 +73,10 @@ public final class PerMessageDeflateExtension implements Extension {
         deflater.encode(in, endOfMessage, out);
     }
 
-    /** Ends the native zlib objects and drops the windowed compressor's arrays. Idempotent. */
+    /**
+     * Gives the codecs back to the factory's pool (which ends those it has no room for), or ends them when a
+     * message was cut short. Idempotent.
+     */
     @Override
     public void release() {
         deflater.release();
@@ -93,22 +98,22 @@ public final class PerMessageDeflateExtension implements Extension {
         return receiveNoContextTakeover;
     }
 
-    /** How many native zlib objects ({@code Deflater}, {@code Inflater}) this connection holds now. */
-    public int nativeCodecsHeld() {
-        return (deflater.holdsNative() ? 1 : 0) + (inflater.holdsNative() ? 1 : 0);
+    /** Whether this connection holds a compressor now (native or windowed). */
+    public boolean holdsSendCodec() {
+        return deflater.holdsCodec();
     }
 
-    /** How many native zlib objects this connection created, and how many it ended: for leak checks. */
-    public int nativeCodecsCreated() {
-        return deflater.created + inflater.created;
+    /** Whether this connection holds a decompressor now. */
+    public boolean holdsReceiveCodec() {
+        return inflater.holdsNative();
     }
 
-    /** How many native zlib objects this connection ended. */
-    public int nativeCodecsEnded() {
-        return deflater.ended + inflater.ended;
+    /** The factory's codec pools this connection borrows from and gives back to: for leak checks. */
+    public ZlibPools pools() {
+        return pools;
     }
 
-    /** Heap bytes held by the windowed compressor (0 with a 15-bit send window or before the first message). */
+    /** Heap bytes held by the windowed compressor (0 with a 15-bit send window, or while none is held). */
     public long heapBytesHeld() {
         return deflater.heapBytes();
     }
