@@ -1,7 +1,5 @@
 package io.duplex.core.extension.deflate;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -10,7 +8,8 @@ import java.util.function.Supplier;
  * Idle compressors or decompressors shared by the connections of one {@link io.duplex.core.PerMessageDeflate}.
  * A direction without context takeover needs its codec only while a message passes, so it borrows one here
  * and gives it back, reset, at the message's end: an idle connection then holds none. At most
- * {@code capacity} wait here; one given back beyond that is ended at once. Thread-safe.
+ * {@code capacity} wait here; one given back beyond that is ended at once. Thread-safe: a short lock around a
+ * fixed array, so borrowing and giving back allocate nothing.
  *
  * @param <T> the codec type
  */
@@ -19,9 +18,8 @@ public final class CodecPool<T> {
     private final Supplier<T> factory;
     private final Consumer<T> reset;
     private final Consumer<T> end;
-    private final int capacity;
-    private final ConcurrentLinkedQueue<T> idle = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger idleCount = new AtomicInteger();
+    private final Object[] idle;
+    private int idleCount;
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong ended = new AtomicLong();
 
@@ -29,15 +27,18 @@ public final class CodecPool<T> {
         this.factory = factory;
         this.reset = reset;
         this.end = end;
-        this.capacity = capacity;
+        this.idle = new Object[capacity];
     }
 
     /** An idle codec, or a new one. */
+    @SuppressWarnings("unchecked")
     T borrow() {
-        T t = idle.poll();
-        if (t != null) {
-            idleCount.decrementAndGet();
-            return t;
+        synchronized (idle) {
+            if (idleCount > 0) {
+                T t = (T) idle[--idleCount];
+                idle[idleCount] = null;
+                return t;
+            }
         }
         created.incrementAndGet();
         return factory.get();
@@ -45,13 +46,14 @@ public final class CodecPool<T> {
 
     /** Takes a codec back: resets it for the next borrower, or ends it when enough are idle already. */
     void giveBack(T t) {
-        if (idleCount.incrementAndGet() <= capacity) {
-            reset.accept(t);
-            idle.add(t);
-        } else {
-            idleCount.decrementAndGet();
-            discard(t);
+        reset.accept(t);
+        synchronized (idle) {
+            if (idleCount < idle.length) {
+                idle[idleCount++] = t;
+                return;
+            }
         }
+        discard(t);
     }
 
     /** Ends a codec that will not be reused (for example one dropped in the middle of a message). */
@@ -72,6 +74,8 @@ public final class CodecPool<T> {
 
     /** Codecs waiting in the pool. */
     public int idle() {
-        return idleCount.get();
+        synchronized (idle) {
+            return idleCount;
+        }
     }
 }
