@@ -40,8 +40,30 @@ final class DeflatePair {
         server.open();
     }
 
+    /** Collects whole messages, and reassembles fragments when the session streams. */
     private static WebSocketHandler collector(List<byte[]> into) {
+        java.io.ByteArrayOutputStream parts = new java.io.ByteArrayOutputStream();
         return new WebSocketHandler() {
+            @Override
+            public void onTextFragment(WebSocket ws, String fragment, boolean last) {
+                parts.writeBytes(fragment.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (last) {
+                    into.add(parts.toByteArray());
+                    parts.reset();
+                }
+            }
+
+            @Override
+            public void onBinaryFragment(WebSocket ws, ByteBuffer fragment, boolean last) {
+                byte[] a = new byte[fragment.remaining()];
+                fragment.get(a);
+                parts.writeBytes(a);
+                if (last) {
+                    into.add(parts.toByteArray());
+                    parts.reset();
+                }
+            }
+
             @Override
             public void onText(WebSocket ws, String text) {
                 into.add(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));

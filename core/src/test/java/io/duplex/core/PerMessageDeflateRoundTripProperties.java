@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
 /**
  * Round trips through a client and a server {@link Session} for every combination of RFC 7692 parameters
  * (§7.1.1 context takeover each way, §7.1.2 window bits each way), levels, thresholds, outbound fragment
- * sizes and receive chunkings: each side receives exactly what the other sent, RSV1 marks exactly the first
+ * sizes, receive chunkings, whole or streamed delivery: each side receives exactly what the other sent, RSV1 marks exactly the first
  * frame of each compressed message (§6), and both sides end every zlib object on close.
  */
 class PerMessageDeflateRoundTripProperties {
@@ -31,18 +31,19 @@ class PerMessageDeflateRoundTripProperties {
     record Message(boolean text, byte[] data) {
     }
 
-    @Property(tries = 80)
+    @Property(tries = 120)
     void everyParameterCombinationRoundTrips(
             @ForAll boolean serverNoContext, @ForAll boolean clientNoContext,
             @ForAll @IntRange(min = 8, max = 15) int serverBits, @ForAll @IntRange(min = 8, max = 15) int clientBits,
             @ForAll @IntRange(min = 1, max = 9) int level, @ForAll("thresholds") int threshold,
-            @ForAll("fragmentSizes") int fragmentSize, @ForAll("chunks") int chunk,
+            @ForAll("fragmentSizes") int fragmentSize, @ForAll("chunks") int chunk, @ForAll boolean streaming,
             @ForAll("messages") @Size(max = 6) List<Message> messages) throws HandshakeException {
         PerMessageDeflate clientFactory = PerMessageDeflate.builder().serverNoContextTakeover(serverNoContext)
                 .clientNoContextTakeover(clientNoContext).serverMaxWindowBits(serverBits)
                 .clientMaxWindowBits(clientBits).level(level).threshold(threshold).build();
         PerMessageDeflate serverFactory = PerMessageDeflate.builder().level(10 - level).threshold(threshold).build();
-        WebSocketConfig config = WebSocketConfig.builder().outboundFragmentSize(fragmentSize).build();
+        WebSocketConfig config = WebSocketConfig.builder().outboundFragmentSize(fragmentSize).streaming(streaming)
+                .build();
         DeflatePair pair = new DeflatePair(clientFactory, serverFactory, config);
         assertEquals(serverBits, pair.serverExtension.sendWindowBits());
         assertEquals(clientBits, pair.clientExtension.sendWindowBits());
