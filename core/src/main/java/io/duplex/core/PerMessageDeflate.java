@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The {@code permessage-deflate} extension (RFC 7692): compresses the payload of data messages with DEFLATE.
- * Pass one to {@code WebSocketServer.builder().extensions(...)} or {@code WebSocketClient.builder().extensions(...)}
- * (or to the handshakes directly); compression is off unless you do.
+ * Pass one to {@code WebSocketServer.builder().extensions(...)} or
+ * {@code WebSocketClient.builder().extensions(...)} (or to the handshakes directly); compression is off unless
+ * you do.
  *
  * <pre>{@code
  * PerMessageDeflate deflate = PerMessageDeflate.builder().level(6).threshold(256).build();
@@ -39,12 +40,14 @@ import java.util.List;
  * idle codecs of each kind. The cheapest server setting is therefore
  * {@code serverNoContextTakeover(true).clientNoContextTakeover(true)}.
  *
- * <p><b>Security:</b> compressing a secret together with data an attacker controls, in one message or, with
- * context takeover, across messages, lets the attacker learn the secret from compressed sizes (CRIME,
- * BREACH). Send such messages on a connection without this extension, or with
- * {@link Builder#serverNoContextTakeover}/{@link Builder#clientNoContextTakeover} and secrets kept apart.
+ * <p><b>Security:</b> compressing a secret together with data an attacker can influence, in one message or,
+ * with context takeover, across messages, lets the attacker learn the secret by watching compressed sizes
+ * (the CRIME and BREACH attacks on TLS). No-context-takeover closes the path across messages but not within
+ * one. Keep secrets (tokens, session ids) and attacker-controlled text out of the same compressed stream: use a
+ * connection without this extension for them, or no-context-takeover and never mix them in one message.
  *
- * <p>Immutable and thread-safe: one instance serves every connection.
+ * <p>The settings are immutable; the instance is thread-safe and serves every connection, sharing among
+ * them a bounded pool of idle codecs.
  */
 public final class PerMessageDeflate implements ExtensionFactory {
 
@@ -174,9 +177,9 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
         /**
          * Whether the server compresses each message on its own, forgetting earlier ones
-         * ({@code server_no_context_takeover}). As a server: always send without context takeover, which frees
-         * nothing but lowers the CRIME/BREACH exposure across messages. As a client: ask the server for it.
-         * Default false.
+         * ({@code server_no_context_takeover}). As a server: always send without context takeover, so an idle
+         * connection holds no compressor (one is borrowed per message) and secrets cannot leak across messages;
+         * ratios on similar small messages drop. As a client: ask the server for it. Default false.
          */
         public Builder serverNoContextTakeover(boolean value) {
             this.serverNoContextTakeover = value;
@@ -185,8 +188,8 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
         /**
          * Whether the client compresses each message on its own ({@code client_no_context_takeover}). As a
-         * server: require it of clients. As a client: promise it in the offer, and keep the promise even if the
-         * server does not echo it. Default false.
+         * server: require it of clients, so an idle connection holds no decompressor. As a client: promise it
+         * in the offer, and keep the promise even if the server does not echo it. Default false.
          */
         public Builder clientNoContextTakeover(boolean value) {
             this.clientNoContextTakeover = value;

@@ -163,7 +163,8 @@ class PerMessageDeflateNegotiationTest {
             return;
         }
         PerMessageDeflateExtension e = (PerMessageDeflateExtension) client.accepted(element);
-        assertEquals(expected, e.sendWindowBits() + " " + e.sendNoContextTakeover() + " " + e.receiveNoContextTakeover());
+        assertEquals(expected,
+                e.sendWindowBits() + " " + e.sendNoContextTakeover() + " " + e.receiveNoContextTakeover());
         assertEquals(element, e.negotiated());
     }
 

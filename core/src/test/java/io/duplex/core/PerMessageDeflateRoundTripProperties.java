@@ -22,8 +22,9 @@ import net.jqwik.api.constraints.Size;
 /**
  * Round trips through a client and a server {@link Session} for every combination of RFC 7692 parameters
  * (§7.1.1 context takeover each way, §7.1.2 window bits each way), levels, thresholds, outbound fragment
- * sizes, receive chunkings, whole or streamed delivery: each side receives exactly what the other sent, RSV1 marks exactly the first
- * frame of each compressed message (§6), and both sides end every zlib object on close.
+ * sizes, receive chunkings, whole or streamed delivery: each side receives exactly what the other sent, RSV1
+ * marks exactly the first frame of each compressed message (§6), a direction without context takeover holds
+ * no codec between messages, and every native codec is ended or back in the pool after close.
  */
 class PerMessageDeflateRoundTripProperties {
 
@@ -59,8 +60,10 @@ class PerMessageDeflateRoundTripProperties {
             send(pair.server, m);
             checkRsv(pair.serverToClient(chunk), m, threshold);
             // a direction without context takeover holds its codecs only while a message passes
-            assertFalse(serverNoContext && (pair.serverExtension.holdsSendCodec() || pair.clientExtension.holdsReceiveCodec()));
-            assertFalse(clientNoContext && (pair.clientExtension.holdsSendCodec() || pair.serverExtension.holdsReceiveCodec()));
+            assertFalse(serverNoContext
+                    && (pair.serverExtension.holdsSendCodec() || pair.clientExtension.holdsReceiveCodec()));
+            assertFalse(clientNoContext
+                    && (pair.clientExtension.holdsSendCodec() || pair.serverExtension.holdsReceiveCodec()));
         }
         assertNull(pair.serverPeer.closeStatus, () -> "server closed: " + pair.serverPeer.closeStatus);
         assertNull(pair.clientPeer.closeStatus, () -> "client closed: " + pair.clientPeer.closeStatus);

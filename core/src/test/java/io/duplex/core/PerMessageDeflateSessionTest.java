@@ -329,7 +329,8 @@ class PerMessageDeflateSessionTest {
         assertEquals(2, pools.inflaters().idle());
         assertEquals(0, pools.deflaters().ended());
 
-        DeflatePair next = new DeflatePair(p.clientExtensionFactory, p.serverExtensionFactory, WebSocketConfig.defaults());
+        DeflatePair next =
+                new DeflatePair(p.clientExtensionFactory, p.serverExtensionFactory, WebSocketConfig.defaults());
         next.server.sendText("again");
         next.serverToClient(100);
         assertEquals(2, pools.deflaters().created(), "a new connection reuses a pooled Deflater");

@@ -79,7 +79,8 @@ final class MessageInflater {
                     return;
                 }
                 if (inflater.needsDictionary()) {
-                    throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "deflate data asks for a dictionary");
+                    throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA,
+                            "deflate data asks for a dictionary");
                 }
                 if (room.hasRemaining()) {
                     return; // stopped for want of input, not of room: the chunk is consumed
