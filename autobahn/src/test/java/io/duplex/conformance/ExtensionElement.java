@@ -43,6 +43,11 @@ record ExtensionElement(String name, List<String[]> parameters) {
 
     /** The value of {@code parameter}, or null when absent or without a value. */
     String value(String parameter) {
-        return parameters.stream().filter(p -> p[0].equals(parameter)).map(p -> p[1]).findFirst().orElse(null);
+        for (String[] p : parameters) {
+            if (p[0].equals(parameter)) {
+                return p[1];
+            }
+        }
+        return null;
     }
 }
