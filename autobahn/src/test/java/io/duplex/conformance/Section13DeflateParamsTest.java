@@ -193,6 +193,8 @@ class Section13DeflateParamsTest {
                     Arguments.of("defaults", "permessage-deflate; client_max_window_bits"),
                     Arguments.of("defaults", "x-not-offered"),
                     Arguments.of("defaults", "permessage-deflate, permessage-deflate"),
+                    Arguments.of("defaults", "permessage-deflate; client_no_context_takeover; client_no_context_takeover"),
+                    Arguments.of("defaults", "permessage-deflate; server_max_window_bits=10; server_max_window_bits=10"),
                     Arguments.of("server_no_context_takeover", "permessage-deflate"),
                     Arguments.of("server_max_window_bits=10", "permessage-deflate"),
                     Arguments.of("server_max_window_bits=10", "permessage-deflate; server_max_window_bits=11"),
@@ -225,6 +227,22 @@ class Section13DeflateParamsTest {
             assertEquals(p(true, false, bits, ABSENT), agreed, "the response states the server's own limits");
             try (PeerDeflate deflate = new PeerDeflate(peer, 15, false, true)) {
                 exchange(deflate, bits, true);
+            }
+            closeNormally();
+        }
+
+        /**
+         * Our client set to {@code client_no_context_takeover} keeps it though the server's response leaves it
+         * out (the client may always compress without context takeover; our settings promise it, §7.1.1.2).
+         */
+        @Test
+        void case_13_9_3_duplex_client_keeps_its_no_context_takeover() throws Exception {
+            assumeTrue(role() == Role.CLIENT, "our client's own setting");
+            RawPeer peer = open(with(PerMessageDeflate.builder().threshold(0).clientNoContextTakeover(true).build(),
+                    b -> { }), null, offer -> "permessage-deflate");
+            assertTrue(DeflateParams.parse(peer.extensionsOffered, false).clientNoContextTakeover(), "offered");
+            try (PeerDeflate deflate = new PeerDeflate(peer, 15, false, true)) {
+                exchange(deflate, 15, true);
             }
             closeNormally();
         }
