@@ -48,7 +48,10 @@ class Section12DeflateTest {
             return IntStream.of(16, 64, 256, 1024, 4096, 8192, 16384, 32768, 65536, 131072, MIB);
         }
 
-        /** Messages of {@code size} bytes, a few per case (1 MiB total at most), each different. */
+        /**
+         * Messages of {@code size} bytes, a few per case (1 MiB total at most), each different; binary ones
+         * alternate random bytes (which DEFLATE stores) and compressible text.
+         */
         private static List<byte[]> messages(int opcode, int size) {
             List<byte[]> messages = new ArrayList<>();
             int count = Math.max(1, Math.min(20, MIB / size));
