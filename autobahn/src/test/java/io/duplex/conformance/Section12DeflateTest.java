@@ -109,6 +109,28 @@ class Section12DeflateTest {
             echoes(Frame.BINARY, size, PEER_FRAGMENT, OUR_FRAGMENT);
         }
 
+        /**
+         * The default threshold: a 255-byte message goes uncompressed (RSV1 clear), a 256-byte one compressed.
+         * FAILS on main: every message is compressed, the threshold never applies through the nio transport.
+         */
+        @Test
+        void case_12_5_1_duplex_threshold() throws Exception {
+            RawPeer peer = openDeflate(PerMessageDeflate.defaults(), b -> { });
+            try (PeerDeflate deflate = new PeerDeflate(peer)) {
+                byte[] small = RawPeer.utf8(Payloads.text(255));
+                byte[] large = RawPeer.utf8(Payloads.text(256));
+                deflate.send(Frame.TEXT, small, 0);
+                deflate.send(Frame.TEXT, large, 0);
+                PeerDeflate.Received first = deflate.receive(Frame.TEXT);
+                assertFalse(first.compressed(), "below the threshold: sent as is");
+                assertArrayEquals(small, first.data());
+                PeerDeflate.Received second = deflate.receive(Frame.TEXT);
+                assertTrue(second.compressed(), "at the threshold: compressed");
+                assertArrayEquals(large, second.data());
+            }
+            closeNormally();
+        }
+
         /** An uncompressed message (RSV1 clear) between compressed ones is a message as it is (§6). */
         @Test
         void case_12_5_2_duplex_uncompressed_message_between_compressed_ones() throws Exception {

@@ -165,6 +165,23 @@ class Section13DeflateParamsTest {
             }
         }
 
+        /**
+         * §7.1: "A server MUST decline an extension negotiation offer for this extension if ... [it] contains
+         * multiple extension parameters with the same name": declined, so the next offer is taken, and the
+         * handshake itself succeeds. FAILS on main: the whole handshake is refused with 400.
+         */
+        @ParameterizedTest(name = "case 13.7.10.{index} duplex: {0}")
+        @ValueSource(strings = {"permessage-deflate; client_no_context_takeover; client_no_context_takeover",
+            "permessage-deflate; server_max_window_bits=10; server_max_window_bits=10",
+            "permessage-deflate; server_no_context_takeover; server_no_context_takeover, permessage-deflate"})
+        void case_13_7_10_duplicated_parameters_are_declined(String offer) throws Exception {
+            assumeTrue(role() == Role.SERVER, "a response with duplicates fails our client: case 13.8");
+            RawPeer peer = open(with(PerMessageDeflate.defaults(), b -> { }), offer, ACCEPT_DEFAULTS);
+            String expected = offer.endsWith(", permessage-deflate") ? "permessage-deflate" : "";
+            assertEquals(expected, peer.extensionsAgreed, "the offer with duplicates is declined, the next taken");
+            closeNormally();
+        }
+
         private void assertHandshakeFails(PerMessageDeflate ours, String response) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> open(with(ours, b -> { }), null, offer -> response),
