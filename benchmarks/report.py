@@ -174,7 +174,7 @@ def jmh_section(path):
         if "Utf8" in short:
             gbs = fmt(score * 65536 / 1e9, 2)  # ~64 KiB of text per operation
         if "Deflate" in short:
-            gbs = fmt(score * int(size) / 1e9, 3)
+            gbs = fmt(score * int(size or 16384) / 1e9, 3)  # the 16 KiB message (uncompressed bytes)
         plist = ", ".join(f"{k}={v}" for k, v in params.items())
         lines.append(f"| {short} | {plist} | {fmt(score)} | {fmt(err)} | {gbs} |")
     lines.append("")
@@ -198,6 +198,13 @@ def jmh_section(path):
     jd = scores.get(("DeflateBenchmark.jdkDeflate", (("size", "16384"),)))
     if dd and jd:
         ratios.append(f"- deflate 16 KiB JSON: `WindowedDeflater` at {ratio(dd, jd)} the speed of `java.util.zip.Deflater`")
+    for bits in ("15", "10"):
+        enc = scores.get(("PerMessageDeflateBenchmark.encode", (("serverWindowBits", bits),)))
+        dec = scores.get(("PerMessageDeflateBenchmark.decode", (("serverWindowBits", bits),)))
+        if enc and jd:
+            ratios.append(f"- permessage-deflate, {bits}-bit server window: encode at {ratio(enc, jd)} and decode "
+                          f"at {ratio(dec, scores.get(('DeflateBenchmark.inflateJdkOutput', (('size', '16384'),))))} "
+                          "of the bare JDK codec on the same message")
     if ratios:
         lines += ["Ratios:", ""] + ratios + [""]
     return "\n".join(lines)

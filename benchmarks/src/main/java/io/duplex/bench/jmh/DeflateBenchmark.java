@@ -36,13 +36,7 @@ public class DeflateBenchmark extends ThroughputBenchmark {
 
     @Setup
     public void setUp() throws DataFormatException {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; sb.length() < size; i++) {
-            sb.append("{\"id\":").append(i).append(",\"user\":\"user").append(i % 97)
-                    .append("\",\"price\":").append((i * 7919) % 10007).append(".").append(i % 100)
-                    .append(",\"tags\":[\"alpha\",\"beta\"],\"active\":").append(i % 3 == 0).append("},\n");
-        }
-        byte[] bytes = java.util.Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), size);
+        byte[] bytes = jsonLike(size);
         message = ByteBuffer.wrap(bytes);
         outArray = new byte[size * 2 + 64];
         out = ByteBuffer.wrap(outArray);
@@ -55,6 +49,17 @@ public class DeflateBenchmark extends ThroughputBenchmark {
         if (inflate(duplexCompressed) != size || inflate(jdkCompressed) != size) {
             throw new IllegalStateException("round trip failed");
         }
+    }
+
+    /** {@code size} bytes of JSON-like records: repetitive keys, varying numbers. */
+    static byte[] jsonLike(int size) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; sb.length() < size; i++) {
+            sb.append("{\"id\":").append(i).append(",\"user\":\"user").append(i % 97)
+                    .append("\",\"price\":").append((i * 7919) % 10007).append(".").append(i % 100)
+                    .append(",\"tags\":[\"alpha\",\"beta\"],\"active\":").append(i % 3 == 0).append("},\n");
+        }
+        return java.util.Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), size);
     }
 
     @TearDown(Level.Trial)
