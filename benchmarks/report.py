@@ -254,6 +254,7 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("--jmh")
     ap.add_argument("--samples")
+    ap.add_argument("--loadavg")
     ap.add_argument("--runs", default="3")
     ap.add_argument("--seconds", default="5")
     ap.add_argument("--warmup", default="3")
@@ -276,6 +277,9 @@ def main():
         "average well above 2 during the run), with short measurements. Absolute numbers are depressed and "
         "noisy; only ratios within this run mean anything, and even those carry the spread shown.",
         "",
+        *([f"Load averages (1/5/15 min) at the start and end of the load scenarios: "
+           + "; ".join(l.strip() for l in open(a.loadavg)) + ".", ""]
+          if a.loadavg and os.path.exists(a.loadavg) else []),
         "Method: the server is pinned to CPU 0 (`taskset -c 0`), the C epoll load generator "
         "(`benchmarks/loadgen/loadgen.c`) to CPU 1. Every server runs with the same JVM flags "
         "(`-Xms1g -Xmx1g -XX:+UseG1GC`), one event loop / selector thread where the library lets us choose "

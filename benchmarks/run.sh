@@ -142,6 +142,8 @@ fi
 
 RESULTS=$OUT/results.txt
 : >"$RESULTS"
+# The machine's load while we measure, for the report's caveats.
+echo "start $(date -u +%H:%M:%S) $(cat /proc/loadavg)" >"$OUT/loadavg.txt"
 
 # One measured run: a fresh server, the load generator with its warm-up, one result line.
 measure() {
@@ -262,6 +264,8 @@ case $SCENARIOS in *a*)
     jfr print --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample "$OUT/duplex-a.jfr" >"$OUT/duplex-a.samples.txt" 2>/dev/null || true ;;
 esac
 
+echo "end $(date -u +%H:%M:%S) $(cat /proc/loadavg)" >>"$OUT/loadavg.txt"
+
 if [ "$JMH" = 1 ]; then
     log "JMH ($JMH_ARGS)"
     # shellcheck disable=SC2086
@@ -270,5 +274,6 @@ if [ "$JMH" = 1 ]; then
 fi
 
 python3 "$BENCH/report.py" --results "$RESULTS" --jmh "$OUT/jmh.json" --samples "$OUT/duplex-a.samples.txt" \
+    --loadavg "$OUT/loadavg.txt" \
     --runs "$RUNS" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --out docs/benchmarks.md --svg-dir docs/benchmarks
 log "wrote docs/benchmarks.md"
