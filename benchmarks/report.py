@@ -64,6 +64,10 @@ def med(values):
 
 
 def fmt(v, digits=0):
+    try:
+        v = float(v)  # JMH writes "NaN" as a string when there is one iteration
+    except (TypeError, ValueError):
+        return "–"
     if v != v:  # NaN
         return "–"
     if digits == 0:
@@ -348,7 +352,8 @@ def main():
                     "| server | connections | heap bytes/conn | RSS bytes/conn | Duplex heap ÷ | Duplex RSS ÷ |",
                     "|---|---:|---:|---:|---:|---:|"])
         series = []
-        for conns in ("10000", "19000"):
+        counts = sorted({r["conns"] for r in drows if "conns" in r}, key=int)
+        for conns in counts:
             g, failed = group(rows, "d", ("conns", conns))
             dh = med(g.get("duplex", {}).get("heap_per_conn_b", []))
             dr = med(g.get("duplex", {}).get("rss_per_conn_b", []))
@@ -357,12 +362,12 @@ def main():
                 doc.append(f"| {LABELS.get(server, server)} | {conns} | {spread(h)} | {spread(r)} | "
                            f"{'' if server == 'duplex' else ratio(dh, med(h))} | "
                            f"{'' if server == 'duplex' else ratio(dr, med(r))} |")
-                if conns == "19000":
+                if conns == counts[-1]:
                     series.append((LABELS.get(server, server) + " heap", h))
                     series.append((LABELS.get(server, server) + " RSS", r))
             for server, n in failed.items():
                 doc.append(f"| {LABELS.get(server, server)} | {conns} | failed ({n} run(s)) | | | |")
-        if svg_bars(os.path.join(a.svg_dir, "scenario-d.svg"), "(d) idle memory at 19,000 connections",
+        if svg_bars(os.path.join(a.svg_dir, "scenario-d.svg"), f"(d) idle memory at {int(counts[-1]):,} connections",
                     "bytes per connection", series, lower_is_better=True):
             doc.extend(["", f"![(d) idle memory]({rel_svg}/scenario-d.svg)"])
         doc.append("")
