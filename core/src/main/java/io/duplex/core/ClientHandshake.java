@@ -56,6 +56,7 @@ public final class ClientHandshake {
     private String subprotocol = "";
     private NegotiatedExtensions extensions = new NegotiatedExtensions(List.of(), "");
     private HandshakeException failure;
+    private HttpHead head;
 
     /**
      * Prepares a handshake with a fresh random key.
@@ -174,7 +175,7 @@ public final class ClientHandshake {
             return state;
         }
         try {
-            if (reader.read(in)) {
+            if (readHead(in)) {
                 check();
                 state = State.OPENED;
             }
@@ -185,13 +186,20 @@ public final class ClientHandshake {
         return state;
     }
 
-    private void check() throws HandshakeException {
-        HttpHead head;
+    /** Reads the header block; the reader's 400 and 431 mean a malformed response here, so status 0. */
+    private boolean readHead(ByteBuffer in) throws HandshakeException {
         try {
+            if (!reader.read(in)) {
+                return false;
+            }
             head = HttpHead.parse(reader.bytes(), reader.length(), config.maxHeaderCount());
+            return true;
         } catch (HandshakeException e) {
             throw new HandshakeException(0, "malformed response: " + e.getMessage());
         }
+    }
+
+    private void check() throws HandshakeException {
         int code = StatusLine.parse(head.bytes(), head.startLineEnd());
         if (code < 0) {
             throw new HandshakeException(0, "malformed status line");

@@ -1,11 +1,17 @@
 package io.duplex.core;
 
+import java.nio.ByteBuffer;
+
 /**
  * One extension negotiated for one connection (RFC 6455 §9). Created by an {@link ExtensionFactory} during the
- * opening handshake.
+ * opening handshake; used by one connection, from one thread at a time.
  *
- * <p>The message transforms (encode on send, decode on receive) will be added to this interface as default
- * methods, so implementations written against this version keep compiling.
+ * <p>The message transforms are per-message (the shape RFC 7692 gives permessage-deflate): an extension
+ * claims a received data message by the RSV bits of its first frame and turns the payload of all of the
+ * message's frames into the message's data; on send it may claim a message, whose first frame then carries its
+ * RSV bits. The session enforces the limits on what the transform produces ({@link ExtensionOutput}), checks
+ * the result (UTF-8 for text), and rejects RSV bits on continuation and control frames (1002). An extension
+ * that transforms nothing keeps the defaults.
  */
 public interface Extension {
 
@@ -17,4 +23,42 @@ public interface Extension {
      * or a sum of them. Two extensions of one connection never claim the same bit.
      */
     int rsvBits();
+
+    /** Whether this extension decodes a received data message whose first frame carries {@code rsv}. */
+    default boolean decodes(int rsv) {
+        return false;
+    }
+
+    /**
+     * Decodes the next part of a claimed message's payload: consumes {@code in} and writes what it yields
+     * through {@code out}. Called for each received chunk, then once more with an empty {@code in} and
+     * {@code endOfMessage} true.
+     *
+     * @throws WebSocketException when the payload is invalid for this extension (for example 1007 for data
+     *     that does not inflate), or as thrown by {@code out} when the message grows past its limit
+     */
+    default void decode(ByteBuffer in, boolean endOfMessage, ExtensionOutput out) throws WebSocketException {
+        throw new UnsupportedOperationException(negotiated().name() + " decodes nothing");
+    }
+
+    /**
+     * Whether, and how, this extension encodes an outgoing data message of {@code length} bytes (the whole
+     * message, or -1 when it is sent in parts of unknown total): the RSV bits for its first frame, or 0 to
+     * leave the message alone.
+     */
+    default int encodes(int opcode, long length) {
+        return 0;
+    }
+
+    /**
+     * Encodes the next part of a claimed outgoing message: consumes {@code in} and writes the frame payload
+     * through {@code out}; {@code endOfMessage} on the message's last part.
+     */
+    default void encode(ByteBuffer in, boolean endOfMessage, ExtensionOutput out) {
+        throw new UnsupportedOperationException(negotiated().name() + " encodes nothing");
+    }
+
+    /** The connection ended: release what this extension holds (for example native zlib memory). */
+    default void release() {
+    }
 }

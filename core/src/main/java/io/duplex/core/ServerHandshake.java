@@ -26,8 +26,8 @@ import java.util.Objects;
  * {@link #upgradeRequiredResponse()}. Everything else is an upgrade attempt, checked in this order, each
  * failure with its status: request syntax (400; 431 for a header block over
  * {@link WebSocketConfig#maxHeaderBytes()} or more than {@link WebSocketConfig#maxHeaderCount()} fields),
- * method (405 with {@code Allow: GET}), version (505), {@code Host}, {@code Upgrade}, {@code Connection},
- * {@code Sec-WebSocket-Key} (400), {@code Sec-WebSocket-Version} (426 with {@code Sec-WebSocket-Version: 13}),
+ * method (405 with {@code Allow: GET}), version (505), a body, {@code Host}, {@code Upgrade},
+ * {@code Connection}, {@code Sec-WebSocket-Key} (400), {@code Sec-WebSocket-Version} (426 with {@code Sec-WebSocket-Version: 13}),
  * origin (403), the policy's decider (its response; 500 if it throws), then subprotocol and extension
  * negotiation.
  */

@@ -5,10 +5,12 @@ import io.duplex.core.frame.Opcode;
 import io.duplex.core.session.ClosePayload;
 import io.duplex.core.session.FrameWriter;
 import io.duplex.core.session.MessageAssembler;
+import io.duplex.core.session.MessageEncoding;
 import io.duplex.core.session.MessageSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,6 +40,7 @@ public final class Session implements WebSocket {
     private final HandshakeRequest request;
     private final String subprotocol;
     private final String extensionsHeader;
+    private final List<Extension> extensions;
     private final FrameDecoder decoder;
     private final MessageAssembler assembler;
     private final FrameWriter writer;
@@ -49,6 +52,9 @@ public final class Session implements WebSocket {
     private boolean reported;
     /** The data message being sent in parts, if any: its opcode, or -1. */
     private int sendingOpcode = -1;
+    /** The extension encoding the message being sent in parts, or null. */
+    private Extension sendingEncoder;
+    private int sendingRsv;
     /** A high surrogate that ended a text part, held back until the low one arrives with the next part. */
     private char heldSurrogate;
     private CompletableFuture<Void> closeFuture;
@@ -62,8 +68,14 @@ public final class Session implements WebSocket {
         this.request = b.request == null ? HandshakeRequest.of("GET", "/", HttpHeaders.empty()) : b.request;
         this.subprotocol = b.subprotocol;
         this.extensionsHeader = b.extensionsHeader;
-        this.assembler = new MessageAssembler(b.config, new Inbound());
+        this.extensions = b.extensions;
+        this.assembler = new MessageAssembler(b.config, extensions, new Inbound());
         this.decoder = new FrameDecoder(!client, b.config.maxFrameSize(), assembler);
+        int rsv = 0;
+        for (Extension e : extensions) {
+            rsv |= e.rsvBits();
+        }
+        decoder.allowedRsv(rsv);
         this.writer = new FrameWriter(out, client, b.config.outboundFragmentSize());
     }
 
@@ -183,7 +195,14 @@ public final class Session implements WebSocket {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            writer.writeText(opcodeOfPart(Opcode.TEXT), last, part, 0, end, done);
+            Extension encoder = extensions.isEmpty() ? null
+                    : encoderFor(Opcode.TEXT, whole ? MessageEncoding.utf8Length(part, 0, end) : -1);
+            if (encoder != null) {
+                ByteBuffer utf8 = MessageEncoding.utf8(part, 0, end);
+                writeEncoded(encoder, Opcode.TEXT, last, utf8, done);
+            } else {
+                writer.writeText(opcodeOfPart(Opcode.TEXT), last, part, 0, end, done);
+            }
         } catch (IllegalArgumentException e) {
             heldSurrogate = 0;
             return CompletableFuture.failedFuture(e);
@@ -209,9 +228,44 @@ public final class Session implements WebSocket {
             return refused;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        writer.writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
+        Extension encoder = extensions.isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
+        if (encoder != null) {
+            writeEncoded(encoder, Opcode.BINARY, last, data, done);
+        } else {
+            writer.writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
+        }
         sendingOpcode = last ? -1 : Opcode.BINARY;
         return done;
+    }
+
+    /**
+     * The extension that encodes the message this send starts or continues, or null. A message sent in parts
+     * keeps the choice made at its first part.
+     */
+    private Extension encoderFor(int opcode, long length) {
+        if (sendingOpcode >= 0) {
+            return sendingEncoder;
+        }
+        sendingEncoder = null;
+        for (Extension e : extensions) {
+            int rsv = e.encodes(opcode, length);
+            if (rsv != 0) {
+                sendingEncoder = e;
+                sendingRsv = rsv;
+                break;
+            }
+        }
+        return sendingEncoder;
+    }
+
+    /** Runs a message part through its extension and frames the result; RSV bits go on the first frame only. */
+    private void writeEncoded(Extension encoder, int opcode, boolean last, ByteBuffer data, CompletableFuture<Void> done) {
+        int rsv = sendingOpcode >= 0 ? 0 : sendingRsv;
+        ByteBuffer encoded = MessageEncoding.encode(encoder, data, last);
+        writer.writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
+        if (last) {
+            sendingEncoder = null;
+        }
     }
 
     /** The opcode of the next frame of a message of type {@code opcode}: itself to start, CONTINUATION after. */
@@ -373,6 +427,13 @@ public final class Session implements WebSocket {
     private void report(CloseStatus status, boolean clean) {
         reported = true;
         sendingOpcode = -1;
+        for (Extension e : extensions) {
+            try {
+                e.release();
+            } catch (RuntimeException ex) {
+                notifyError(ex);
+            }
+        }
         try {
             handler.onClose(facade, status, clean);
         } catch (RuntimeException e) {
@@ -496,6 +557,7 @@ public final class Session implements WebSocket {
         HandshakeRequest request;
         String subprotocol = "";
         String extensionsHeader = "";
+        List<Extension> extensions = List.of();
         WebSocket facade;
 
         private Builder(boolean client) {
@@ -525,6 +587,15 @@ public final class Session implements WebSocket {
             this.request = Objects.requireNonNull(request);
             this.subprotocol = Objects.requireNonNull(subprotocol);
             this.extensionsHeader = Objects.requireNonNull(extensionsHeader);
+            return this;
+        }
+
+        /**
+         * The extensions the handshake negotiated ({@code ServerHandshake.extensions()} or
+         * {@code ClientHandshake.extensions()}), in the order of the response header.
+         */
+        public Builder extensions(List<Extension> extensions) {
+            this.extensions = List.copyOf(extensions);
             return this;
         }
 

@@ -165,6 +165,14 @@ class ServerHandshakeTest {
     }
 
     @Test
+    void upgradeRequestMustNotHaveABody() {
+        assertRejected(400, with("Content-Length: 5"));
+        assertRejected(400, with("Transfer-Encoding: chunked"));
+        assertRejected(400, with("Content-Length: 0", "Content-Length: 0"));
+        assertEquals(State.ACCEPTED, run(with("Content-Length: 0")).receive(heap("")));
+    }
+
+    @Test
     void hostIsRequiredExactlyOnce() {
         assertRejected(400, without("Host"));
         assertRejected(400, with("Host: other.example.com"));

@@ -78,7 +78,8 @@ public final class FrameDecoder {
     /**
      * Consumes all remaining bytes of {@code in}, which may end anywhere, calling the listener for what they
      * complete. On return, and also when this throws, {@code in.position() == in.limit()}, with the limit as
-     * it was. After {@link #stop()} took effect the bytes are ignored.
+     * it was. After {@link #stop()} took effect the bytes are ignored. Masked payload is unmasked in place,
+     * so on a server {@code in} must be writable.
      *
      * @throws WebSocketException with 1002 or 1009 on the first violation, or whatever the listener threw;
      *     every later call throws it again
@@ -115,8 +116,9 @@ public final class FrameDecoder {
     }
 
     /**
-     * Stops decoding once the current frame has ended (at once when between frames): used when a Close frame
-     * arrived, after which nothing more is read (§5.5.1). Later bytes are ignored.
+     * Stops decoding once the current frame has ended (at once when no frame header has been reported since
+     * the last frame end): used when a Close frame arrived, after which nothing more is read (§5.5.1). Later
+     * bytes are ignored. May be called from inside a listener callback.
      */
     public void stop() {
         stopRequested = true;

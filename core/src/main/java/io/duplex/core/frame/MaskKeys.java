@@ -4,8 +4,8 @@ package io.duplex.core.frame;
  * Masking keys for client frames (RFC 6455 §5.3, §10.3): each key is drawn fresh from a
  * {@link java.security.SecureRandom}, so a peer or an intermediary cannot predict the next one.
  *
- * <p>Every thread has its own pool refilled in blocks of 256 keys, so a key costs no allocation, no lock and
- * only a 1/256 share of a {@code SecureRandom} call.
+ * <p>Every thread has its own pool refilled in blocks of 1024 keys, so a key costs no allocation, no lock and
+ * only a 1/1024 share of a {@code SecureRandom} call.
  */
 public final class MaskKeys {
 

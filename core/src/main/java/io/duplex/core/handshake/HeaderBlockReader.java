@@ -34,22 +34,23 @@ public final class HeaderBlockReader {
      * @throws HandshakeException 431 when the block exceeds the limit, 400 on a malformed line end
      */
     public boolean read(ByteBuffer in) throws HandshakeException {
-        int p = in.position();
+        int start = in.position();
         int limit = in.limit();
-        try {
-            while (p < limit && matched < 4) {
-                byte b = in.get(p++);
-                step(b);
-                if (length == bytes.length) {
-                    if (length == maxBytes) {
-                        throw new HandshakeException(431, "header block larger than " + maxBytes + " bytes");
-                    }
-                    bytes = Arrays.copyOf(bytes, (int) Math.min((long) length * 2, maxBytes));
-                }
-                bytes[length++] = b;
-            }
-        } finally {
-            in.position(p);
+        // Scan no further than the limit allows, so an endless line costs at most maxBytes of work.
+        int end = Math.min(limit, start + (maxBytes - length));
+        int p = start;
+        while (p < end && matched < 4) {
+            step(in.get(p++));
+        }
+        int n = p - start;
+        if (length + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max((long) bytes.length * 2, length + n), maxBytes));
+        }
+        in.get(start, bytes, length, n);
+        length += n;
+        in.position(p);
+        if (matched < 4 && length == maxBytes && p < limit) {
+            throw new HandshakeException(431, "header block larger than " + maxBytes + " bytes");
         }
         return matched == 4;
     }

@@ -24,7 +24,7 @@ public final class UpgradeRequest {
      *
      * @return the {@code Sec-WebSocket-Key}
      * @throws HandshakeException 405 for a method other than GET; 505 for a version other than HTTP/1.1;
-     *     400 for a target not in origin-form, a missing, repeated or empty {@code Host}, an {@code Upgrade}
+     *     400 for a body ({@code Transfer-Encoding}, non-zero {@code Content-Length}), a target not in origin-form, a missing, repeated or empty {@code Host}, an {@code Upgrade}
      *     without {@code websocket}, a {@code Connection} without {@code upgrade}, a key that is not base64 of
      *     16 bytes or is repeated; 426 for a {@code Sec-WebSocket-Version} other than one {@code 13}
      */
@@ -37,6 +37,12 @@ public final class UpgradeRequest {
         }
         if (line.target().charAt(0) != '/') {
             throw new HandshakeException(400, "request-target must be a path");
+        }
+        // The bytes behind the head are frames; a body would be read as frames (or smuggled as a request).
+        List<String> lengths = h.all("Content-Length");
+        if (h.contains("Transfer-Encoding") || lengths.size() > 1
+                || lengths.size() == 1 && !lengths.get(0).equals("0")) {
+            throw new HandshakeException(400, "the opening handshake must not have a body");
         }
         List<String> hosts = h.all("Host");
         if (hosts.size() != 1 || hosts.get(0).isEmpty()) {

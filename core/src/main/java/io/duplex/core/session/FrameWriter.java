@@ -31,9 +31,14 @@ public final class FrameWriter {
      * the fragment size. {@code opcode} is that of the first frame (CONTINUATION when continuing a message).
      */
     public void writeBinary(int opcode, boolean fin, ByteBuffer payload, CompletableFuture<Void> done) {
+        writeBinary(opcode, fin, 0, payload, done);
+    }
+
+    /** As {@link #writeBinary(int, boolean, ByteBuffer, CompletableFuture)}, with {@code rsv} on the first frame. */
+    public void writeBinary(int opcode, boolean fin, int rsv, ByteBuffer payload, CompletableFuture<Void> done) {
         int remaining = payload.remaining();
         if (fragmentSize <= 0 || remaining <= fragmentSize) {
-            writeFrame(fin, opcode, payload, done);
+            writeFrame(fin, rsv, opcode, payload, done);
             return;
         }
         int limit = payload.limit();
@@ -41,9 +46,10 @@ public final class FrameWriter {
             int end = (int) Math.min((long) payload.position() + fragmentSize, limit);
             payload.limit(end);
             boolean lastPart = end == limit;
-            writeFrame(fin && lastPart, opcode, payload, lastPart ? done : null);
+            writeFrame(fin && lastPart, rsv, opcode, payload, lastPart ? done : null);
             payload.limit(limit).position(end);
             opcode = Opcode.CONTINUATION;
+            rsv = 0;
         }
     }
 
@@ -77,15 +83,15 @@ public final class FrameWriter {
 
     /** Writes one control frame (payload at most 125 bytes, checked by the caller). */
     public void writeControl(int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
-        writeFrame(true, opcode, payload, done);
+        writeFrame(true, 0, opcode, payload, done);
     }
 
-    private void writeFrame(boolean fin, int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
+    private void writeFrame(boolean fin, int rsv, int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
         Scratch scratch = Scratch.get();
         int length = payload.remaining();
         int key = mask ? MaskKeys.next() : 0;
         ByteBuffer header = scratch.header();
-        FrameEncoder.encodeHeader(header, fin, 0, opcode, length, mask, key);
+        FrameEncoder.encodeHeader(header, fin, rsv, opcode, length, mask, key);
         header.flip();
         if (!mask) {
             int end = payload.limit();

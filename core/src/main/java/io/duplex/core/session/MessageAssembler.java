@@ -1,12 +1,15 @@
 package io.duplex.core.session;
 
 import io.duplex.core.CloseStatus;
+import io.duplex.core.Extension;
+import io.duplex.core.ExtensionOutput;
 import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketException;
 import io.duplex.core.frame.FrameListener;
 import io.duplex.core.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Turns decoded frames into messages: enforces the message-size and fragment-count limits from the length
@@ -17,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * the input with no copy. Only messages split across frames or reads are copied into an assembly buffer,
  * which is dropped after the message when it grew large, so an idle connection holds no buffer.
  */
-public final class MessageAssembler implements FrameListener {
+public final class MessageAssembler implements FrameListener, ExtensionOutput {
 
     /** Assembly buffers up to this size are kept for the next message; larger ones are dropped. */
     private static final int RETAINED_BUFFER_BYTES = 4096;
@@ -27,6 +30,7 @@ public final class MessageAssembler implements FrameListener {
     private final int maxFragments;
     private final boolean streaming;
     private final Utf8Validator utf8 = new Utf8Validator();
+    private final Extension[] extensions;
 
     /** Control frame payloads are at most 125 bytes: one small array serves every control frame. */
     private final ByteBuffer control = ByteBuffer.allocate(125);
@@ -41,14 +45,23 @@ public final class MessageAssembler implements FrameListener {
     private long messageSize;
     /** Whether the message was handed out straight from the input, so there is nothing assembled to deliver. */
     private boolean deliveredInPlace;
+    /** The extension decoding the message in progress, or null when its payload is its data. */
+    private Extension decoding;
+    /** Decoded bytes of the message so far, counted against the message limit as they are produced. */
+    private long decodedSize;
+    /** How much of the assembly buffer has passed UTF-8 validation (decoded text is checked as it grows). */
+    private int validated;
+    /** Streaming mode with an extension: decoded bytes waiting to be delivered as a fragment. */
+    private ByteBuffer decodedPart;
     private int fragments;
     private ByteBuffer assembly;
     /** In streaming text mode: the bytes of a code point cut by a chunk boundary, carried to the next chunk. */
     private byte[] carry;
     private int carryLength;
 
-    public MessageAssembler(WebSocketConfig config, MessageSink sink) {
+    public MessageAssembler(WebSocketConfig config, List<Extension> extensions, MessageSink sink) {
         this.sink = sink;
+        this.extensions = extensions.toArray(new Extension[0]);
         this.maxMessageSize = config.maxMessageSize();
         this.maxFragments = config.maxFragmentsPerMessage();
         this.streaming = config.streaming();
@@ -61,10 +74,20 @@ public final class MessageAssembler implements FrameListener {
         frameLength = payloadLength;
         frameReceived = 0;
         if (Opcode.isControl(opcode)) {
+            if (rsv != 0) {
+                throw new WebSocketException(CloseStatus.PROTOCOL_ERROR, "RSV bits set on a control frame");
+            }
             control.clear();
             return;
         }
-        if (opcode != Opcode.CONTINUATION) {
+        if (opcode == Opcode.CONTINUATION) {
+            if (rsv != 0) {
+                throw new WebSocketException(CloseStatus.PROTOCOL_ERROR, "RSV bits set on a continuation frame");
+            }
+        } else {
+            decoding = rsv == 0 ? null : claim(rsv);
+            decodedSize = 0;
+            validated = 0;
             messageOpcode = opcode;
             messageSize = 0;
             deliveredInPlace = false;
@@ -91,6 +114,10 @@ public final class MessageAssembler implements FrameListener {
             return;
         }
         messageSize += n;
+        if (decoding != null) {
+            decode(chunk, false);
+            return;
+        }
         if (messageOpcode == Opcode.TEXT && !utf8.validate(chunk)) {
             throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "text is not valid UTF-8");
         }
@@ -121,6 +148,14 @@ public final class MessageAssembler implements FrameListener {
         if (!frameFin) {
             return;
         }
+        if (decoding != null) {
+            decode(empty(), true);
+            if (streaming) {
+                flushDecoded(true);
+                endMessage();
+                return;
+            }
+        }
         if (messageOpcode == Opcode.TEXT && !utf8.isComplete()) {
             throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "text ends inside a UTF-8 sequence");
         }
@@ -132,6 +167,93 @@ public final class MessageAssembler implements FrameListener {
             deliverMessage(assembly == null ? empty() : assembly.flip());
         }
         endMessage();
+    }
+
+    /** The extension that decodes messages whose first frame carries {@code rsv}; none is a protocol error. */
+    private Extension claim(int rsv) throws WebSocketException {
+        for (Extension e : extensions) {
+            if (e.decodes(rsv)) {
+                return e;
+            }
+        }
+        throw new WebSocketException(CloseStatus.PROTOCOL_ERROR, "RSV bits " + rsv + " claimed by no extension");
+    }
+
+    /** Runs payload through the message's extension; the output lands in {@link #buffer(int)}'s buffers. */
+    private void decode(ByteBuffer in, boolean endOfMessage) throws WebSocketException {
+        decoding.decode(in, endOfMessage, this);
+        if (streaming) {
+            if (!endOfMessage && decodedPart != null && decodedPart.position() > 0) {
+                flushDecoded(false);
+            }
+            return;
+        }
+        if (assembly == null) {
+            return;
+        }
+        checkDecodedSize(assembly.position());
+        if (messageOpcode == Opcode.TEXT) {
+            int end = assembly.position();
+            if (!utf8.validate(assembly.array(), validated, end - validated)) {
+                throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "text is not valid UTF-8");
+            }
+            validated = end;
+        }
+    }
+
+    /**
+     * Room for an extension's output: the assembly buffer, grown by doubling but never past one byte over the
+     * message limit, so a decompression bomb is stopped as soon as it exceeds the limit.
+     */
+    @Override
+    public ByteBuffer buffer(int wanted) throws WebSocketException {
+        if (streaming) {
+            if (decodedPart == null) {
+                decodedPart = ByteBuffer.allocate(8192);
+            } else if (!decodedPart.hasRemaining()) {
+                flushDecoded(false);
+            }
+            return decodedPart;
+        }
+        int used = assembly == null ? 0 : assembly.position();
+        checkDecodedSize(used);
+        if (assembly == null || assembly.remaining() < wanted) {
+            long cap = maxMessageSize + 1;
+            long doubled = assembly == null ? 0 : 2L * assembly.capacity();
+            long size = Math.min(cap, Math.max(doubled, used + (long) Math.max(wanted, 256)));
+            if (assembly == null || size > assembly.capacity()) {
+                ByteBuffer grown = ByteBuffer.allocate((int) size);
+                if (assembly != null) {
+                    grown.put(assembly.flip());
+                }
+                assembly = grown;
+            }
+        }
+        if (!assembly.hasRemaining()) {
+            checkDecodedSize(maxMessageSize + 1);
+        }
+        return assembly;
+    }
+
+    private void checkDecodedSize(long size) throws WebSocketException {
+        if (size > maxMessageSize) {
+            throw new WebSocketException(CloseStatus.MESSAGE_TOO_BIG,
+                    "message larger than " + maxMessageSize + " bytes once decoded");
+        }
+    }
+
+    /** Streaming mode: delivers what the extension decoded so far as one fragment. */
+    private void flushDecoded(boolean last) throws WebSocketException {
+        ByteBuffer part = decodedPart == null ? empty() : decodedPart.flip();
+        decodedSize += part.remaining();
+        checkDecodedSize(decodedSize);
+        if (messageOpcode == Opcode.TEXT && !utf8.validate(part)) {
+            throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "text is not valid UTF-8");
+        }
+        deliverFragment(part, last);
+        if (decodedPart != null) {
+            decodedPart.clear();
+        }
     }
 
     /** Whether a data message is in progress (some of its frames received, not its last). */

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -22,123 +21,71 @@ import java.util.Objects;
 public final class Utf8Validator {
 
     /*
-     * Byte classes: the RFC 3629 grammar distinguishes bytes only by these ranges.
+     * The automaton's states, from the RFC 3629 §4 grammar:
      *
      *   UTF8-2 = C2-DF tail
      *   UTF8-3 = E0 A0-BF tail / E1-EC tail tail / ED 80-9F tail / EE-EF tail tail
      *   UTF8-4 = F0 90-BF tail tail / F1-F3 tail tail tail / F4 80-8F tail tail
      *   tail   = 80-BF
+     *
+     * A state is stored as a bit offset (state number * 6) into a 64-bit row per input byte, whose 6-bit
+     * field at that offset holds the next state's offset. A step is then one shift and one mask on a row
+     * loaded independently of the state, which keeps the per-byte dependency chain short; a two-level table
+     * walk would cost two dependent loads per byte. Nine states * 6 bits fit in a long.
      */
-    private static final int ASCII = 0;        // 00-7F
-    private static final int TAIL_80_8F = 1;
-    private static final int TAIL_90_9F = 2;
-    private static final int TAIL_A0_BF = 3;
-    private static final int NEVER = 4;        // C0-C1 (only overlong), F5-FF (beyond U+10FFFF)
-    private static final int LEAD_2 = 5;       // C2-DF
-    private static final int LEAD_E0 = 6;      // needs A0-BF next, else overlong
-    private static final int LEAD_3 = 7;       // E1-EC, EE-EF
-    private static final int LEAD_ED = 8;      // needs 80-9F next, else a surrogate
-    private static final int LEAD_F0 = 9;      // needs 90-BF next, else overlong
-    private static final int LEAD_4 = 10;      // F1-F3
-    private static final int LEAD_F4 = 11;     // needs 80-8F next, else beyond U+10FFFF
-    private static final int CLASS_COUNT = 12;
+    private static final int FIELD_BITS = 6;
+    private static final int FIELD_MASK = (1 << FIELD_BITS) - 1;
 
-    /*
-     * States. Each names how far into a code point we are, so pendingBytes() reads straight from the state.
-     * The stored state is premultiplied by CLASS_COUNT so a step is a single table load.
-     */
-    private static final int BOUNDARY = 0;           // between code points
-    private static final int FAILED = 1;
-    private static final int LAST_OF_2 = 2;          // seen a 2-byte lead; one tail to go
-    private static final int SECOND_OF_3 = 3;        // seen E1-EC/EE-EF; two tails to go
-    private static final int SECOND_AFTER_E0 = 4;
-    private static final int SECOND_AFTER_ED = 5;
-    private static final int LAST_OF_3 = 6;          // seen lead + 1 tail of a 3-byte sequence
-    private static final int SECOND_OF_4 = 7;        // seen F1-F3; three tails to go
-    private static final int SECOND_AFTER_F0 = 8;
-    private static final int SECOND_AFTER_F4 = 9;
-    private static final int THIRD_OF_4 = 10;        // seen lead + 1 tail of a 4-byte sequence
-    private static final int LAST_OF_4 = 11;         // seen lead + 2 tails of a 4-byte sequence
-    private static final int STATE_COUNT = 12;
+    private static final int FAILED = 0;          // absorbing; every row's field 0 stays 0
+    private static final int BOUNDARY = 1;        // between code points
+    private static final int TAILS_1 = 2;         // any one tail to go
+    private static final int TAILS_2 = 3;         // any two tails to go
+    private static final int TAILS_3 = 4;         // any three tails to go
+    private static final int AFTER_E0 = 5;        // A0-BF, then one tail: below that would be overlong
+    private static final int AFTER_ED = 6;        // 80-9F, then one tail: above that is a surrogate
+    private static final int AFTER_F0 = 7;        // 90-BF, then two tails: below that would be overlong
+    private static final int AFTER_F4 = 8;        // 80-8F, then two tails: above that is past U+10FFFF
 
-    private static final byte[] CLASS_OF = new byte[256];
-    private static final short[] NEXT = new short[STATE_COUNT * CLASS_COUNT];
-    private static final byte[] PENDING = new byte[STATE_COUNT];
+    /** For each byte value, its transitions from every state. */
+    private static final long[] ROW = new long[256];
 
     static {
-        classify(0x00, 0x7F, ASCII);
-        classify(0x80, 0x8F, TAIL_80_8F);
-        classify(0x90, 0x9F, TAIL_90_9F);
-        classify(0xA0, 0xBF, TAIL_A0_BF);
-        classify(0xC0, 0xC1, NEVER);
-        classify(0xC2, 0xDF, LEAD_2);
-        classify(0xE0, 0xE0, LEAD_E0);
-        classify(0xE1, 0xEC, LEAD_3);
-        classify(0xED, 0xED, LEAD_ED);
-        classify(0xEE, 0xEF, LEAD_3);
-        classify(0xF0, 0xF0, LEAD_F0);
-        classify(0xF1, 0xF3, LEAD_4);
-        classify(0xF4, 0xF4, LEAD_F4);
-        classify(0xF5, 0xFF, NEVER);
+        on(0x00, 0x7F, BOUNDARY, BOUNDARY);
+        on(0xC2, 0xDF, BOUNDARY, TAILS_1);
+        on(0xE0, 0xE0, BOUNDARY, AFTER_E0);
+        on(0xE1, 0xEC, BOUNDARY, TAILS_2);
+        on(0xED, 0xED, BOUNDARY, AFTER_ED);
+        on(0xEE, 0xEF, BOUNDARY, TAILS_2);
+        on(0xF0, 0xF0, BOUNDARY, AFTER_F0);
+        on(0xF1, 0xF3, BOUNDARY, TAILS_3);
+        on(0xF4, 0xF4, BOUNDARY, AFTER_F4);
+        // C0, C1 and F5-FF have no transition: they occur only in overlongs or past U+10FFFF.
 
-        Arrays.fill(NEXT, (short) (FAILED * CLASS_COUNT));
-        go(BOUNDARY, ASCII, BOUNDARY);
-        go(BOUNDARY, LEAD_2, LAST_OF_2);
-        go(BOUNDARY, LEAD_E0, SECOND_AFTER_E0);
-        go(BOUNDARY, LEAD_3, SECOND_OF_3);
-        go(BOUNDARY, LEAD_ED, SECOND_AFTER_ED);
-        go(BOUNDARY, LEAD_F0, SECOND_AFTER_F0);
-        go(BOUNDARY, LEAD_4, SECOND_OF_4);
-        go(BOUNDARY, LEAD_F4, SECOND_AFTER_F4);
-        anyTail(LAST_OF_2, BOUNDARY);
-        anyTail(SECOND_OF_3, LAST_OF_3);
-        go(SECOND_AFTER_E0, TAIL_A0_BF, LAST_OF_3);
-        go(SECOND_AFTER_ED, TAIL_80_8F, LAST_OF_3);
-        go(SECOND_AFTER_ED, TAIL_90_9F, LAST_OF_3);
-        anyTail(LAST_OF_3, BOUNDARY);
-        anyTail(SECOND_OF_4, THIRD_OF_4);
-        go(SECOND_AFTER_F0, TAIL_90_9F, THIRD_OF_4);
-        go(SECOND_AFTER_F0, TAIL_A0_BF, THIRD_OF_4);
-        go(SECOND_AFTER_F4, TAIL_80_8F, THIRD_OF_4);
-        anyTail(THIRD_OF_4, LAST_OF_4);
-        anyTail(LAST_OF_4, BOUNDARY);
-
-        PENDING[LAST_OF_2] = 1;
-        PENDING[SECOND_OF_3] = 1;
-        PENDING[SECOND_AFTER_E0] = 1;
-        PENDING[SECOND_AFTER_ED] = 1;
-        PENDING[LAST_OF_3] = 2;
-        PENDING[SECOND_OF_4] = 1;
-        PENDING[SECOND_AFTER_F0] = 1;
-        PENDING[SECOND_AFTER_F4] = 1;
-        PENDING[THIRD_OF_4] = 2;
-        PENDING[LAST_OF_4] = 3;
+        on(0x80, 0xBF, TAILS_1, BOUNDARY);
+        on(0x80, 0xBF, TAILS_2, TAILS_1);
+        on(0x80, 0xBF, TAILS_3, TAILS_2);
+        on(0xA0, 0xBF, AFTER_E0, TAILS_1);
+        on(0x80, 0x9F, AFTER_ED, TAILS_1);
+        on(0x90, 0xBF, AFTER_F0, TAILS_2);
+        on(0x80, 0x8F, AFTER_F4, TAILS_2);
     }
 
-    private static void classify(int from, int to, int byteClass) {
-        for (int b = from; b <= to; b++) {
-            CLASS_OF[b] = (byte) byteClass;
+    private static void on(int fromByte, int toByte, int state, int next) {
+        for (int b = fromByte; b <= toByte; b++) {
+            ROW[b] |= (long) (next * FIELD_BITS) << (state * FIELD_BITS);
         }
     }
 
-    private static void go(int state, int byteClass, int next) {
-        NEXT[state * CLASS_COUNT + byteClass] = (short) (next * CLASS_COUNT);
-    }
-
-    private static void anyTail(int state, int next) {
-        go(state, TAIL_80_8F, next);
-        go(state, TAIL_90_9F, next);
-        go(state, TAIL_A0_BF, next);
-    }
-
-    private static final int AT_BOUNDARY = BOUNDARY * CLASS_COUNT;
-    private static final int HAS_FAILED = FAILED * CLASS_COUNT;
+    private static final int AT_BOUNDARY = BOUNDARY * FIELD_BITS;
+    private static final int HAS_FAILED = FAILED * FIELD_BITS;
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** Current state, premultiplied by {@link #CLASS_COUNT}. */
+    /** Current state as a bit offset into {@link #ROW} entries. */
     private int state = AT_BOUNDARY;
+    /** Bytes of the unfinished code point seen so far; the state alone does not say how many. */
+    private int pending;
 
     /** A validator at the start of a message. */
     public Utf8Validator() {
@@ -172,46 +119,52 @@ public final class Utf8Validator {
         return validateArray(a, off, off + len);
     }
 
-    private boolean validateArray(byte[] a, int i, int end) {
+    private boolean validateArray(byte[] a, int from, int end) {
         int s = state;
+        int i = from;
         while (i < end && s != HAS_FAILED) {
-            if (s == AT_BOUNDARY) {
+            byte b = a[i++];
+            if (b >= 0 && s == AT_BOUNDARY) {
                 while (i <= end - Long.BYTES && ((long) LONGS.get(a, i) & HIGH_BITS) == 0) {
                     i += Long.BYTES;
                 }
-                while (i < end && a[i] >= 0) {
-                    i++;
-                }
-                if (i == end) {
-                    break;
-                }
+            } else {
+                s = (int) (ROW[b & 0xFF] >>> s) & FIELD_MASK;
             }
-            s = NEXT[s + CLASS_OF[a[i] & 0xFF]];
-            i++;
         }
         state = s;
+        if (s != AT_BOUNDARY && s != HAS_FAILED) {
+            int lead = end - 1;
+            while (lead >= from && (a[lead] & 0xC0) == 0x80) {
+                lead--;
+            }
+            pending = lead >= from ? end - lead : pending + (end - from);
+        }
         return s != HAS_FAILED;
     }
 
     /** The same walk as the array loop, for direct and read-only buffers, using absolute gets. */
-    private boolean validateAbsolute(ByteBuffer buf, int i, int end) {
+    private boolean validateAbsolute(ByteBuffer buf, int from, int end) {
         int s = state;
+        int i = from;
         while (i < end && s != HAS_FAILED) {
-            if (s == AT_BOUNDARY) {
+            byte b = buf.get(i++);
+            if (b >= 0 && s == AT_BOUNDARY) {
                 while (i <= end - Long.BYTES && (buf.getLong(i) & HIGH_BITS) == 0) {
                     i += Long.BYTES;
                 }
-                while (i < end && buf.get(i) >= 0) {
-                    i++;
-                }
-                if (i == end) {
-                    break;
-                }
+            } else {
+                s = (int) (ROW[b & 0xFF] >>> s) & FIELD_MASK;
             }
-            s = NEXT[s + CLASS_OF[buf.get(i) & 0xFF]];
-            i++;
         }
         state = s;
+        if (s != AT_BOUNDARY && s != HAS_FAILED) {
+            int lead = end - 1;
+            while (lead >= from && (buf.get(lead) & 0xC0) == 0x80) {
+                lead--;
+            }
+            pending = lead >= from ? end - lead : pending + (end - from);
+        }
         return s != HAS_FAILED;
     }
 
@@ -225,11 +178,12 @@ public final class Utf8Validator {
      * fragment can be cut where each delivered string is whole. 0 after a failure.
      */
     public int pendingBytes() {
-        return PENDING[state / CLASS_COUNT];
+        return state == AT_BOUNDARY || state == HAS_FAILED ? 0 : pending;
     }
 
     /** Forgets all input, ready for the next message. */
     public void reset() {
         state = AT_BOUNDARY;
+        pending = 0;
     }
 }

@@ -15,10 +15,15 @@ class RecordingListener implements FrameListener {
             return new Frame(fin, rsv, opcode, payload.length, ByteBuffer.wrap(payload));
         }
 
-        byte[] payloadBytes() {
-            byte[] out = new byte[payload.remaining()];
-            payload.duplicate().get(out);
-            return out;
+        /** The payload's first bytes in hex, so a failed comparison shows what differs. */
+        @Override
+        public String toString() {
+            StringBuilder hex = new StringBuilder();
+            for (int i = payload.position(); i < Math.min(payload.limit(), payload.position() + 24); i++) {
+                hex.append(String.format("%02x", payload.get(i)));
+            }
+            return (fin ? "FIN " : "") + "rsv=" + rsv + " " + Opcode.name(opcode) + " len=" + length + " [" + hex
+                    + (payload.remaining() > 24 ? "..." : "") + "]";
         }
     }
 
