@@ -4,4 +4,7 @@
  */
 module io.duplex.core {
     exports io.duplex.core;
+    // The transport encodes broadcast frames once with the core's own encoder; nobody else sees these.
+    exports io.duplex.core.frame to io.duplex.nio;
+    exports io.duplex.core.session to io.duplex.nio;
 }

@@ -187,8 +187,20 @@ class ServerHandshakeTest {
         assertRejected(400, without("Connection"));
         assertRejected(400, replace("Connection", "Connection: keep-alive"));
         assertRejected(400, replace("Connection", "Connection: Upgrade-Insecure"));
-        ServerHandshake neither = run(without("Upgrade").replace("Connection: Upgrade\r\n", ""));
-        assertEquals(State.NOT_UPGRADE, neither.receive(heap("")));
+        // Sec-WebSocket-Key and -Version make it a WebSocket handshake even without Upgrade and Connection.
+        assertRejected(400, without("Upgrade").replace("Connection: Upgrade\r\n", ""));
+    }
+
+    @Test
+    void requestsWithoutWebSocketFieldsArePlainHttpEvenWhenTheyOfferAnotherUpgrade() {
+        String plain = "GET /index.html HTTP/1.1\r\nHost: server.example.com\r\n\r\n";
+        assertEquals(State.NOT_UPGRADE, run(plain).receive(heap("")));
+        // The JDK's HttpClient offers h2c on http:// URLs; a server may ignore the offer (RFC 9110 §7.8).
+        String h2c = "GET /index.html HTTP/1.1\r\nHost: server.example.com\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n\r\n";
+        ServerHandshake s = run(h2c);
+        assertEquals(State.NOT_UPGRADE, s.receive(heap("")));
+        assertEquals("/index.html", s.request().path());
     }
 
     @ParameterizedTest

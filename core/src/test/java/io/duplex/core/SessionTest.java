@@ -208,6 +208,17 @@ class SessionTest {
         byte[] euro = "€".getBytes(UTF_8);
         feed(server(), client(true, TEXT, new byte[] {euro[0], euro[1]}));
         assertFailed(1007);
+        assertTrue(peer.events.stream().noneMatch(e -> e.startsWith("text:")), "nothing delivered: " + peer.events);
+    }
+
+    @Test
+    void textEndingInsideACodePointIsInvalidWhenTheFrameArrivesInPieces() {
+        byte[] wire = client(true, TEXT, new byte[] {'a', (byte) 0xF0, (byte) 0x90, (byte) 0x80});
+        Session s = server();
+        s.receive(ByteBuffer.wrap(wire, 0, 7));
+        s.receive(ByteBuffer.wrap(wire, 7, wire.length - 7));
+        assertFailed(1007);
+        assertTrue(peer.events.stream().noneMatch(e -> e.startsWith("text:")), "nothing delivered: " + peer.events);
     }
 
     @Test

@@ -12,11 +12,14 @@ public final class UpgradeRequest {
     }
 
     /**
-     * Whether the request asks to upgrade at all: it has an {@code Upgrade} field or a {@code Connection}
-     * option {@code upgrade}. One with neither is plain HTTP for the embedder to answer.
+     * Whether the request is a WebSocket handshake at all: its {@code Upgrade} names {@code websocket}, or it
+     * carries a {@code Sec-WebSocket-Key} or {@code Sec-WebSocket-Version}. Anything else is plain HTTP for the
+     * embedder to answer, including requests that offer another protocol ({@code Upgrade: h2c}, as the JDK's
+     * HTTP client sends), which a server may ignore (RFC 9110 §7.8).
      */
     public static boolean asksForUpgrade(HttpHeaders h) {
-        return h.contains("Upgrade") || HttpGrammar.listContains(h.all("Connection"), "upgrade");
+        return HttpGrammar.listContains(h.all("Upgrade"), "websocket") || h.contains("Sec-WebSocket-Key")
+                || h.contains("Sec-WebSocket-Version");
     }
 
     /**

@@ -127,6 +127,9 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         }
         boolean wholeMessageInOneChunk = frameFin && frameOpcode != Opcode.CONTINUATION && n == frameLength;
         if (wholeMessageInOneChunk) {
+            if (messageOpcode == Opcode.TEXT && !utf8.isComplete()) {
+                throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "text ends inside a UTF-8 sequence");
+            }
             deliveredInPlace = true;
             deliverMessage(chunk);
             return;

@@ -1,0 +1,579 @@
+package io.duplex.nio;
+
+import io.duplex.core.CloseStatus;
+import io.duplex.core.Extension;
+import io.duplex.core.HandshakeRequest;
+import io.duplex.core.Outbound;
+import io.duplex.core.Session;
+import io.duplex.core.WebSocketHandler;
+import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.loop.IoHandler;
+import io.duplex.nio.loop.TimerWheel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection on one event loop: moves bytes between its {@link Wire} and its core {@link Session},
+ * runs the opening handshake (in a subclass) before the session exists, and keeps the connection's timers.
+ *
+ * <p>Reads go into the loop's shared buffer and straight into the session, which consumes them all. Writes
+ * go straight to the socket; only what it refuses is copied to the {@link WriteQueue}, and only then is
+ * OP_WRITE set. Everything here runs on the loop thread.
+ */
+abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    /** Reads per readiness event at most, so one busy peer cannot starve the loop's other connections. */
+    private static final int MAX_READS_PER_EVENT = 16;
+    /** Zero capacity, so no thread can change its position or limit: safe to share. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    final EventLoop loop;
+    final SocketChannel channel;
+    final ConnectionSettings settings;
+    final NioWebSocket facade;
+    Wire wire;
+    Session session;
+    private SelectionKey key;
+    private WriteQueue queue;
+    /** {@link WriteQueue#size()} published for other threads' {@link #bufferedAmount()}. */
+    private volatile long queuedBytes;
+    private boolean writable = true;
+    /** Futures of bytes the wire took but still holds (TLS ciphertext the socket refused). */
+    private ArrayDeque<CompletableFuture<Void>> wireWaiters;
+    private boolean wireReady;
+    private boolean writabilityUnreported;
+    private boolean readingPaused;
+    /** The session asked for TCP to close; it closes once the queue drains (or at once when forced). */
+    private boolean closeRequested;
+    /** Queued bytes will never be delivered (abort, overflow, close timeout): close without flushing. */
+    private boolean dropQueue;
+    private boolean closed;
+    private final TimerWheel.Timer deadline;
+    /** Idle timeout and keepalive; null when both are off. */
+    private Liveness liveness;
+    /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
+    private ByteBuffer unconsumed;
+
+    Connection(EventLoop loop, SocketChannel channel, ConnectionSettings settings) {
+        this.loop = loop;
+        this.channel = channel;
+        this.settings = settings;
+        this.wire = new PlainWire(channel);
+        this.facade = new NioWebSocket(this);
+        this.deadline = loop.newTimer(this::deadlineExpired);
+    }
+
+    /** Registers with the loop for {@code ops} and arms the handshake timeout. Loop thread. */
+    final void register(int ops) {
+        try {
+            key = loop.register(channel, ops, this);
+        } catch (IOException e) {
+            closeNow(e);
+            return;
+        }
+        loop.schedule(deadline, settings.handshakeTimeoutMillis);
+    }
+
+    // ---- subclass hooks -------------------------------------------------------------------------------
+
+    /** Handshake bytes arrived (the session does not exist yet). */
+    abstract void handshakeRead(ByteBuffer in);
+
+    /** The handshake timeout expired. */
+    abstract void handshakeTimedOut();
+
+    /** The connection closed before its session existed. */
+    abstract void closedDuringHandshake(Throwable cause);
+
+    /** The connection is gone: release what the endpoint counted for it. Called once. */
+    abstract void released();
+
+    /** The socket finished connecting (client side). */
+    void connected() {
+    }
+
+    /** The wire became ready for application bytes (the TLS handshake finished). */
+    void wireReady() {
+    }
+
+    /** Arms the handshake-phase deadline (connect, then handshake timeout). */
+    final void armDeadline(long millis) {
+        loop.schedule(deadline, millis);
+    }
+
+    /** {@code buf}, preceded by what the handshake parser left unconsumed last time. */
+    final ByteBuffer withUnconsumed(ByteBuffer buf) {
+        if (unconsumed == null) {
+            return buf;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(unconsumed.remaining() + buf.remaining());
+        joined.put(unconsumed).put(buf).flip();
+        unconsumed = null;
+        return joined;
+    }
+
+    /** Keeps what the handshake parser left in {@code in} for the next read, as it may be incremental or not. */
+    final void keepUnconsumed(ByteBuffer in) {
+        unconsumed = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : null;
+    }
+
+    /** Switches interest from connecting to reading. */
+    final void connectFinished() {
+        interest(SelectionKey.OP_CONNECT, false);
+        interest(SelectionKey.OP_READ, true);
+    }
+
+    // ---- opening --------------------------------------------------------------------------------------
+
+    /**
+     * The handshake succeeded: builds and opens the session, then feeds it {@code leftover}, the bytes that
+     * followed the handshake's header block.
+     */
+    final void openSession(Session.Builder builder, WebSocketHandler handler, HandshakeRequest request,
+            String subprotocol, String extensionsHeader, List<Extension> extensions, ByteBuffer leftover) {
+        deadline.cancel();
+        facade.handshakeDone(request, subprotocol, extensionsHeader);
+        session = builder.config(settings.config).handler(handler).outbound(this)
+                .handshake(request, subprotocol, extensionsHeader).extensions(extensions).facade(facade).build();
+        liveness = Liveness.start(this);
+        try {
+            session.open();
+            if (leftover != null && leftover.hasRemaining() && !closed) {
+                session.receive(leftover);
+            }
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
+    }
+
+    // ---- readiness ------------------------------------------------------------------------------------
+
+    @Override
+    public final void ready(SelectionKey k) {
+        int ops = k.readyOps();
+        if ((ops & SelectionKey.OP_CONNECT) != 0) {
+            connected();
+        }
+        if (!closed && (ops & SelectionKey.OP_WRITE) != 0) {
+            flushQueue();
+        }
+        if (!closed && (ops & SelectionKey.OP_READ) != 0) {
+            readAvailable();
+        }
+        reportWritability();
+    }
+
+    private void readAvailable() {
+        ByteBuffer buf = loop.readBuffer();
+        for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !readingPaused && !closeRequested; i++) {
+            int n;
+            try {
+                n = wire.read(buf, this);
+            } catch (IOException e) {
+                closeNow(e);
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            if (n < 0) {
+                closeNow(null);
+                return;
+            }
+            if (!wireReady && wire.ready()) {
+                wireReady = true;
+                wireReady();
+            }
+            if (n < buf.capacity()) {
+                return; // the socket is drained
+            }
+        }
+    }
+
+    /** Application bytes from the wire: to the handshake until the session exists, then to the session. */
+    @Override
+    public final void received(ByteBuffer data) {
+        if (liveness != null) {
+            liveness.bytesRead();
+        }
+        if (session == null) {
+            handshakeRead(data);
+            return;
+        }
+        try {
+            session.receive(data);
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
+    }
+
+    private void flushQueue() {
+        boolean empty;
+        try {
+            empty = wire.flush();
+            if (empty) {
+                completeWireWaiters();
+                if (queue != null && !queue.isEmpty()) {
+                    empty = queue.flush(wire, loop.gatherArray()) && wire.pendingBytes() == 0;
+                }
+            }
+        } catch (IOException e) {
+            closeNow(e);
+            return;
+        }
+        if (liveness != null) {
+            liveness.bytesWritten();
+        }
+        publishBuffered();
+        if (closed) {
+            return; // a completed future's callback closed the connection
+        }
+        if (empty) {
+            interest(SelectionKey.OP_WRITE, false);
+            if (closeRequested) {
+                closeNow(null);
+                return;
+            }
+        }
+        updateWritability();
+    }
+
+    private void completeWireWaiters() {
+        if (wireWaiters == null) {
+            return;
+        }
+        CompletableFuture<Void> f;
+        while ((f = wireWaiters.pollFirst()) != null) {
+            f.complete(null);
+        }
+    }
+
+    private void publishBuffered() {
+        queuedBytes = (queue == null ? 0 : queue.size()) + wire.pendingBytes();
+    }
+
+    // ---- Outbound -------------------------------------------------------------------------------------
+
+    @Override
+    public final void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
+        if (closed || dropQueue) {
+            if (done != null) {
+                done.completeExceptionally(new ClosedChannelException());
+            }
+            return;
+        }
+        if (queue == null || queue.isEmpty()) {
+            ByteBuffer[] gather = loop.gatherArray();
+            gather[0] = header;
+            gather[1] = payload;
+            try {
+                wire.write(gather, 0, 2);
+            } catch (IOException e) {
+                if (done != null) {
+                    done.completeExceptionally(e);
+                }
+                broken(e);
+                return;
+            } finally {
+                gather[0] = null;
+                gather[1] = null;
+            }
+            if (liveness != null) {
+            liveness.bytesWritten();
+        }
+            if (!header.hasRemaining() && !payload.hasRemaining()) {
+                if (wire.pendingBytes() == 0) {
+                    if (done != null) {
+                        done.complete(null);
+                    }
+                } else {
+                    waitForWire(done);
+                }
+                return;
+            }
+        }
+        enqueue(header, payload, done);
+    }
+
+    /** The wire took every byte but holds some for the socket (TLS): complete {@code done} once it drained. */
+    private void waitForWire(CompletableFuture<Void> done) {
+        if (done != null) {
+            if (wireWaiters == null) {
+                wireWaiters = new ArrayDeque<>(4);
+            }
+            wireWaiters.addLast(done);
+        }
+        publishBuffered();
+        interest(SelectionKey.OP_WRITE, true);
+        updateWritability();
+    }
+
+    /** Writes bytes before the session exists (the handshake's request or response). */
+    final void writeRaw(ByteBuffer bytes) {
+        write(bytes, EMPTY, null);
+    }
+
+    private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
+        if (queue == null) {
+            queue = new WriteQueue(loop.pool());
+        }
+        boolean wasEmpty = queue.isEmpty();
+        queue.append(header);
+        queue.append(payload);
+        queue.completeWhenFlushed(done);
+        publishBuffered();
+        if (wasEmpty) {
+            interest(SelectionKey.OP_WRITE, true);
+        }
+        updateWritability();
+    }
+
+    @Override
+    public final void closeTransport() {
+        if (closed || closeRequested) {
+            return;
+        }
+        closeRequested = true;
+        interest(SelectionKey.OP_READ, false);
+        if (dropQueue || ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0)) {
+            // Deferred: the session is still inside the call that asked for the close.
+            loop.execute(() -> closeNow(null));
+        } else if (!deadline.isArmed()) {
+            loop.schedule(deadline, settings.closeTimeoutMillis);
+        }
+    }
+
+    @Override
+    public final void closeStarted() {
+        if (!closed && !deadline.isArmed()) {
+            loop.schedule(deadline, settings.closeTimeoutMillis);
+        }
+    }
+
+    @Override
+    public final long bufferedAmount() {
+        return queuedBytes + facade.pendingBytes();
+    }
+
+    @Override
+    public final void pauseReading() {
+        readingPaused = true;
+        interest(SelectionKey.OP_READ, false);
+    }
+
+    @Override
+    public final void resumeReading() {
+        readingPaused = false;
+        if (!closeRequested) {
+            interest(SelectionKey.OP_READ, true);
+        }
+    }
+
+    @Override
+    public final InetSocketAddress remoteAddress() {
+        try {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    // ---- backpressure ---------------------------------------------------------------------------------
+
+    /**
+     * Admission of a data message of about {@code size} bytes against the hard limit: {@code null} when
+     * accepted, else a failed future (and, by policy, the connection is failed). Any thread.
+     */
+    final CompletableFuture<Void> admit(long size) {
+        long max = settings.maxBufferedBytes;
+        if (max <= 0) {
+            return null;
+        }
+        long buffered = bufferedAmount();
+        if (buffered == 0 || buffered + size <= max) {
+            return null;
+        }
+        OutboundOverflowException e = new OutboundOverflowException(
+                "outbound buffer limit " + max + " reached (" + buffered + " bytes buffered)");
+        if (settings.overflowPolicy != OverflowPolicy.FAIL_SEND) {
+            onLoop(() -> overflowed(e));
+        }
+        return CompletableFuture.failedFuture(e);
+    }
+
+    /** Writes a whole encoded frame that bypasses the session (a broadcast); consumes {@code frame}. */
+    final void writeFrame(ByteBuffer frame) {
+        write(frame, EMPTY, null);
+    }
+
+    private void overflowed(OutboundOverflowException e) {
+        if (closed || session == null || session.isClosed()) {
+            return;
+        }
+        // The queue cannot drain to a peer that does not read: free it now, so memory stays bounded.
+        dropQueue = true;
+        if (queue != null) {
+            queue.discard(e);
+            queuedBytes = 0;
+        }
+        session.fail(settings.overflowPolicy.closeCode(), "outbound buffer overflow", e);
+        closeNow(e);
+    }
+
+    private void updateWritability() {
+        long amount = bufferedAmount();
+        boolean now = writable ? amount <= settings.highWatermark : amount <= settings.lowWatermark;
+        if (now != writable) {
+            writable = now;
+            // Two crossings before a report cancel out: the handler only hears of net changes.
+            writabilityUnreported = !writabilityUnreported;
+        }
+    }
+
+    /**
+     * Reports a crossed watermark to the handler. Called where no session call is in progress (a send
+     * returned, an I/O event was handled), because the handler may send again from the callback.
+     */
+    final void reportWritability() {
+        if (!writabilityUnreported) {
+            return;
+        }
+        writabilityUnreported = false;
+        if (session != null && !session.isClosed()) {
+            try {
+                session.handler().onWritabilityChanged(facade, writable);
+            } catch (RuntimeException e) {
+                LOG.warn("onWritabilityChanged failed", e);
+            }
+        }
+    }
+
+    /** Runs {@code task} on the loop: now if already there, else queued; dropped if the loop is gone. */
+    final void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                loop.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("loop shut down; task dropped");
+            }
+        }
+    }
+
+    // ---- timers ---------------------------------------------------------------------------------------
+
+    private void deadlineExpired() {
+        if (closed) {
+            return;
+        }
+        if (session == null) {
+            handshakeTimedOut();
+        } else if (closeRequested) {
+            closeNow(null); // the queue never drained
+        } else {
+            dropQueue = true;
+            session.closeTimeoutExpired();
+            closeNow(null);
+        }
+    }
+
+    /** Fails the session (a timeout, an internal error); drops TCP if the session itself fails. */
+    final void failSession(int code, String reason, Throwable cause) {
+        try {
+            session.fail(code, reason, cause);
+        } catch (RuntimeException e) {
+            LOG.warn("session.fail threw", e);
+            closeNow(cause);
+        }
+    }
+
+    // ---- closing --------------------------------------------------------------------------------------
+
+    /** Drops the connection without flushing (abort). */
+    final void abortNow() {
+        dropQueue = true;
+        closeNow(null);
+    }
+
+    private void internalError(RuntimeException e) {
+        LOG.error("session failed on a received buffer", e);
+        if (session != null && !session.isClosed()) {
+            failSession(CloseStatus.INTERNAL_ERROR, "internal error", e);
+        }
+        closeNow(e);
+    }
+
+    /** An I/O error during a write made from inside the session: close once the session's call returned. */
+    private void broken(IOException e) {
+        dropQueue = true;
+        loop.execute(() -> closeNow(e));
+    }
+
+    /** Closes the channel now and reports the end to the session (or the handshake). Idempotent. */
+    final void closeNow(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        deadline.cancel();
+        if (liveness != null) {
+            liveness.cancel();
+        }
+        if (key != null) {
+            key.cancel();
+        }
+        wire.close(cause == null && !dropQueue);
+        Throwable reason = cause != null ? cause : new ClosedChannelException();
+        if (queue != null) {
+            queue.discard(reason);
+        }
+        if (wireWaiters != null) {
+            CompletableFuture<Void> f;
+            while ((f = wireWaiters.pollFirst()) != null) {
+                f.completeExceptionally(reason);
+            }
+        }
+        queuedBytes = 0;
+        released();
+        if (session != null) {
+            try {
+                session.transportClosed(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("session.transportClosed threw", e);
+            }
+        } else {
+            closedDuringHandshake(cause);
+        }
+    }
+
+    @Override
+    public final void loopClosing() {
+        abortNow();
+    }
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    private void interest(int op, boolean on) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = key.interestOps();
+        int next = on ? ops | op : ops & ~op;
+        if (next != ops) {
+            key.interestOps(next);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.duplex.nio;
+
+import io.duplex.core.WebSocketConfig;
+
+/** The per-connection options of an endpoint, frozen from its builder. Immutable. */
+final class ConnectionSettings {
+
+    final WebSocketConfig config;
+    final long maxBufferedBytes;
+    final OverflowPolicy overflowPolicy;
+    final long highWatermark;
+    final long lowWatermark;
+    final long handshakeTimeoutMillis;
+    final long idleTimeoutMillis;
+    final long pingIntervalMillis;
+    final long pongTimeoutMillis;
+    final long closeTimeoutMillis;
+
+    ConnectionSettings(TransportBuilder<?> b) {
+        this.config = b.config;
+        this.maxBufferedBytes = b.maxBufferedBytes;
+        this.overflowPolicy = b.overflowPolicy;
+        this.highWatermark = b.highWatermark;
+        this.lowWatermark = b.lowWatermark;
+        this.handshakeTimeoutMillis = b.handshakeTimeout.toMillis();
+        this.idleTimeoutMillis = b.idleTimeout.toMillis();
+        this.pingIntervalMillis = b.pingInterval.toMillis();
+        this.pongTimeoutMillis = b.pongTimeout.toMillis();
+        this.closeTimeoutMillis = b.closeTimeout.toMillis();
+    }
+}

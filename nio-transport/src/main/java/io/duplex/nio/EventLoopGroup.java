@@ -1,0 +1,100 @@
+package io.duplex.nio;
+
+import io.duplex.nio.loop.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A set of event loops, each one selector thread. A server and clients in the same process may share one
+ * group ({@link WebSocketServer.Builder#loops(EventLoopGroup)}, {@link WebSocketClient.Builder#loops}); a
+ * connection stays on the loop it was given for life, and its handler's callbacks run on that loop's thread.
+ *
+ * <p>Callbacks must not block: a blocked callback stalls every connection of its loop.
+ */
+public final class EventLoopGroup implements AutoCloseable {
+
+    static final long DEFAULT_TICK_MILLIS = 100;
+    private static final int READ_BUFFER_SIZE = 64 << 10;
+    private static final int CHUNK_SIZE = 16 << 10;
+    private static final AtomicInteger GROUP_IDS = new AtomicInteger();
+
+    private final EventLoop[] loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private EventLoopGroup(int count, long tickMillis) {
+        if (count < 1) {
+            throw new IllegalArgumentException("at least one loop is needed: " + count);
+        }
+        int id = GROUP_IDS.incrementAndGet();
+        loops = new EventLoop[count];
+        for (int i = 0; i < count; i++) {
+            loops[i] = new EventLoop("duplex-" + id + "-loop-" + i, tickMillis, READ_BUFFER_SIZE, CHUNK_SIZE);
+        }
+        for (EventLoop loop : loops) {
+            loop.start();
+        }
+    }
+
+    /** A group of as many loops as available processors. */
+    public static EventLoopGroup create() {
+        return create(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A group of {@code loops} loops. */
+    public static EventLoopGroup create(int loops) {
+        return new EventLoopGroup(loops, DEFAULT_TICK_MILLIS);
+    }
+
+    /** For tests: a group whose timers tick every {@code tickMillis}. */
+    static EventLoopGroup create(int loops, long tickMillis) {
+        return new EventLoopGroup(loops, tickMillis);
+    }
+
+    /** The number of loops. */
+    public int size() {
+        return loops.length;
+    }
+
+    /**
+     * Closes every channel of every loop at once (without close handshakes: stop servers first for a
+     * graceful end) and stops the loop threads, waiting up to {@code timeout} for them.
+     */
+    public void close(Duration timeout) {
+        for (EventLoop loop : loops) {
+            loop.shutdown();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (EventLoop loop : loops) {
+                loop.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@link #close(Duration)} waiting up to 5 seconds. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** The index of the loop for a new connection, round-robin. */
+    int nextIndex() {
+        return Math.floorMod(next.getAndIncrement(), loops.length);
+    }
+
+    EventLoop loop(int index) {
+        return loops[index];
+    }
+
+    /** Pooled buffers acquired and not released, over all loops: zero when nothing leaks. */
+    long outstandingBuffers() {
+        long sum = 0;
+        for (EventLoop loop : loops) {
+            sum += loop.pool().outstanding();
+        }
+        return sum;
+    }
+}

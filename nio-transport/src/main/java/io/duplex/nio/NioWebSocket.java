@@ -1,0 +1,285 @@
+package io.duplex.nio;
+
+import io.duplex.core.CloseStatus;
+import io.duplex.core.HandshakeRequest;
+import io.duplex.core.Session;
+import io.duplex.core.WebSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link WebSocket} an application holds: thread-safe over the single-threaded core {@link Session}.
+ * On the connection's loop thread a send calls the session directly; from any other thread the message is
+ * copied and handed to the loop as one task, so each message's frames stay together and each thread's
+ * messages keep their order.
+ */
+final class NioWebSocket implements WebSocket {
+
+    private static final int TEXT = 0;
+    private static final int BINARY = 1;
+    private static final int PING = 2;
+    private static final int PONG = 3;
+
+    private final Connection conn;
+    /** Bytes of messages handed to the loop by other threads and not yet given to the session. */
+    private final AtomicLong pending = new AtomicLong();
+    private volatile Object attachment;
+    private volatile HandshakeRequest request;
+    private volatile String subprotocol = "";
+    private volatile String extensions = "";
+    /** Loop thread only: a data message sent in parts is unfinished, so no whole message may be slipped in. */
+    private boolean midMessage;
+    /** Loop thread only: broadcast frames waiting for the message in parts to end; usually null. */
+    private ArrayDeque<ByteBuffer> deferred;
+
+    NioWebSocket(Connection conn) {
+        this.conn = conn;
+    }
+
+    void handshakeDone(HandshakeRequest request, String subprotocol, String extensions) {
+        this.request = request;
+        this.subprotocol = subprotocol;
+        this.extensions = extensions;
+    }
+
+    long pendingBytes() {
+        return pending.get();
+    }
+
+    /**
+     * Writes a prepared frame (a broadcast) if the connection is open and the hard limit admits it; while a
+     * message is being sent in parts, the frame waits until its last part is sent. Loop thread.
+     *
+     * @param frame a view the caller reuses for the next connection: rewound here, and copied if kept
+     */
+    boolean sendPrepared(ByteBuffer frame) {
+        Session s = conn.session;
+        if (s == null || conn.isClosed() || !s.isOpen() || conn.admit(frame.capacity()) != null) {
+            return false;
+        }
+        frame.rewind();
+        if (midMessage) {
+            if (deferred == null) {
+                deferred = new ArrayDeque<>(2);
+            }
+            deferred.addLast(frame.duplicate());
+        } else {
+            conn.writeFrame(frame);
+        }
+        conn.reportWritability();
+        return true;
+    }
+
+    /** The message sent in parts ended: write the broadcasts that waited for it. */
+    private void writeDeferred() {
+        ByteBuffer f;
+        while ((f = deferred.pollFirst()) != null) {
+            if (!conn.isClosed()) {
+                conn.writeFrame(f);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence text) {
+        return send(TEXT, text, null, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence fragment, boolean last) {
+        return send(TEXT, fragment, null, last);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        return send(BINARY, null, data, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer fragment, boolean last) {
+        return send(BINARY, null, fragment, last);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPing(ByteBuffer payload) {
+        return send(PING, null, payload, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPong(ByteBuffer payload) {
+        return send(PONG, null, payload, true);
+    }
+
+    private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last) {
+        long size = text != null ? text.length() : data.remaining();
+        boolean isData = kind == TEXT || kind == BINARY;
+        if (isData) {
+            CompletableFuture<Void> refused = conn.admit(size);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        if (conn.loop.inEventLoop()) {
+            CompletableFuture<Void> f = dispatch(kind, text, data, last);
+            conn.reportWritability();
+            return f;
+        }
+        // The caller may reuse its argument as soon as we return: take a copy for the loop.
+        String t = text == null ? null : text.toString();
+        ByteBuffer d = data == null ? null : copy(data);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        pending.addAndGet(size);
+        try {
+            conn.loop.execute(() -> {
+                pending.addAndGet(-size);
+                relay(dispatch(kind, t, d, last), result);
+                conn.reportWritability();
+            });
+        } catch (RejectedExecutionException e) {
+            pending.addAndGet(-size);
+            result.completeExceptionally(new ClosedChannelException());
+        }
+        return result;
+    }
+
+    private CompletableFuture<Void> dispatch(int kind, CharSequence text, ByteBuffer data, boolean last) {
+        Session s = conn.session;
+        if (s == null || conn.isClosed()) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        try {
+            switch (kind) {
+                case TEXT:
+                    return dataSent(s.sendText(text, last), last);
+                case BINARY:
+                    return dataSent(s.sendBinary(data, last), last);
+                case PING:
+                    return s.sendPing(data);
+                default:
+                    return s.sendPong(data);
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> dataSent(CompletableFuture<Void> sent, boolean last) {
+        midMessage = !last;
+        if (last && deferred != null) {
+            writeDeferred();
+        }
+        return sent;
+    }
+
+    @Override
+    public CompletableFuture<Void> close(int code, String reason) {
+        CloseStatus.of(code, reason); // validates in the caller's thread, as documented
+        if (conn.loop.inEventLoop()) {
+            return closeOnLoop(code, reason);
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            conn.loop.execute(() -> relay(closeOnLoop(code, reason), result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new ClosedChannelException());
+        }
+        return result;
+    }
+
+    private CompletableFuture<Void> closeOnLoop(int code, String reason) {
+        Session s = conn.session;
+        if (s == null || conn.isClosed()) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        return s.close(code, reason);
+    }
+
+    @Override
+    public void abort() {
+        conn.onLoop(() -> {
+            Session s = conn.session;
+            if (s != null && !s.isClosed()) {
+                s.abort();
+            }
+            conn.abortNow();
+        });
+    }
+
+    @Override
+    public boolean isOpen() {
+        Session s = conn.session;
+        return s != null && !conn.isClosed() && s.isOpen();
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return conn.bufferedAmount();
+    }
+
+    @Override
+    public void pauseReading() {
+        conn.onLoop(conn::pauseReading);
+    }
+
+    @Override
+    public void resumeReading() {
+        conn.onLoop(conn::resumeReading);
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public String extensions() {
+        return extensions;
+    }
+
+    @Override
+    public HandshakeRequest handshakeRequest() {
+        return request;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return conn.remoteAddress();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + remoteAddress() + "]";
+    }
+
+    private static ByteBuffer copy(ByteBuffer src) {
+        ByteBuffer c = ByteBuffer.allocate(src.remaining());
+        c.put(src.duplicate()).flip();
+        return c;
+    }
+
+    private static void relay(CompletableFuture<Void> from, CompletableFuture<Void> to) {
+        from.whenComplete((v, e) -> {
+            if (e != null) {
+                to.completeExceptionally(e);
+            } else {
+                to.complete(null);
+            }
+        });
+    }
+}

@@ -1,0 +1,49 @@
+package io.duplex.nio;
+
+import io.duplex.core.frame.FrameEncoder;
+import io.duplex.core.frame.Opcode;
+import io.duplex.core.session.MessageEncoding;
+import java.nio.ByteBuffer;
+
+/**
+ * A whole data message encoded once as an unmasked frame (RFC 6455 §5.2), ready to be written to many
+ * server connections by {@link WebSocketServer#broadcast}. Immutable and thread-safe.
+ */
+public final class PreparedMessage {
+
+    private final ByteBuffer frame;
+    private final int payloadLength;
+
+    private PreparedMessage(int opcode, ByteBuffer payload) {
+        int len = payload.remaining();
+        ByteBuffer f = ByteBuffer.allocateDirect(FrameEncoder.headerLength(len, false) + len);
+        FrameEncoder.encodeHeader(f, true, 0, opcode, len, false, 0);
+        f.put(payload.duplicate()).flip();
+        this.frame = f.asReadOnlyBuffer();
+        this.payloadLength = len;
+    }
+
+    /**
+     * A text message.
+     *
+     * @throws IllegalArgumentException if the text holds an unpaired surrogate (it has no UTF-8 form)
+     */
+    public static PreparedMessage text(String text) {
+        return new PreparedMessage(Opcode.TEXT, MessageEncoding.utf8(text, 0, text.length()));
+    }
+
+    /** A binary message of the bytes between {@code data}'s position and limit (copied; not consumed). */
+    public static PreparedMessage binary(ByteBuffer data) {
+        return new PreparedMessage(Opcode.BINARY, data);
+    }
+
+    /** The payload's length in bytes. */
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    /** A new view of the encoded frame, positioned at its start; views are cheap and independent. */
+    ByteBuffer frameView() {
+        return frame.duplicate();
+    }
+}

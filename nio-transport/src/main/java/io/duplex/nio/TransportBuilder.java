@@ -1,0 +1,145 @@
+package io.duplex.nio;
+
+import io.duplex.core.WebSocketConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The options {@link WebSocketServer.Builder} and {@link WebSocketClient.Builder} share: event loops,
+ * protocol limits, outbound backpressure and timeouts. Defaults are listed on each method.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class TransportBuilder<B extends TransportBuilder<B>> {
+
+    EventLoopGroup group;
+    int loopCount = Runtime.getRuntime().availableProcessors();
+    WebSocketConfig config = WebSocketConfig.defaults();
+    long maxBufferedBytes = 16L << 20;
+    OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE_TRY_AGAIN_LATER;
+    long highWatermark = 1L << 20;
+    long lowWatermark = 512L << 10;
+    Duration handshakeTimeout = Duration.ofSeconds(10);
+    Duration idleTimeout = Duration.ZERO;
+    Duration pingInterval = Duration.ZERO;
+    Duration pongTimeout = Duration.ofSeconds(10);
+    Duration closeTimeout = Duration.ofSeconds(5);
+
+    TransportBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** Runs on an existing group of loops (shared, not closed with this endpoint). Default: a group of its own. */
+    public B loops(EventLoopGroup group) {
+        this.group = Objects.requireNonNull(group, "group");
+        return self();
+    }
+
+    /** The number of loops of the endpoint's own group. Default: available processors. */
+    public B loops(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("loops must be positive: " + count);
+        }
+        this.loopCount = count;
+        return self();
+    }
+
+    /** Protocol limits and options. Default {@link WebSocketConfig#defaults()}. */
+    public B config(WebSocketConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        return self();
+    }
+
+    /**
+     * The hard limit on a connection's outbound buffer, in bytes; 0 turns it off. Default 16 MiB. A send
+     * is always accepted when nothing is buffered, whatever its size.
+     */
+    public B maxBufferedBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxBufferedBytes must not be negative: " + bytes);
+        }
+        this.maxBufferedBytes = bytes;
+        return self();
+    }
+
+    /** What a send over the hard limit does. Default {@link OverflowPolicy#CLOSE_TRY_AGAIN_LATER}. */
+    public B overflowPolicy(OverflowPolicy policy) {
+        this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+        return self();
+    }
+
+    /**
+     * The watermarks of {@link io.duplex.core.WebSocketHandler#onWritabilityChanged}: not writable above
+     * {@code high} buffered bytes, writable again at or below {@code low}. Default 1 MiB and 512 KiB.
+     */
+    public B writeBufferWatermarks(long high, long low) {
+        if (low < 0 || high < low) {
+            throw new IllegalArgumentException("need 0 <= low <= high: " + low + ", " + high);
+        }
+        this.highWatermark = high;
+        this.lowWatermark = low;
+        return self();
+    }
+
+    /** How long an opening handshake may take. Default 10 s. */
+    public B handshakeTimeout(Duration timeout) {
+        this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+        return self();
+    }
+
+    /**
+     * Fails a connection with 1001 after this long without reading or writing a byte; zero turns it off.
+     * Default off.
+     */
+    public B idleTimeout(Duration timeout) {
+        this.idleTimeout = notNegative(timeout, "idleTimeout");
+        return self();
+    }
+
+    /**
+     * Sends a Ping after this long without receiving anything; zero turns keepalive off. Default off. Any
+     * received byte counts as a sign of life.
+     */
+    public B pingInterval(Duration interval) {
+        this.pingInterval = notNegative(interval, "pingInterval");
+        return self();
+    }
+
+    /** How long after a keepalive Ping the peer has to send something before the connection fails with 1001. Default 10 s. */
+    public B pongTimeout(Duration timeout) {
+        this.pongTimeout = positive(timeout, "pongTimeout");
+        return self();
+    }
+
+    /** How long to wait for the close handshake to finish before dropping TCP. Default 5 s. */
+    public B closeTimeout(Duration timeout) {
+        this.closeTimeout = positive(timeout, "closeTimeout");
+        return self();
+    }
+
+    ConnectionSettings settings() {
+        return new ConnectionSettings(this);
+    }
+
+    EventLoopGroup groupOrCreate() {
+        return group != null ? group : EventLoopGroup.create(loopCount);
+    }
+
+    static Duration positive(Duration d, String name) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+        return d;
+    }
+
+    static Duration notNegative(Duration d, String name) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,500 @@
+package io.duplex.nio;
+
+import io.duplex.core.ExtensionFactory;
+import io.duplex.core.HandshakePolicy;
+import io.duplex.core.HandshakeRequest;
+import io.duplex.core.HttpHeaders;
+import io.duplex.core.ServerHandshake;
+import io.duplex.core.UpgradeDecision;
+import io.duplex.core.WebSocketHandler;
+import io.duplex.nio.loop.EventLoop;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WebSocket server on java.nio event loops. Build one with {@link #builder()}, then {@link #start()} it:
+ *
+ * <pre>{@code
+ * WebSocketServer server = WebSocketServer.builder()
+ *         .port(8080)
+ *         .handler(new WebSocketHandler() {
+ *             public void onText(WebSocket ws, String text) { ws.sendText(text); }
+ *         })
+ *         .build()
+ *         .start();
+ * }</pre>
+ *
+ * <p>Handler callbacks run on the connection's event loop thread and must not block.
+ */
+public final class WebSocketServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketServer.class);
+
+    final ConnectionSettings settings;
+    final HandshakePolicy policy;
+    private final HttpHandler httpHandler;
+    private final SSLContext tls;
+    private final String host;
+    private final int requestedPort;
+    private final int backlog;
+    private final int maxConnections;
+    private final int maxPendingHandshakes;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    /** Per loop index, the connections on that loop; each set is touched only by its loop's thread. */
+    private final List<Set<ServerConnection>> registry = new ArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger pendingHandshakes = new AtomicInteger();
+    private final AtomicInteger live = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Object drained = new Object();
+    private volatile Acceptor acceptor;
+    private volatile int port = -1;
+
+    private WebSocketServer(Builder b) {
+        this.settings = b.settings();
+        this.policy = b.policy();
+        this.httpHandler = b.httpHandler;
+        this.tls = b.tls;
+        this.host = b.host;
+        this.requestedPort = b.port;
+        this.backlog = b.backlog;
+        this.maxConnections = b.maxConnections;
+        this.maxPendingHandshakes = b.maxPendingHandshakes;
+        this.ownsGroup = b.group == null;
+        this.group = b.groupOrCreate();
+        for (int i = 0; i < group.size(); i++) {
+            registry.add(new HashSet<>());
+        }
+    }
+
+    /** A builder with the defaults listed on its methods. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the port and starts accepting.
+     *
+     * @return this server
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if already started
+     */
+    public WebSocketServer start() throws IOException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        ServerSocketChannel ssc = ServerSocketChannel.open();
+        try {
+            ssc.configureBlocking(false);
+            ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ssc.bind(host == null ? new InetSocketAddress(requestedPort) : new InetSocketAddress(host, requestedPort),
+                    backlog);
+            port = ((InetSocketAddress) ssc.getLocalAddress()).getPort();
+            Acceptor a = new Acceptor(ssc, this);
+            EventLoop loop = group.loop(0);
+            CompletableFuture<SelectionKey> registered = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    registered.complete(loop.register(ssc, SelectionKey.OP_ACCEPT, a));
+                } catch (IOException e) {
+                    registered.completeExceptionally(e);
+                }
+            });
+            registered.get(10, TimeUnit.SECONDS);
+            acceptor = a;
+        } catch (IOException | RuntimeException e) {
+            abandon(ssc);
+            throw e;
+        } catch (ExecutionException | TimeoutException e) {
+            abandon(ssc);
+            throw new IOException("could not register the server channel", e);
+        } catch (InterruptedException e) {
+            abandon(ssc);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        }
+        LOG.info("WebSocket server listening on port {}", port);
+        return this;
+    }
+
+    /** A failed start: release the channel, and the loops if this server made them. */
+    private void abandon(ServerSocketChannel ssc) throws IOException {
+        ssc.close();
+        if (ownsGroup) {
+            group.close();
+        }
+    }
+
+    /** The bound port (the ephemeral one when built with port 0); -1 before {@link #start()}. */
+    public int port() {
+        return port;
+    }
+
+    /** Open connections, handshaking ones included. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** The event loops this server runs on. */
+    public EventLoopGroup loops() {
+        return group;
+    }
+
+    /**
+     * Writes {@code message}, encoded once, to every open connection. Each connection's hard limit and
+     * overflow policy still apply; on a connection in the middle of sending a message in parts, the
+     * broadcast follows that message's last part.
+     *
+     * @return completes with the number of connections the message was written or queued to
+     */
+    public CompletableFuture<Integer> broadcast(PreparedMessage message) {
+        Objects.requireNonNull(message, "message");
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        AtomicInteger loopsLeft = new AtomicInteger(group.size());
+        AtomicInteger written = new AtomicInteger();
+        for (int i = 0; i < group.size(); i++) {
+            int index = i;
+            Runnable task = () -> {
+                ByteBuffer view = message.frameView();
+                int n = 0;
+                for (ServerConnection c : new ArrayList<>(registry.get(index))) {
+                    if (c.facade.sendPrepared(view)) {
+                        n++;
+                    }
+                }
+                written.addAndGet(n);
+                if (loopsLeft.decrementAndGet() == 0) {
+                    result.complete(written.get());
+                }
+            };
+            try {
+                group.loop(i).execute(task);
+            } catch (RejectedExecutionException e) {
+                if (loopsLeft.decrementAndGet() == 0) {
+                    result.complete(written.get());
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Stops gracefully: stops accepting, starts the close handshake with 1001 (going away) on every open
+     * connection, waits for them to close until {@code timeout}, then drops the rest. Closes the event
+     * loops if the server created them. Blocks until done.
+     */
+    public void stop(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (stopping.compareAndSet(false, true)) {
+            Acceptor a = acceptor;
+            if (a != null) {
+                a.close();
+            }
+            forEachConnection(ServerConnection::goingAway);
+        }
+        if (!awaitDrained(deadline)) {
+            forEachConnection(ServerConnection::abortNow);
+            awaitDrained(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        }
+        if (ownsGroup) {
+            group.close();
+        }
+    }
+
+    /** {@link #stop(Duration)} with 5 seconds. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(5));
+    }
+
+    private void forEachConnection(java.util.function.Consumer<ServerConnection> action) {
+        for (int i = 0; i < group.size(); i++) {
+            int index = i;
+            try {
+                group.loop(i).execute(() -> new ArrayList<>(registry.get(index)).forEach(action));
+            } catch (RejectedExecutionException e) {
+                LOG.debug("loop {} already shut down", index);
+            }
+        }
+    }
+
+    private boolean awaitDrained(long deadlineNanos) {
+        synchronized (drained) {
+            while (live.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    // ---- called by Acceptor and ServerConnection ------------------------------------------------------
+
+    /** On the acceptor's loop. */
+    void accepted(SocketChannel ch) {
+        if (stopping.get() || pendingHandshakes.get() >= maxPendingHandshakes) {
+            // Too many handshakes in flight (a slowloris attack, or a storm): shed at once.
+            closeQuietly(ch);
+            return;
+        }
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        boolean over = connections.get() >= maxConnections;
+        if (!over) {
+            connections.incrementAndGet();
+        }
+        pendingHandshakes.incrementAndGet();
+        live.incrementAndGet();
+        int index = group.nextIndex();
+        EventLoop loop = group.loop(index);
+        try {
+            loop.execute(() -> {
+                ServerConnection c = new ServerConnection(loop, index, ch, this, over);
+                if (tls != null) {
+                    c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
+                }
+                c.start();
+            });
+        } catch (RejectedExecutionException e) {
+            closeQuietly(ch);
+            handshakeEnded();
+            releasedCounts(over);
+        }
+    }
+
+    /** On the connection's loop. */
+    void registered(ServerConnection c) {
+        registry.get(c.loopIndex).add(c);
+    }
+
+    void handshakeEnded() {
+        pendingHandshakes.decrementAndGet();
+    }
+
+    /** On the connection's loop, once per connection. */
+    void released(ServerConnection c, boolean overCapacity) {
+        registry.get(c.loopIndex).remove(c);
+        releasedCounts(overCapacity);
+    }
+
+    private void releasedCounts(boolean overCapacity) {
+        if (!overCapacity) {
+            connections.decrementAndGet();
+        }
+        if (live.decrementAndGet() == 0) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    /** The response to a request without {@code Upgrade: websocket}. */
+    ByteBuffer plainHttpResponse(HandshakeRequest request) {
+        if (httpHandler == null) {
+            return ServerHandshake.upgradeRequiredResponse();
+        }
+        try {
+            HttpResponse r = httpHandler.handle(request);
+            return closingResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP handler failed for {}", request, e);
+            return closingResponse(500, "Internal Server Error", HttpHeaders.empty(),
+                    "internal error".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** A response after which the server closes the connection, saying so ({@code Connection: close}). */
+    static ByteBuffer closingResponse(int status, String reason, HttpHeaders headers, byte[] body) {
+        HttpHeaders h = headers.contains("Connection") ? headers
+                : HttpHeaders.builder().addAll(headers).add("Connection", "close").build();
+        return ServerHandshake.httpResponse(status, reason, h, body);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.debug("close failed", e);
+        }
+    }
+
+    /** Builds a {@link WebSocketServer}. Not thread-safe. */
+    public static final class Builder extends TransportBuilder<Builder> {
+        private String host;
+        private int port;
+        private int backlog = 1024;
+        private WebSocketHandler handler;
+        private final Map<String, WebSocketHandler> routes = new LinkedHashMap<>();
+        private Function<HandshakeRequest, UpgradeDecision> decider;
+        private List<String> subprotocols = List.of();
+        private Predicate<String> originPolicy = origin -> true;
+        private List<ExtensionFactory> extensions = List.of();
+        private int maxConnections = Integer.MAX_VALUE;
+        private int maxPendingHandshakes = 1024;
+        private HttpHandler httpHandler;
+        private SSLContext tls;
+
+        private Builder() {
+        }
+
+        /** The address to bind. Default: every interface. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port to bind; 0 picks a free one ({@link WebSocketServer#port()} tells which). Default 0. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The listen backlog. Default 1024. */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** The handler of every connection, whatever its path (when no {@link #route} is given). */
+        public Builder handler(WebSocketHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** The handler of connections to {@code path} (exact match, without the query). Unknown paths get 404. */
+        public Builder route(String path, WebSocketHandler handler) {
+            routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Decides each upgrade request (authentication, per-request handlers): accept with a handler or
+         * reject with an HTTP status. When set, it replaces {@link #handler} and {@link #route}.
+         */
+        public Builder decider(Function<HandshakeRequest, UpgradeDecision> decider) {
+            this.decider = Objects.requireNonNull(decider, "decider");
+            return this;
+        }
+
+        /** The subprotocols the server speaks, in its order of preference. Default none. */
+        public Builder subprotocols(List<String> subprotocols) {
+            this.subprotocols = List.copyOf(subprotocols);
+            return this;
+        }
+
+        /** Which {@code Origin} headers to accept (others get 403). Default: any. */
+        public Builder originPolicy(Predicate<String> originPolicy) {
+            this.originPolicy = Objects.requireNonNull(originPolicy, "originPolicy");
+            return this;
+        }
+
+        /** The extensions the server may negotiate. Default none. */
+        public Builder extensions(List<ExtensionFactory> extensions) {
+            this.extensions = List.copyOf(extensions);
+            return this;
+        }
+
+        /** The most open connections; more are answered 503. Default unlimited. */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnections must be positive: " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /** The most connections still in the opening handshake; more are dropped at accept. Default 1024. */
+        public Builder maxPendingHandshakes(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPendingHandshakes must be positive: " + max);
+            }
+            this.maxPendingHandshakes = max;
+            return this;
+        }
+
+        /** Answers plain HTTP requests. Default: 426 Upgrade Required. */
+        public Builder httpHandler(HttpHandler httpHandler) {
+            this.httpHandler = Objects.requireNonNull(httpHandler, "httpHandler");
+            return this;
+        }
+
+        /** Serves wss:// with this context's key material (TLS 1.3 and 1.2 only). Default: plain ws://. */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * The server, not yet started.
+         *
+         * @throws IllegalStateException if no handler, route or decider was given
+         */
+        public WebSocketServer build() {
+            if (handler == null && routes.isEmpty() && decider == null) {
+                throw new IllegalStateException("a handler, a route or a decider is required");
+            }
+            return new WebSocketServer(this);
+        }
+
+        HandshakePolicy policy() {
+            HandshakePolicy.Builder b = HandshakePolicy.builder().subprotocols(subprotocols)
+                    .originPolicy(originPolicy).extensions(extensions);
+            if (decider != null) {
+                b.decider(decider);
+            } else if (!routes.isEmpty()) {
+                Map<String, WebSocketHandler> table = Map.copyOf(routes);
+                b.decider(request -> {
+                    WebSocketHandler h = table.get(request.path());
+                    return h != null ? UpgradeDecision.accept(h) : UpgradeDecision.reject(404, null, "not found");
+                });
+            } else {
+                b.handler(handler);
+            }
+            return b.build();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.duplex.nio;
+
+import io.duplex.nio.loop.BufferPool;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The bytes a socket refused, waiting for it to drain: copies in pooled chunks (small frames share a chunk),
+ * and the futures to complete once the bytes before them have reached the socket.
+ *
+ * <p>Loop thread only.
+ */
+final class WriteQueue {
+
+    /** A future completed when the stream has been flushed up to {@code mark}. */
+    private static final class Completion {
+        final long mark;
+        final CompletableFuture<Void> future;
+
+        Completion(long mark, CompletableFuture<Void> future) {
+            this.mark = mark;
+            this.future = future;
+        }
+    }
+
+    private final BufferPool pool;
+    /** Chunks in read mode: position is the next byte to write, limit the end of what was copied in. */
+    private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
+    private final ArrayDeque<Completion> completions = new ArrayDeque<>();
+    private long appended;
+    private long flushed;
+
+    WriteQueue(BufferPool pool) {
+        this.pool = pool;
+    }
+
+    /** Bytes queued and not yet written. */
+    long size() {
+        return appended - flushed;
+    }
+
+    boolean isEmpty() {
+        return appended == flushed;
+    }
+
+    /** Copies the remaining bytes of {@code src} to the end of the queue, consuming them. */
+    void append(ByteBuffer src) {
+        int n = src.remaining();
+        if (n == 0) {
+            return;
+        }
+        appended += n;
+        ByteBuffer tail = chunks.peekLast();
+        if (tail != null && tail.limit() < tail.capacity()) {
+            fill(tail, src);
+        }
+        while (src.hasRemaining()) {
+            ByteBuffer chunk = pool.acquire();
+            chunk.limit(0);
+            chunks.addLast(chunk);
+            fill(chunk, src);
+        }
+    }
+
+    /** Completes {@code done} once every byte appended so far has been written. */
+    void completeWhenFlushed(CompletableFuture<Void> done) {
+        if (done == null) {
+            return;
+        }
+        if (isEmpty()) {
+            done.complete(null);
+        } else {
+            completions.addLast(new Completion(appended, done));
+        }
+    }
+
+    /**
+     * Writes as much as the wire takes now, using {@code gather} as scratch for a gathering write.
+     *
+     * @return whether the queue is now empty
+     */
+    boolean flush(Wire wire, ByteBuffer[] gather) throws IOException {
+        while (!chunks.isEmpty()) {
+            int n = 0;
+            for (ByteBuffer c : chunks) {
+                gather[n++] = c;
+                if (n == gather.length) {
+                    break;
+                }
+            }
+            long written;
+            try {
+                written = wire.write(gather, 0, n);
+            } finally {
+                Arrays.fill(gather, 0, n, null);
+            }
+            flushed += written;
+            while (!chunks.isEmpty() && !chunks.peekFirst().hasRemaining()) {
+                pool.release(chunks.pollFirst());
+            }
+            if (written == 0 || (!chunks.isEmpty() && chunks.peekFirst().position() > 0)) {
+                break; // the socket's buffer is full
+            }
+        }
+        // Last, because a completed future may run user code that sends again on this connection.
+        while (!completions.isEmpty() && completions.peekFirst().mark <= flushed) {
+            completions.pollFirst().future.complete(null);
+        }
+        return chunks.isEmpty();
+    }
+
+    /** Drops every queued byte, returning the chunks to the pool and failing the waiting futures. */
+    void discard(Throwable cause) {
+        while (!chunks.isEmpty()) {
+            pool.release(chunks.pollFirst());
+        }
+        flushed = appended;
+        while (!completions.isEmpty()) {
+            completions.pollFirst().future.completeExceptionally(cause);
+        }
+    }
+
+    /** Copies from {@code src} into the free space after {@code chunk}'s limit, keeping its read position. */
+    private static void fill(ByteBuffer chunk, ByteBuffer src) {
+        int readPos = chunk.position();
+        int end = chunk.limit();
+        int n = Math.min(chunk.capacity() - end, src.remaining());
+        chunk.limit(end + n).position(end);
+        if (n == src.remaining()) {
+            chunk.put(src);
+        } else {
+            int srcLimit = src.limit();
+            src.limit(src.position() + n);
+            chunk.put(src);
+            src.limit(srcLimit);
+        }
+        chunk.position(readPos);
+    }
+}

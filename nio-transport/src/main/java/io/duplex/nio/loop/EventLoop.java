@@ -1,0 +1,225 @@
+package io.duplex.nio.loop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread and everything its connections share: a task queue fed from any thread with one
+ * coalesced {@link Selector#wakeup()}, a {@link TimerWheel}, a read buffer (so an idle connection holds
+ * none), and a {@link BufferPool} for bytes the sockets refused.
+ *
+ * <p>Every method except {@link #execute}, {@link #inEventLoop()}, {@link #shutdown()} and
+ * {@link #awaitTermination} must be called on the loop thread.
+ */
+public final class EventLoop implements Executor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    /** Tasks run per iteration at most, so a flood of sends cannot starve I/O. */
+    private static final int MAX_TASKS_PER_ITERATION = 4096;
+    private static final int GATHER_LIMIT = 16;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Set while a wakeup is owed or in flight, so concurrent producers wake the selector once. */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final TimerWheel timers;
+    private final ByteBuffer readBuffer;
+    private final ByteBuffer[] gather = new ByteBuffer[GATHER_LIMIT];
+    private final BufferPool pool;
+    private volatile boolean shuttingDown;
+    private long nowMillis;
+
+    /**
+     * @param name the thread's name
+     * @param tickMillis the timer wheel's tick
+     * @param readBufferSize the shared read buffer's size
+     * @param chunkSize the pool's buffer size
+     */
+    public EventLoop(String name, long tickMillis, int readBufferSize, int chunkSize) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.nowMillis = clock();
+        this.timers = new TimerWheel(512, tickMillis, nowMillis);
+        this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
+        this.pool = new BufferPool(chunkSize, 256);
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the loop thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Whether the caller runs on this loop's thread. */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, after the tasks queued before it (FIFO per loop).
+     *
+     * @throws RejectedExecutionException if the loop is shut down
+     */
+    @Override
+    public void execute(Runnable task) {
+        if (shuttingDown && !inEventLoop()) {
+            throw new RejectedExecutionException("event loop is shut down");
+        }
+        tasks.add(task);
+        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Registers {@code channel} for {@code ops}, with {@code handler} called when it is ready. */
+    public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws ClosedChannelException {
+        return channel.register(selector, ops, handler);
+    }
+
+    /** A new disarmed timer on this loop's wheel. */
+    public TimerWheel.Timer newTimer(Runnable task) {
+        return timers.newTimer(task);
+    }
+
+    /** Arms {@code timer} to fire after {@code delayMillis}. */
+    public void schedule(TimerWheel.Timer timer, long delayMillis) {
+        timers.schedule(timer, delayMillis, nowMillis);
+    }
+
+    /** The time of the current iteration, in milliseconds from an arbitrary origin (monotonic). */
+    public long nowMillis() {
+        return nowMillis;
+    }
+
+    /** The loop's read buffer, shared by all its connections: drain it before the event returns. */
+    public ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    /** A scratch array for gathering writes, shared by all the loop's connections; clear what you set. */
+    public ByteBuffer[] gatherArray() {
+        return gather;
+    }
+
+    /** The loop's pool of direct buffers. */
+    public BufferPool pool() {
+        return pool;
+    }
+
+    /** Asks the loop to close its channels and stop; returns at once. */
+    public void shutdown() {
+        shuttingDown = true;
+        selector.wakeup();
+    }
+
+    /** Waits until the loop thread has stopped. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    private void run() {
+        try {
+            while (!shuttingDown) {
+                iterate();
+            }
+        } catch (Throwable t) {
+            LOG.error("event loop {} died", thread.getName(), t);
+        } finally {
+            closeAll();
+            terminated.countDown();
+        }
+    }
+
+    private void iterate() throws IOException {
+        wakeupPending.set(false);
+        // A task queued after this check finds the flag clear and wakes the selector, so none is missed.
+        if (!tasks.isEmpty()) {
+            selector.selectNow();
+        } else {
+            selector.select(timers.millisUntilNextTick(nowMillis));
+        }
+        nowMillis = clock();
+        Set<SelectionKey> keys = selector.selectedKeys();
+        if (!keys.isEmpty()) {
+            for (SelectionKey key : keys) {
+                dispatch(key);
+            }
+            keys.clear();
+        }
+        runTasks();
+        nowMillis = clock();
+        timers.advance(nowMillis);
+    }
+
+    private static void dispatch(SelectionKey key) {
+        try {
+            if (key.isValid()) {
+                ((IoHandler) key.attachment()).ready(key);
+            }
+        } catch (Throwable t) {
+            LOG.error("I/O handler failed", t);
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("event loop task failed", t);
+            }
+        }
+    }
+
+    private void closeAll() {
+        runTasks();
+        List<IoHandler> handlers = new ArrayList<>();
+        for (SelectionKey key : selector.keys()) {
+            handlers.add((IoHandler) key.attachment());
+        }
+        for (IoHandler h : handlers) {
+            try {
+                h.loopClosing();
+            } catch (Throwable t) {
+                LOG.warn("failed to close a channel at loop shutdown", t);
+            }
+        }
+        runTasks();
+        tasks.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("selector close failed", e);
+        }
+    }
+
+    private static long clock() {
+        return System.nanoTime() / 1_000_000;
+    }
+}

@@ -1,0 +1,69 @@
+package io.duplex.nio;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.duplex.core.CloseStatus;
+import io.duplex.core.WebSocket;
+import io.duplex.nio.tls.SelfSignedCertificates;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.Test;
+
+/** wss:// end to end: our client and server through the TLS layer, and the JDK client against our server. */
+class SecureWebSocketTest extends LoopbackFixture {
+
+    private static URI wss(WebSocketServer server) {
+        return URI.create("wss://localhost:" + server.port() + "/");
+    }
+
+    @Test
+    void ourClientAndServerOverTls() throws Exception {
+        SelfSignedCertificates certs = SelfSignedCertificates.localhost();
+        WebSocketServer server = server(b -> b.handler(RoundTripTest.ECHO).tls(certs.serverContext()));
+        Recorder clientSide = new Recorder();
+        WebSocket client = client(b -> b.tls(certs.clientContext())).connect(wss(server), clientSide)
+                .get(10, TimeUnit.SECONDS);
+        client.sendText("secret ✓").get(5, TimeUnit.SECONDS);
+        assertEquals("secret ✓", clientSide.nextMessage());
+        byte[] big = new byte[5 << 20];
+        new Random(7).nextBytes(big);
+        client.sendBinary(ByteBuffer.wrap(big)).get(20, TimeUnit.SECONDS);
+        assertArrayEquals(big, (byte[]) clientSide.nextMessage());
+        client.close(CloseStatus.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+        assertTrue(clientSide.awaitClose().clean());
+    }
+
+    @Test
+    void hostnameVerificationIsOnByDefault() throws Exception {
+        SelfSignedCertificates wrong = SelfSignedCertificates.wrongHost();
+        WebSocketServer server = server(b -> b.handler(new Recorder()).tls(wrong.serverContext()));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> client(b -> b.tls(wrong.clientContext()))
+                .connect(wss(server), new Recorder()).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(SSLException.class, e.getCause());
+    }
+
+    @Test
+    void jdkClientOverTls() throws Exception {
+        SelfSignedCertificates certs = SelfSignedCertificates.localhost();
+        Recorder serverSide = new Recorder();
+        WebSocketServer server = server(b -> b.handler(serverSide).tls(certs.serverContext()));
+        JdkClientInteropTest.JdkListener listener = new JdkClientInteropTest.JdkListener();
+        java.net.http.WebSocket jdk = HttpClient.newBuilder().sslContext(certs.clientContext()).build()
+                .newWebSocketBuilder().buildAsync(wss(server), listener).get(10, TimeUnit.SECONDS);
+        jdk.sendText("hello over tls", true).get(5, TimeUnit.SECONDS);
+        assertEquals("hello over tls", serverSide.nextMessage());
+        serverSide.opened.get(5, TimeUnit.SECONDS).sendText("back").get(5, TimeUnit.SECONDS);
+        assertEquals("back", listener.next());
+        jdk.sendClose(CloseStatus.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+        assertTrue(serverSide.awaitClose().clean());
+    }
+}
