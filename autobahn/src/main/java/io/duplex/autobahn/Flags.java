@@ -3,7 +3,6 @@ package io.duplex.autobahn;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The {@code --name value} options of one subcommand, checked against the names it knows. */
 final class Flags {
@@ -19,7 +18,7 @@ final class Flags {
      *
      * @throws IllegalArgumentException on an unknown name, a name without a value, or a stray word
      */
-    static Flags parse(List<String> args, Set<String> known) {
+    static Flags parse(List<String> args, List<String> known) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
             String name = args.get(i);

@@ -33,10 +33,8 @@ public final class Main {
     private static int run(String command, List<String> rest) throws Exception {
         int status;
         switch (command) {
-            case "server", "client" -> {
-                System.err.println(command + " needs duplex-nio, which is not in this build yet");
-                status = 2;
-            }
+            case "server" -> status = ServerCommand.run(rest, System.out);
+            case "client" -> status = ClientCommand.run(rest, System.out, System.err);
             case "summarize" -> status = SummarizeCommand.run(rest, System.out, System.err);
             default -> {
                 usage();
