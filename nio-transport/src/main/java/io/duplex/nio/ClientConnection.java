@@ -6,42 +6,49 @@ import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
 import io.duplex.nio.loop.EventLoop;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A connection opened by a {@link WebSocketClient}: connects, sends the opening handshake, then runs a client session. */
+/**
+ * A connection opened by a {@link WebSocketClient}: connects, opens a CONNECT tunnel through a proxy if its
+ * {@link Route} has one, starts TLS for wss://, sends the opening handshake, then runs a client session.
+ *
+ * <p>The proxy exchange runs on the plain socket before the TLS layer is installed, so TLS never stacks on
+ * another layer: once the tunnel stands, the socket carries the server's bytes as if it were connected to it.
+ */
 final class ClientConnection extends Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
     private final ClientHandshake handshake;
     private final WebSocketHandler handler;
     private final CompletableFuture<WebSocket> opened;
-    private final InetSocketAddress address;
-    private final long connectTimeoutMillis;
-    private final long handshakeTimeoutMillis;
+    private final Route route;
     private boolean connecting = true;
+    /** A CONNECT was or is to be sent and the proxy has not opened the tunnel yet. */
+    private boolean tunnelPending;
     private boolean requestSent;
 
     ClientConnection(EventLoop loop, SocketChannel channel, ConnectionSettings settings, ClientHandshake handshake,
-            WebSocketHandler handler, CompletableFuture<WebSocket> opened, InetSocketAddress address,
-            long connectTimeoutMillis, long handshakeTimeoutMillis) {
+            WebSocketHandler handler, CompletableFuture<WebSocket> opened, Route route) {
         super(loop, channel, settings);
         this.handshake = handshake;
         this.handler = handler;
         this.opened = opened;
-        this.address = address;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.route = route;
+        this.tunnelPending = route.tunnel() != null;
     }
 
     /** Loop thread. */
     void start() {
         boolean done;
         try {
-            done = channel.connect(address);
+            done = channel.connect(route.address());
         } catch (IOException | RuntimeException e) {
             wire.close(false);
             opened.completeExceptionally(e);
@@ -51,7 +58,7 @@ final class ClientConnection extends Connection {
         if (isClosed()) {
             return;
         }
-        armDeadline(connectTimeoutMillis);
+        armDeadline(route.connectTimeoutMillis());
         if (done) {
             transportConnected();
         }
@@ -71,10 +78,30 @@ final class ClientConnection extends Connection {
         transportConnected();
     }
 
-    /** TCP is up: the handshake timeout starts, covering TLS (if any) and the HTTP upgrade. */
+    /** TCP is up: the handshake timeout starts, covering the CONNECT exchange, TLS and the HTTP upgrade. */
     private void transportConnected() {
         connecting = false;
-        armDeadline(handshakeTimeoutMillis);
+        armDeadline(route.handshakeTimeoutMillis());
+        if (tunnelPending) {
+            writeRaw(route.tunnel().request());
+        } else {
+            reachedServer(null);
+        }
+    }
+
+    /**
+     * The byte stream now reaches the server: starts TLS (wss://) and sends the upgrade request when the wire
+     * is ready. {@code early} holds bytes that came through the tunnel with the proxy's answer, or is null.
+     */
+    private void reachedServer(ByteBuffer early) {
+        boolean hasEarly = early != null && early.hasRemaining();
+        if (route.tls() != null) {
+            TlsWire tls = route.tls().get();
+            if (hasEarly) {
+                tls.prepend(early);
+            }
+            replaceWire(tls);
+        }
         try {
             wire.start();
         } catch (IOException e) {
@@ -83,12 +110,15 @@ final class ClientConnection extends Connection {
         }
         if (wire.ready()) {
             sendRequest();
+            if (hasEarly && !isClosed()) {
+                handshakeRead(early);
+            }
         }
     }
 
     @Override
     void wireReady() {
-        if (!requestSent) {
+        if (!requestSent && !tunnelPending) {
             sendRequest();
         }
     }
@@ -100,6 +130,10 @@ final class ClientConnection extends Connection {
 
     @Override
     void handshakeRead(ByteBuffer buf) {
+        if (tunnelPending) {
+            tunnelRead(buf);
+            return;
+        }
         ByteBuffer in = withUnconsumed(buf);
         switch (handshake.receive(in)) {
             case NEED_MORE:
@@ -117,17 +151,47 @@ final class ClientConnection extends Connection {
         }
     }
 
+    private void tunnelRead(ByteBuffer buf) {
+        ProxyTunnel tunnel = route.tunnel();
+        try {
+            if (!tunnel.receive(buf)) {
+                return;
+            }
+        } catch (ProxyConnectException e) {
+            opened.completeExceptionally(e);
+            abortNow();
+            return;
+        }
+        tunnelPending = false;
+        LOG.debug("proxy {} opened a tunnel to {}", tunnel.proxyAddress(), tunnel.authority());
+        reachedServer(buf);
+    }
+
     @Override
     void handshakeTimedOut() {
-        closeNow(new TimeoutException(connecting
-                ? "connect to " + address + " timed out after " + connectTimeoutMillis + " ms"
-                : "opening handshake timed out after " + handshakeTimeoutMillis + " ms"));
+        String what;
+        if (connecting) {
+            what = "connect to " + (route.tunnel() != null ? "proxy " : "") + route.address() + " timed out after "
+                    + route.connectTimeoutMillis() + " ms";
+        } else if (tunnelPending) {
+            what = "proxy " + route.address() + " did not open a tunnel to " + route.tunnel().authority()
+                    + " within " + route.handshakeTimeoutMillis() + " ms";
+        } else {
+            what = "opening handshake timed out after " + route.handshakeTimeoutMillis() + " ms";
+        }
+        closeNow(new TimeoutException(what));
     }
 
     @Override
     void closedDuringHandshake(Throwable cause) {
-        opened.completeExceptionally(cause != null ? cause
-                : new IOException("connection closed during the opening handshake"));
+        if (cause != null) {
+            opened.completeExceptionally(cause);
+        } else if (tunnelPending && !connecting) {
+            opened.completeExceptionally(new IOException("proxy " + route.address()
+                    + " closed the connection before opening a tunnel to " + route.tunnel().authority()));
+        } else {
+            opened.completeExceptionally(new IOException("connection closed during the opening handshake"));
+        }
     }
 
     @Override

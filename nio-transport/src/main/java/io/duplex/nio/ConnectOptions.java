@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Per-connection options of {@link WebSocketClient#connect(java.net.URI, io.duplex.core.WebSocketHandler,
- * ConnectOptions)}. Immutable; build with {@link #builder()}. Unset timeouts fall back to the client's.
+ * ConnectOptions)}. Immutable; build with {@link #builder()}. Unset timeouts and proxy fall back to the client's.
  */
 public final class ConnectOptions {
 
@@ -18,6 +18,8 @@ public final class ConnectOptions {
     private final String origin;
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
+    private final ProxySettings proxy;
+    private final boolean noProxy;
 
     private ConnectOptions(Builder b) {
         this.headers = b.headers;
@@ -25,6 +27,8 @@ public final class ConnectOptions {
         this.origin = b.origin;
         this.connectTimeout = b.connectTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.proxy = b.proxy;
+        this.noProxy = b.noProxy;
     }
 
     /** No extra headers, no subprotocols, no origin, the client's timeouts. */
@@ -62,6 +66,16 @@ public final class ConnectOptions {
         return handshakeTimeout;
     }
 
+    /** The proxy for this connection, or {@code null} for the client's ({@link #noProxy()} aside). */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
+    /** Whether this connection goes straight to the server, whatever proxy the client has. */
+    public boolean noProxy() {
+        return noProxy;
+    }
+
     /** Builds {@link ConnectOptions}. Not thread-safe. */
     public static final class Builder {
         private HttpHeaders headers = HttpHeaders.empty();
@@ -69,6 +83,8 @@ public final class ConnectOptions {
         private String origin;
         private Duration connectTimeout;
         private Duration handshakeTimeout;
+        private ProxySettings proxy;
+        private boolean noProxy;
 
         private Builder() {
         }
@@ -100,6 +116,20 @@ public final class ConnectOptions {
         /** The opening handshake timeout. Default: the client's. */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = TransportBuilder.positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /** Reaches the server through {@code proxy} instead of the client's. Default: the client's proxy. */
+        public Builder proxy(ProxySettings proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            this.noProxy = false;
+            return this;
+        }
+
+        /** Connects straight to the server even if the client has a proxy. Default: the client's proxy. */
+        public Builder noProxy() {
+            this.proxy = null;
+            this.noProxy = true;
             return this;
         }
 

@@ -106,6 +106,12 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     void wireReady() {
     }
 
+    /** Puts {@code next} between socket and session (TLS once a proxy tunnel stands); it must report ready anew. */
+    final void replaceWire(Wire next) {
+        wire = next;
+        wireReady = false;
+    }
+
     /** Arms the handshake-phase deadline (connect, then handshake timeout). */
     final void armDeadline(long millis) {
         loop.schedule(deadline, millis);

@@ -26,6 +26,8 @@ final class TlsWire implements Wire {
     private final SocketChannel channel;
     private final TlsEngine engine;
     private boolean closed;
+    /** Ciphertext that arrived before this wire existed (with a proxy's answer), read before the socket. */
+    private ByteBuffer early;
 
     private TlsWire(SocketChannel channel, TlsEngine engine) {
         this.channel = channel;
@@ -48,6 +50,14 @@ final class TlsWire implements Wire {
         return new TlsWire(channel, TlsEngine.client(context, host, port, verifyHostname, loopPool()));
     }
 
+    /**
+     * Keeps a copy of {@code bytes} to decrypt before the socket's next bytes. A TLS server speaks only after
+     * the ClientHello, so these are the start of a reply that the next socket read completes.
+     */
+    void prepend(ByteBuffer bytes) {
+        early = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+    }
+
     @Override
     public void start() throws IOException {
         engine.begin();
@@ -58,8 +68,14 @@ final class TlsWire implements Wire {
     public int read(ByteBuffer scratch, Inbound inbound) throws IOException {
         ByteBuffer net = NETWORK_IN.get();
         net.clear();
+        int carried = 0;
+        if (early != null) {
+            carried = early.remaining();
+            net.put(early);
+            early = null;
+        }
         int n = channel.read(net);
-        if (n < 0) {
+        if (n < 0 && carried == 0) {
             return -1;
         }
         net.flip();
@@ -85,7 +101,7 @@ final class TlsWire implements Wire {
             flushQuietly(); // the alert that tells the peer why
             throw e;
         }
-        return n;
+        return n < 0 ? -1 : n + carried;
     }
 
     @Override

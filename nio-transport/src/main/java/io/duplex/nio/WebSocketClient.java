@@ -38,6 +38,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final List<ExtensionFactory> extensions;
     private final SSLContext tls;
     private final boolean verifyHostname;
+    private final ProxySettings proxy;
 
     private WebSocketClient(Builder b) {
         this.settings = b.settings();
@@ -47,6 +48,7 @@ public final class WebSocketClient implements AutoCloseable {
         this.extensions = b.extensions;
         this.tls = b.tls;
         this.verifyHostname = b.verifyHostname;
+        this.proxy = b.proxy;
     }
 
     /** A builder with the defaults listed on its methods. */
@@ -60,14 +62,23 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code uri} (ws:// or wss://) and runs the opening handshake. The host name is resolved in the
-     * calling thread.
+     * Connects to {@code uri} (ws:// or wss://) and runs the opening handshake, through a CONNECT tunnel when
+     * a proxy applies ({@link ConnectOptions#proxy()}, else the client's {@link Builder#proxy}). The host name
+     * is resolved in the calling thread: the server's when connecting directly, the proxy's otherwise (the
+     * proxy resolves the server's).
      *
      * @return completes with the open connection after {@code handler.onOpen}; fails with the connect
-     *     error, a {@link java.util.concurrent.TimeoutException}, or the
-     *     {@link io.duplex.core.HandshakeException} describing a refused handshake
+     *     error, a {@link java.util.concurrent.TimeoutException}, the {@link ProxyConnectException} of a proxy
+     *     that refused the tunnel, or the {@link io.duplex.core.HandshakeException} describing a refused
+     *     handshake
      */
     public CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler, ConnectOptions options) {
+        return connect(uri, handler, options, null);
+    }
+
+    /** {@link #connect(URI, WebSocketHandler, ConnectOptions)} on {@code loop}, or the next loop when null. */
+    CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler, ConnectOptions options,
+            io.duplex.nio.loop.EventLoop loop) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
@@ -86,9 +97,12 @@ public final class WebSocketClient implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             return CompletableFuture.failedFuture(e);
         }
-        InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
+        ProxySettings via = options.noProxy() ? null : options.proxy() != null ? options.proxy() : proxy;
+        ProxyTunnel tunnel = via == null ? null : new ProxyTunnel(via, uri.getHost(), port,
+                settings.config.maxHeaderBytes(), settings.config.maxHeaderCount());
+        InetSocketAddress address = via == null ? new InetSocketAddress(uri.getHost(), port) : resolve(via.address());
         if (address.isUnresolved()) {
-            return CompletableFuture.failedFuture(new IOException("cannot resolve " + uri.getHost()));
+            return CompletableFuture.failedFuture(new IOException("cannot resolve " + address.getHostString()));
         }
         CompletableFuture<WebSocket> opened = new CompletableFuture<>();
         SocketChannel ch;
@@ -106,21 +120,37 @@ public final class WebSocketClient implements AutoCloseable {
                 : connectTimeoutMillis;
         long handshakeTimeout = options.handshakeTimeout() != null ? options.handshakeTimeout().toMillis()
                 : settings.handshakeTimeoutMillis;
-        io.duplex.nio.loop.EventLoop loop = group.loop(group.nextIndex());
+        // Called on the loop, as the engine borrows the loop's buffers. SNI and the name check use the URI's
+        // host, never the proxy's.
+        java.util.function.Supplier<TlsWire> tlsLayer = context == null ? null
+                : () -> TlsWire.client(ch, context, uri.getHost(), port, verifyHostname);
+        Route route = new Route(address, tunnel, tlsLayer, connectTimeout, handshakeTimeout);
+        io.duplex.nio.loop.EventLoop on = loop != null ? loop : nextLoop();
         try {
-            loop.execute(() -> {
-                ClientConnection c = new ClientConnection(loop, ch, settings, handshake, handler, opened, address,
-                        connectTimeout, handshakeTimeout);
-                if (context != null) {
-                    // On the loop: the engine borrows the loop's buffers. SNI and the name check use the URI's host.
-                    c.wire = TlsWire.client(ch, context, uri.getHost(), port, verifyHostname);
-                }
-                c.start();
-            });
+            on.execute(() -> new ClientConnection(on, ch, settings, handshake, handler, opened, route).start());
         } catch (RejectedExecutionException e) {
+            closeQuietly(ch);
             opened.completeExceptionally(new IOException("client is closed", e));
         }
         return opened;
+    }
+
+    /** A proxy's address, resolved now if it was given unresolved. */
+    private static InetSocketAddress resolve(InetSocketAddress a) {
+        return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing was sent on it
+        }
+    }
+
+    /** The loop for a new connection, round-robin. */
+    io.duplex.nio.loop.EventLoop nextLoop() {
+        return group.loop(group.nextIndex());
     }
 
     private SSLContext tlsContext() throws NoSuchAlgorithmException {
@@ -146,8 +176,19 @@ public final class WebSocketClient implements AutoCloseable {
         private List<ExtensionFactory> extensions = List.of();
         private SSLContext tls;
         private boolean verifyHostname = true;
+        private ProxySettings proxy;
 
         private Builder() {
+        }
+
+        /**
+         * Reaches every server through this HTTP proxy with a CONNECT tunnel (RFC 9110 §9.3.6), unless a
+         * connect's {@link ConnectOptions} says otherwise. Default: no proxy (the JVM's proxy properties are not
+         * read).
+         */
+        public Builder proxy(ProxySettings proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
         }
 
         /** The trust (and client key) material for wss://. Default: {@link SSLContext#getDefault()}. */

@@ -9,5 +9,8 @@
  *
  * <p>Backpressure: {@code bufferedAmount()}, {@code onWritabilityChanged} at the high and low watermarks, a
  * hard limit with an {@link io.duplex.nio.OverflowPolicy}, and {@code pauseReading()}/{@code resumeReading()}.
+ *
+ * <p>Client extras: an HTTP CONNECT proxy for ws:// and wss:// ({@link io.duplex.nio.ProxySettings}), and a
+ * {@link io.duplex.nio.ReconnectingWebSocket} that reconnects with {@link io.duplex.nio.Backoff}.
  */
 package io.duplex.nio;

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * coalesced {@link Selector#wakeup()}, a {@link TimerWheel}, a read buffer (so an idle connection holds
  * none), and a {@link BufferPool} for bytes the sockets refused.
  *
- * <p>Every method except {@link #execute}, {@link #inEventLoop()}, {@link #shutdown()} and
- * {@link #awaitTermination} must be called on the loop thread.
+ * <p>Every method except {@link #execute}, {@link #inEventLoop()}, {@link #shutdown()},
+ * {@link #isShutdown()} and {@link #awaitTermination} must be called on the loop thread.
  */
 public final class EventLoop implements Executor {
 
@@ -132,6 +132,11 @@ public final class EventLoop implements Executor {
     public void shutdown() {
         shuttingDown = true;
         selector.wakeup();
+    }
+
+    /** Whether {@link #shutdown()} was called: timers armed now would never fire. */
+    public boolean isShutdown() {
+        return shuttingDown;
     }
 
     /** Waits until the loop thread has stopped. */

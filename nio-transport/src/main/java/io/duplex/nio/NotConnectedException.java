@@ -1,0 +1,18 @@
+package io.duplex.nio;
+
+import java.io.IOException;
+
+/**
+ * A send on a {@link ReconnectingWebSocket} found no open connection: it is between connections (waiting
+ * to retry, or connecting) or stopped. Nothing is buffered for a later connection; the caller decides
+ * whether to send again once {@code onOpen} reports a new connection.
+ */
+public class NotConnectedException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param message the reconnecting socket's state */
+    public NotConnectedException(String message) {
+        super(message);
+    }
+}
