@@ -60,7 +60,9 @@ final class Utf8Encoding {
                     }
                     a[p++] = (byte) c;
                 } else {
-                    if (end - p < 4) {
+                    // Exactly the code point's size: a buffer sized by length() has no slack at its end.
+                    int size = c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 4 : 3;
+                    if (end - p < size) {
                         break;
                     }
                     if (c < 0x800) {
