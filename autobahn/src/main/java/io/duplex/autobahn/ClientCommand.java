@@ -1,6 +1,7 @@
 package io.duplex.autobahn;
 
 import io.duplex.core.CloseStatus;
+import io.duplex.core.PerMessageDeflate;
 import io.duplex.nio.WebSocketClient;
 import java.io.PrintStream;
 import java.net.URI;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  * {@code client --url ws://127.0.0.1:9001 --agent duplex [--cases A-B]}: the client-role testee for the
  * suite's fuzzing server. Asks {@code /getCaseCount}, runs each case at {@code /runCase?case=N&agent=...}
  * echoing every message until the server closes, then asks {@code /updateReports?agent=...} to write the
- * report. Exit status 0 when every case ran to its close, 1 when some could not connect or never ended.
+ * report. Offers permessage-deflate with its default settings (sections 12 and 13). Exit status 0 when every
+ * case ran to its close, 1 when some could not connect or never ended.
  */
 final class ClientCommand {
 
@@ -39,7 +41,8 @@ final class ClientCommand {
         String agent = flags.text("agent", "duplex");
         String encodedAgent = URLEncoder.encode(agent, StandardCharsets.UTF_8);
         try (WebSocketClient client = WebSocketClient.builder().config(TesteeLimits.config())
-                .maxBufferedBytes(TesteeLimits.MAX_BUFFERED).build()) {
+                .maxBufferedBytes(TesteeLimits.MAX_BUFFERED).extensions(List.of(PerMessageDeflate.defaults()))
+                .build()) {
             ClientCommand command = new ClientCommand(client, flags.text("url", "ws://127.0.0.1:9001"), out);
             FuzzingServerHandler counter = command.session("/getCaseCount", FuzzingServerHandler.listening());
             int count;

@@ -1,5 +1,6 @@
 package io.duplex.autobahn;
 
+import io.duplex.core.PerMessageDeflate;
 import io.duplex.nio.WebSocketServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,14 +22,15 @@ final class ServerCommand {
     }
 
     /**
-     * Starts an echo server on {@code host:port} (0: a free port) with the testee limits.
+     * Starts an echo server on {@code host:port} (0: a free port) with the testee limits, accepting
+     * permessage-deflate (sections 12 and 13) with its default settings.
      *
      * @param loops the number of event loops, or 0 for the transport's default
      */
     static WebSocketServer start(String host, int port, int loops) throws IOException {
         WebSocketServer.Builder b = WebSocketServer.builder().host(host).port(port)
                 .config(TesteeLimits.config()).maxBufferedBytes(TesteeLimits.MAX_BUFFERED)
-                .handler(new EchoHandler());
+                .extensions(List.of(PerMessageDeflate.defaults())).handler(new EchoHandler());
         if (loops > 0) {
             b.loops(loops);
         }

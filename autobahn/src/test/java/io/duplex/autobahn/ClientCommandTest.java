@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.HttpHeaders;
+import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.UpgradeDecision;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
@@ -32,6 +33,7 @@ class ClientCommandTest {
 
     private final Map<Integer, List<Object>> echoes = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> extensions = new CopyOnWriteArrayList<>();
     private WebSocketServer server;
 
     @AfterEach
@@ -56,6 +58,9 @@ class ClientCommandTest {
         assertEquals("/updateReports?agent=du+plex", requests.get(requests.size() - 1));
         assertEquals(CASES + 2, requests.size());
         assertTrue(requests.contains("/runCase?case=3&agent=du+plex"), requests.toString());
+        // Sections 12 and 13 need the client to offer permessage-deflate; the stand-in accepts it.
+        assertEquals(CASES, extensions.size());
+        assertTrue(extensions.stream().allMatch(e -> e.startsWith("permessage-deflate")), extensions.toString());
     }
 
     @Test
@@ -77,7 +82,8 @@ class ClientCommandTest {
     }
 
     private void start() throws Exception {
-        server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1).decider(this::decide).build().start();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
+                .extensions(List.of(PerMessageDeflate.defaults())).decider(this::decide).build().start();
     }
 
     private UpgradeDecision decide(HandshakeRequest request) {
@@ -118,6 +124,7 @@ class ClientCommandTest {
 
         @Override
         public void onOpen(WebSocket socket) {
+            extensions.add(socket.extensions());
             socket.sendText("case " + n);
             socket.sendBinary(ByteBuffer.wrap(("bytes " + n).getBytes(StandardCharsets.US_ASCII)));
         }

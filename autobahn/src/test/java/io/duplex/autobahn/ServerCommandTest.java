@@ -2,13 +2,18 @@ package io.duplex.autobahn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.core.PerMessageDeflate;
+import io.duplex.core.WebSocketHandler;
+import io.duplex.nio.WebSocketClient;
 import io.duplex.nio.WebSocketServer;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The NIO echo testee seen from the JDK's own WebSocket client (an independent implementation): every
- * message comes back whole and unchanged, including a fragmented one and one of section 9's 16 MiB.
+ * message comes back whole and unchanged, including a fragmented one and one of section 9's 16 MiB; and
+ * from ours offering permessage-deflate (RFC 7692), which it accepts.
  */
 class ServerCommandTest {
 
@@ -62,6 +68,25 @@ class ServerCommandTest {
         new Random(6455).nextBytes(data);
         client.sendBinary(ByteBuffer.wrap(data), true).get(30, TimeUnit.SECONDS);
         assertArrayEquals(data, (byte[]) next());
+    }
+
+    @Test
+    void acceptsPermessageDeflateAndEchoesThroughIt() throws Exception {
+        CompletableFuture<String> echoed = new CompletableFuture<>();
+        try (WebSocketClient deflating = WebSocketClient.builder().loops(1)
+                .extensions(List.of(PerMessageDeflate.defaults())).build()) {
+            io.duplex.core.WebSocket ws = deflating.connect(URI.create("ws://127.0.0.1:" + server.port() + "/"),
+                    new WebSocketHandler() {
+                        @Override
+                        public void onText(io.duplex.core.WebSocket socket, String text) {
+                            echoed.complete(text);
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            assertTrue(ws.extensions().startsWith("permessage-deflate"), ws.extensions());
+            String text = "compressible ".repeat(1000);
+            ws.sendText(text);
+            assertEquals(text, echoed.get(10, TimeUnit.SECONDS));
+        }
     }
 
     private Object next() throws InterruptedException {
