@@ -7,6 +7,7 @@ import io.duplex.nio.TransportBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -35,7 +36,20 @@ abstract class ConformanceTest implements UnderTest {
      * handshake (frames as this role sends them: masked when the peer plays the client).
      */
     RawPeer open(Consumer<TransportBuilder<?>> options, byte[] early) throws Exception {
-        testee = role() == Role.SERVER ? Testee.server(options, early) : Testee.client(options, early);
+        return open(options, early, null, offer -> "");
+    }
+
+    /**
+     * Starts the testee with an extension negotiation: as the client, the raw peer offers {@code offer} (null:
+     * no header); as the server, it answers our client's offer with {@code answer} (empty: no header).
+     */
+    RawPeer open(Consumer<TransportBuilder<?>> options, String offer, UnaryOperator<String> answer) throws Exception {
+        return open(options, new byte[0], offer, answer);
+    }
+
+    private RawPeer open(Consumer<TransportBuilder<?>> options, byte[] early, String offer,
+            UnaryOperator<String> answer) throws Exception {
+        testee = role() == Role.SERVER ? Testee.server(options, early, offer) : Testee.client(options, early, answer);
         testees.add(testee);
         return testee.peer;
     }

@@ -29,6 +29,11 @@ final class RawClient extends RawPeer {
      * already masked) in the same write as the request, before the response could have arrived.
      */
     static RawClient connect(int port, byte[] early) throws IOException {
+        return connect(port, early, null);
+    }
+
+    /** As {@link #connect(int, byte[])}, offering {@code extensions} ({@code Sec-WebSocket-Extensions}) unless null. */
+    static RawClient connect(int port, byte[] early, String extensions) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -37,7 +42,8 @@ final class RawClient extends RawPeer {
             new Random(port).nextBytes(nonce);
             String key = Base64.getEncoder().encodeToString(nonce);
             String request = "GET /conformance HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                    + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n";
             socket.getOutputStream().write(FrameBytes.concat(request.getBytes(StandardCharsets.US_ASCII), early));
             InputStream in = buffered(socket);
             HttpHead response = HttpHead.read(in);
@@ -45,7 +51,10 @@ final class RawClient extends RawPeer {
             assertEquals("websocket", response.header("Upgrade").toLowerCase(Locale.ROOT));
             assertEquals("upgrade", response.header("Connection").toLowerCase(Locale.ROOT));
             assertEquals(SecWebSocketAccept.of(key), response.header("Sec-WebSocket-Accept"));
-            return new RawClient(socket, in);
+            RawClient peer = new RawClient(socket, in);
+            peer.extensionsOffered = extensions == null ? "" : extensions;
+            peer.extensionsAgreed = response.header("Sec-WebSocket-Extensions");
+            return peer;
         } catch (IOException | RuntimeException | Error e) {
             socket.close();
             throw e;

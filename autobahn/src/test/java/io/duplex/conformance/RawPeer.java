@@ -33,6 +33,10 @@ abstract class RawPeer implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
+    /** The {@code Sec-WebSocket-Extensions} the client side offered in the opening handshake; empty for none. */
+    String extensionsOffered = "";
+    /** The {@code Sec-WebSocket-Extensions} of the 101 response, what both sides agreed; empty for none. */
+    String extensionsAgreed = "";
     private final FrameReader reader;
     private int chop;
 

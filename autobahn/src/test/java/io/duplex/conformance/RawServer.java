@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * Plays the server against our client: accepts it, checks its opening request (RFC 6455 §4.1), answers 101
@@ -28,6 +29,15 @@ final class RawServer extends RawPeer {
      * (frames) in the same write as the 101 response.
      */
     static RawServer accept(ServerSocket listener, Duration within, byte[] early) throws IOException {
+        return accept(listener, within, early, offer -> "");
+    }
+
+    /**
+     * As {@link #accept(ServerSocket, Duration, byte[])}, answering the client's {@code Sec-WebSocket-Extensions}
+     * offer (empty when it made none) with what {@code answer} returns (empty: no such header).
+     */
+    static RawServer accept(ServerSocket listener, Duration within, byte[] early, UnaryOperator<String> answer)
+            throws IOException {
         listener.setSoTimeout((int) within.toMillis());
         Socket socket = listener.accept();
         try {
@@ -42,10 +52,16 @@ final class RawServer extends RawPeer {
             assertFalse(request.header("Host").isEmpty(), "Host header (§4.1 item 4)");
             String key = request.header("Sec-WebSocket-Key");
             assertEquals(16, Base64.getDecoder().decode(key).length, "a 16-byte nonce (§4.1 item 7)");
+            String offered = request.header("Sec-WebSocket-Extensions");
+            String agreed = answer.apply(offered);
             String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + SecWebSocketAccept.of(key) + "\r\n\r\n";
+                    + "Sec-WebSocket-Accept: " + SecWebSocketAccept.of(key) + "\r\n"
+                    + (agreed.isEmpty() ? "" : "Sec-WebSocket-Extensions: " + agreed + "\r\n") + "\r\n";
             socket.getOutputStream().write(FrameBytes.concat(response.getBytes(StandardCharsets.US_ASCII), early));
-            return new RawServer(socket, in);
+            RawServer peer = new RawServer(socket, in);
+            peer.extensionsOffered = offered;
+            peer.extensionsAgreed = agreed;
+            return peer;
         } catch (IOException | RuntimeException | Error e) {
             socket.close();
             throw e;

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Our implementation in one role, running {@link EchoHandler} over real loopback TCP, with the raw peer
@@ -29,13 +30,18 @@ abstract class Testee implements AutoCloseable {
 
     /** Starts our server and connects a {@link RawClient} to it, which sends {@code early} with its request. */
     static Testee server(Consumer<TransportBuilder<?>> options, byte[] early) throws IOException {
+        return server(options, early, null);
+    }
+
+    /** As {@link #server(Consumer, byte[])}, the raw client offering {@code extensions} unless null. */
+    static Testee server(Consumer<TransportBuilder<?>> options, byte[] early, String extensions) throws IOException {
         WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
                 .closeTimeout(SERVER_CLOSE_TIMEOUT);
         ServerTestee t = new ServerTestee();
         options.accept(b);
         t.server = b.handler(t.handler).build().start();
         try {
-            t.peer = RawClient.connect(t.server.port(), early);
+            t.peer = RawClient.connect(t.server.port(), early, extensions);
         } catch (IOException | RuntimeException | Error e) {
             t.close();
             throw e;
@@ -45,6 +51,12 @@ abstract class Testee implements AutoCloseable {
 
     /** Listens with a {@link RawServer} and connects our client to it; {@code early} follows the 101 at once. */
     static Testee client(Consumer<TransportBuilder<?>> options, byte[] early) throws Exception {
+        return client(options, early, offer -> "");
+    }
+
+    /** As {@link #client(Consumer, byte[])}, the raw server answering our client's extension offer with {@code answer}. */
+    static Testee client(Consumer<TransportBuilder<?>> options, byte[] early, UnaryOperator<String> answer)
+            throws Exception {
         WebSocketClient.Builder b = WebSocketClient.builder().loops(1).closeTimeout(CLIENT_CLOSE_TIMEOUT);
         options.accept(b);
         ClientTestee t = new ClientTestee();
@@ -53,7 +65,7 @@ abstract class Testee implements AutoCloseable {
             t.listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
             var opened = t.client.connect(
                     URI.create("ws://127.0.0.1:" + t.listener.getLocalPort() + "/conformance"), t.handler);
-            t.peer = RawServer.accept(t.listener, RawPeer.PROMPT, early);
+            t.peer = RawServer.accept(t.listener, RawPeer.PROMPT, early, answer);
             opened.get(RawPeer.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception | Error e) {
             t.close();

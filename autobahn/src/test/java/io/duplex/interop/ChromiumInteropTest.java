@@ -1,8 +1,10 @@
 package io.duplex.interop;
 
 import io.duplex.interop.Scenario.ClientApi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.duplex.core.ExtensionFactory;
 import io.duplex.core.HttpHeaders;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
@@ -35,6 +37,15 @@ class ChromiumInteropTest {
     @ValueSource(ints = {0, Scenario.FRAGMENT_SIZE})
     @Timeout(30)
     void chromiumClientAgainstOurServer(int fragmentSize) throws Exception {
+        assertEquals("EXTENSIONS ", run(fragmentSize, List.of()), "no extension is agreed when the server has none");
+    }
+
+    /**
+     * Runs the page against our server with {@code extensions}, asserting both transcripts.
+     *
+     * @return the page's {@code EXTENSIONS} line: what {@code WebSocket.extensions} said on the first connection
+     */
+    static String run(int fragmentSize, List<ExtensionFactory> extensions) throws Exception {
         Path chromium = Peers.chromium();
         String page = Files.readString(Peers.directory().resolve("chromium/interop.html"));
         byte[] eventQueue = Files.readAllBytes(Peers.directory().resolve("node/event-queue.js"));
@@ -45,6 +56,7 @@ class ChromiumInteropTest {
         Path profile = Files.createTempDirectory("duplex-chromium-");
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
                 .config(Scenario.ourConfig(fragmentSize))
+                .extensions(extensions)
                 .route("/scenario", ours)
                 .route("/report", new WebSocketHandler() {
                     @Override
@@ -66,10 +78,12 @@ class ChromiumInteropTest {
             String end = report.await(l -> l.equals("DONE") || l.startsWith("FAIL "), RUN_TIMEOUT);
             assertNotNull(end, "the page did not finish within " + RUN_TIMEOUT + "; it reported:\n" + report
                     + "\n" + browser.report());
-            List<String> transcript = report.snapshot().stream().filter(l -> !l.startsWith("USER-AGENT ")).toList();
+            List<String> transcript = report.snapshot().stream()
+                    .filter(l -> !l.startsWith("USER-AGENT ") && !l.startsWith("EXTENSIONS ")).toList();
             Scenario.assertClient("chromium client", transcript, ClientApi.BROWSER);
             ours.log.awaitCount("CLOSE ", Scenario.connections(ClientApi.BROWSER), Duration.ofSeconds(5));
             Scenario.assertServer("our server, chromium client", ours.log.snapshot(), ClientApi.BROWSER);
+            return report.snapshot().stream().filter(l -> l.startsWith("EXTENSIONS ")).findFirst().orElse(null);
         } finally {
             deleteTree(profile);
         }

@@ -59,7 +59,8 @@ record DuplexClientConnector(WebSocketClient client) implements ScenarioClient.C
         };
     }
 
-    private record Callbacks(ClientEvents events) implements WebSocketHandler {
+    /** Queues what a connection receives, for a script to take in order. */
+    record Callbacks(ClientEvents events) implements WebSocketHandler {
         @Override
         public void onText(WebSocket socket, String text) {
             events.add(text);

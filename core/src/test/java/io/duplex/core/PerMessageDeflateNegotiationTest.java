@@ -179,6 +179,24 @@ class PerMessageDeflateNegotiationTest {
         assertThrows(HandshakeException.class, () -> header(value));
     }
 
+    /**
+     * A server declines an offer that names a parameter twice and takes the client's next one (RFC 7692 §7.1),
+     * instead of refusing the handshake.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "permessage-deflate; client_no_context_takeover; client_no_context_takeover|101|",
+        "permessage-deflate; server_max_window_bits=10; server_max_window_bits=10|101|",
+        "permessage-deflate; server_no_context_takeover; server_no_context_takeover, permessage-deflate|101|permessage-deflate",
+    })
+    void serverDeclinesOffersWithDuplicatedParameters(String offer, int status, String agreed) {
+        ServerHandshake server = new ServerHandshake(WebSocketConfig.defaults(), HandshakePolicy.builder()
+                .handler(new WebSocketHandler() { }).extensions(List.of(PerMessageDeflate.defaults())).build());
+        server.receive(HandshakeBytes.heap(HandshakeBytes.with("Sec-WebSocket-Extensions: " + offer)));
+        assertEquals(status, server.status());
+        assertEquals(agreed == null ? "" : agreed, server.extensionsHeader());
+    }
+
     @ParameterizedTest
     @CsvSource({"7", "16", "0", "-1"})
     void builderRejectsWindowBitsOutside8To15(int bits) {

@@ -87,35 +87,39 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendText(CharSequence text) {
-        return send(TEXT, text, null, true);
+        return send(TEXT, text, null, true, true);
     }
 
     @Override
     public CompletableFuture<Void> sendText(CharSequence fragment, boolean last) {
-        return send(TEXT, fragment, null, last);
+        return send(TEXT, fragment, null, last, false);
     }
 
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
-        return send(BINARY, null, data, true);
+        return send(BINARY, null, data, true, true);
     }
 
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer fragment, boolean last) {
-        return send(BINARY, null, fragment, last);
+        return send(BINARY, null, fragment, last, false);
     }
 
     @Override
     public CompletableFuture<Void> sendPing(ByteBuffer payload) {
-        return send(PING, null, payload, true);
+        return send(PING, null, payload, true, true);
     }
 
     @Override
     public CompletableFuture<Void> sendPong(ByteBuffer payload) {
-        return send(PONG, null, payload, true);
+        return send(PONG, null, payload, true, true);
     }
 
-    private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last) {
+    /**
+     * @param whole a whole message rather than a part: the session must know, as extensions decide on whole
+     *     messages by their size and a whole message may not slip into another that is being sent in parts
+     */
+    private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
         long size = text != null ? text.length() : data.remaining();
         boolean isData = kind == TEXT || kind == BINARY;
         if (isData) {
@@ -125,7 +129,7 @@ final class NioWebSocket implements WebSocket {
             }
         }
         if (conn.loop.inEventLoop()) {
-            CompletableFuture<Void> f = dispatch(kind, text, data, last);
+            CompletableFuture<Void> f = dispatch(kind, text, data, last, whole);
             conn.reportWritability();
             return f;
         }
@@ -137,7 +141,7 @@ final class NioWebSocket implements WebSocket {
         try {
             conn.loop.execute(() -> {
                 pending.addAndGet(-size);
-                relay(dispatch(kind, t, d, last), result);
+                relay(dispatch(kind, t, d, last, whole), result);
                 conn.reportWritability();
             });
         } catch (RejectedExecutionException e) {
@@ -147,7 +151,8 @@ final class NioWebSocket implements WebSocket {
         return result;
     }
 
-    private CompletableFuture<Void> dispatch(int kind, CharSequence text, ByteBuffer data, boolean last) {
+    private CompletableFuture<Void> dispatch(int kind, CharSequence text, ByteBuffer data, boolean last,
+            boolean whole) {
         Session s = conn.session;
         if (s == null || conn.isClosed()) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
@@ -155,9 +160,9 @@ final class NioWebSocket implements WebSocket {
         try {
             switch (kind) {
                 case TEXT:
-                    return dataSent(s.sendText(text, last), last);
+                    return dataSent(whole ? s.sendText(text) : s.sendText(text, last), last);
                 case BINARY:
-                    return dataSent(s.sendBinary(data, last), last);
+                    return dataSent(whole ? s.sendBinary(data) : s.sendBinary(data, last), last);
                 case PING:
                     return s.sendPing(data);
                 default:
@@ -169,6 +174,10 @@ final class NioWebSocket implements WebSocket {
     }
 
     private CompletableFuture<Void> dataSent(CompletableFuture<Void> sent, boolean last) {
+        if (sent.isCompletedExceptionally()) {
+            // Refused (for example a whole message while another is sent in parts): nothing changed.
+            return sent;
+        }
         midMessage = !last;
         if (last && deferred != null) {
             writeDeferred();

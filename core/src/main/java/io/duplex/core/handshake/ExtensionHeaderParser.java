@@ -20,18 +20,35 @@ import java.util.Map;
 public final class ExtensionHeaderParser {
 
     private final String s;
+    private final boolean dropDuplicates;
     private int pos;
 
-    private ExtensionHeaderParser(String s) {
+    private ExtensionHeaderParser(String s, boolean dropDuplicates) {
         this.s = s;
+        this.dropDuplicates = dropDuplicates;
     }
 
-    /** See {@link ExtensionOffer#parse}. */
+    /** See {@link ExtensionOffer#parse}: an element that names a parameter twice is an error. */
     public static List<ExtensionOffer> parse(List<String> headerValues, int maxOffers, int maxParams)
             throws HandshakeException {
+        return parse(headerValues, maxOffers, maxParams, false);
+    }
+
+    /**
+     * A server's reading of a client's offers: an element that names a parameter twice is left out rather than
+     * failing the handshake, because RFC 7692 §7.1 has the server decline such an offer (and take the next).
+     * The grammar allows it (RFC 6455 §9.1); only its meaning is undefined.
+     */
+    public static List<ExtensionOffer> parseOffers(List<String> headerValues, int maxOffers, int maxParams)
+            throws HandshakeException {
+        return parse(headerValues, maxOffers, maxParams, true);
+    }
+
+    private static List<ExtensionOffer> parse(List<String> headerValues, int maxOffers, int maxParams,
+            boolean dropDuplicates) throws HandshakeException {
         List<ExtensionOffer> out = new ArrayList<>();
         for (String value : headerValues) {
-            new ExtensionHeaderParser(value).list(out, maxOffers, maxParams);
+            new ExtensionHeaderParser(value, dropDuplicates).list(out, maxOffers, maxParams);
         }
         return out;
     }
@@ -41,6 +58,8 @@ public final class ExtensionHeaderParser {
             skipWhitespace();
             String name = token("an extension name (empty list elements are not allowed)");
             Map<String, String> params = new LinkedHashMap<>();
+            boolean duplicated = false;
+            int elements = out.size();
             skipWhitespace();
             while (peek() == ';') {
                 pos++;
@@ -55,17 +74,22 @@ public final class ExtensionHeaderParser {
                     skipWhitespace();
                 }
                 if (params.containsKey(param)) {
-                    throw error("parameter " + param + " given twice in " + name);
+                    if (!dropDuplicates) {
+                        throw error("parameter " + param + " given twice in " + name);
+                    }
+                    duplicated = true;
                 }
                 if (params.size() == maxParams) {
                     throw error("more than " + maxParams + " parameters in " + name);
                 }
                 params.put(param, value);
             }
-            if (out.size() == maxOffers) {
+            if (elements == maxOffers) {
                 throw error("more than " + maxOffers + " extension elements");
             }
-            out.add(ExtensionOffer.of(name, params));
+            if (!duplicated) {
+                out.add(ExtensionOffer.of(name, params));
+            }
             if (pos == s.length()) {
                 return;
             }

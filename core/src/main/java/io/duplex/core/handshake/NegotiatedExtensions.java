@@ -39,7 +39,7 @@ public record NegotiatedExtensions(List<Extension> extensions, String header) {
         if (factories.isEmpty() || values.isEmpty()) {
             return NONE;
         }
-        List<ExtensionOffer> offers = ExtensionOffer.parse(values, MAX_ELEMENTS, MAX_PARAMS);
+        List<ExtensionOffer> offers = ExtensionHeaderParser.parseOffers(values, MAX_ELEMENTS, MAX_PARAMS);
         Set<String> names = new LinkedHashSet<>();
         for (ExtensionOffer o : offers) {
             names.add(o.name());
