@@ -80,7 +80,7 @@ class ServerHandshakePropertiesTest {
         return Arbitraries.oneOf(fixed, garbledUpgrade, keyLength, version, method, spaceInName, control);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void everyBrokenMustIsRejectedWithItsStatusHoweverSplit(@ForAll("mutations") Mutation m,
             @ForAll @IntRange(min = 1, max = 64) int chunk) {
         ServerHandshake s = server();
@@ -108,7 +108,7 @@ class ServerHandshakePropertiesTest {
         return Arbitraries.oneOf(random, structured);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 200)
     void garbageNeverThrowsAndIsDecidedTheSameWayHoweverSplit(@ForAll("garbage") byte[] input,
             @ForAll @IntRange(min = 1, max = 40) int chunk) {
         ServerHandshake whole = server();
@@ -124,7 +124,7 @@ class ServerHandshakePropertiesTest {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void mutatedValidRequestsNeverThrow(@ForAll @Size(max = 6) List<@IntRange(min = 0, max = 200) Integer> positions,
             @ForAll("garbage") byte[] insert) {
         byte[] valid = bytes(VALID);
