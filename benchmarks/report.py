@@ -277,9 +277,10 @@ def main():
         f"process with {a.warmup} s of in-process warm-up then {a.seconds} s measured, servers alternating run "
         "by run. Figures: median (min–max). Ratios are Duplex ÷ peer from the same run set.",
         "",
-        "> **Indicative only.** These figures were taken on a 2-core machine shared with other builds (load "
-        "average well above 2 during the run), with short measurements. Absolute numbers are depressed and "
-        "noisy; only ratios within this run mean anything, and even those carry the spread shown.",
+        "> **Read the ratios, not the absolute numbers.** These figures come from a 2-core machine (the server "
+        "and the load generator each own one core) with short measurements; the machine drifts 10–20 % between "
+        "runs, so only ratios within one run mean anything, and even those carry the spread shown. The load "
+        "averages below tell whether anything else was running.",
         "",
         *([f"Load averages (1/5/15 min) at the start and end of the load scenarios: "
            + "; ".join(l.strip() for l in open(a.loadavg)) + ".", ""]
