@@ -5,7 +5,8 @@
 #   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex; non-zero on failure
 #
 # Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (1), BROADCAST_CONNS (10000).
-# Options: --runs N (measured runs per server, default 3), --seconds S (per measurement, default 5),
+# Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
+#          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcde,
 #          --no-jmh, --no-build, --jmh-args "..." (passed to JMH).
 #
@@ -154,7 +155,9 @@ measure() {
         echo "scenario=$scenario server=$server run=$run failed=start" >>"$RESULTS"
         return
     fi
-    if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" "$@" 2>>"$OUT/loadgen.err"); then
+    # --server-pid: the load generator also reports the server's CPU time per message over the window.
+    if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" --server-pid "$SERVER_PID" "$@" \
+            2>>"$OUT/loadgen.err"); then
         echo "scenario=$scenario server=$server run=$run $line" >>"$RESULTS"
     else
         echo "scenario=$scenario server=$server run=$run failed=loadgen" >>"$RESULTS"
@@ -170,7 +173,10 @@ alternate() {
     local scenario=$1
     shift
     local servers=("${!SERVERS_REF}")
-    for run in $(seq "$RUNS"); do
+    local runs=$RUNS
+    # One connection's round trip and the broadcast move most from run to run: more runs for their medians.
+    case $scenario in b|e) [ "$runs" -ge 5 ] || [ "$SMOKE" = 1 ] || runs=5 ;; esac
+    for run in $(seq "$runs"); do
         for s in "${servers[@]}"; do
             if [ "$s" = raw-tcp ]; then
                 measure "$scenario" "$s" "$run" --mode raw "$@"
@@ -246,8 +252,8 @@ case $SCENARIOS in *d*)
     done ;;
 esac
 
-# (e): Java-WebSocket and Jetty are left out (see docs/benchmarks.md).
-BROADCAST_SERVERS=(duplex netty-nio netty-epoll)
+# (e): Java-WebSocket is left out (see docs/benchmarks.md).
+BROADCAST_SERVERS=(duplex netty-nio netty-epoll jetty)
 SERVERS_REF='BROADCAST_SERVERS[@]'
 case $SCENARIOS in *e*)
     log "(e) broadcast of 64 bytes to 10,000 connections"

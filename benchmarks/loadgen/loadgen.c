@@ -18,6 +18,11 @@
  * Source addresses are spread over 127.0.0.10..209 (IP_BIND_ADDRESS_NO_PORT) to go past one address's
  * ephemeral ports.
  *
+ * With --server-pid P it also reads the server's CPU time (/proc/P/stat, all its threads: user and
+ * kernel) over the measured window, and reports it per message: a figure that, unlike messages/s, does not
+ * move with how busy the rest of the machine is. Its own CPU use (getrusage) shows whether it was the
+ * bottleneck.
+ *
  * Output: one line of key=value pairs on stdout. Exit status 0 only if messages flowed without error.
  */
 #define _GNU_SOURCE
@@ -134,6 +139,32 @@ static uint64_t round_start, round_got; /* broadcast */
 static int round_reported;              /* the server's "broadcast-done" for this round arrived */
 static int server_reports;              /* whether this server sends them at all (seen once) */
 static uint64_t server_us_sum, server_rounds;
+static int opt_server_pid;              /* 0: do not measure the server's CPU */
+
+/* User and system CPU of process pid in clock ticks (fields 14 and 15 of /proc/pid/stat); 0 on failure. */
+static int read_cpu_ticks(int pid, unsigned long long *user, unsigned long long *sys) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        return 0;
+    }
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'. */
+    char *p = strrchr(buf, ')');
+    if (!p) {
+        return 0;
+    }
+    return sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", user, sys) == 2;
+}
+
+static double self_cpu_s(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static uint64_t now_ns(void) {
     struct timespec t;
@@ -518,7 +549,8 @@ static void prepare_frames(void) {
 static void usage(void) {
     fprintf(stderr,
             "usage: loadgen [--host 127.0.0.1] --port P [--mode echo|raw|idle|broadcast] [--conns N]\n"
-            "               [--inflight K] [--size BYTES] [--duration S] [--warmup S] [--text]\n");
+            "               [--inflight K] [--size BYTES] [--duration S] [--warmup S] [--text]\n"
+            "               [--server-pid P]\n");
     exit(64);
 }
 
@@ -541,6 +573,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--size")) opt_size = (size_t)strtoull(v, NULL, 10);
         else if (!strcmp(a, "--duration")) opt_duration = atof(v);
         else if (!strcmp(a, "--warmup")) opt_warmup = atof(v);
+        else if (!strcmp(a, "--server-pid")) opt_server_pid = atoi(v);
         else if (!strcmp(a, "--mode")) {
             if (!strcmp(v, "echo")) opt_mode = MODE_ECHO;
             else if (!strcmp(v, "raw")) opt_mode = MODE_RAW;
@@ -597,6 +630,9 @@ int main(int argc, char **argv) {
     }
 
     uint64_t t0 = start;
+    unsigned long long su0 = 0, ss0 = 0;
+    int cpu_ok = 0;
+    double self0 = 0;
     for (;;) {
         uint64_t now = now_ns();
         if (now >= end || stop_flag) {
@@ -608,6 +644,8 @@ int main(int argc, char **argv) {
             memset(hist, 0, sizeof hist);
             hist_count = 0;
             t0 = now;
+            self0 = self_cpu_s();
+            cpu_ok = opt_server_pid > 0 && read_cpu_ticks(opt_server_pid, &su0, &ss0);
         }
         int n = epoll_wait(ep, evs, 512, 50);
         if (n < 0) {
@@ -643,6 +681,9 @@ int main(int argc, char **argv) {
         }
     }
     double secs = (double)(now_ns() - t0) / 1e9;
+    unsigned long long su1 = 0, ss1 = 0;
+    cpu_ok = cpu_ok && read_cpu_ticks(opt_server_pid, &su1, &ss1);
+    double self_util = measuring ? (self_cpu_s() - self0) / secs : 0;
 
     const char *mode = opt_mode == MODE_ECHO ? "echo" : opt_mode == MODE_RAW ? "raw"
                      : opt_mode == MODE_IDLE ? "idle" : "broadcast";
@@ -657,6 +698,16 @@ int main(int argc, char **argv) {
                (double)server_us_sum / (double)server_rounds,
                (double)opt_conns * (double)server_rounds / ((double)server_us_sum / 1e6));
     }
+    if (cpu_ok && msgs > 0) {
+        /* Per message on the wire each way: an echo counts once, a broadcast delivery once. */
+        double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
+        double user_us = (double)(su1 - su0) * tick_us, sys_us = (double)(ss1 - ss0) * tick_us;
+        printf("server_user_us_per_msg=%.3f server_sys_us_per_msg=%.3f server_cpu_us_per_msg=%.3f "
+               "server_cpu_util=%.2f ",
+               user_us / (double)msgs, sys_us / (double)msgs, (user_us + sys_us) / (double)msgs,
+               (user_us + sys_us) / 1e6 / secs);
+    }
+    printf("loadgen_cpu_util=%.2f ", self_util);
     printf("mode=%s conns=%d inflight=%d size=%zu seconds=%.2f msgs=%llu msgs_per_s=%.0f mb_per_s=%.1f "
            "p50_us=%.1f p99_us=%.1f errors=%llu\n",
            mode, opt_conns, opt_inflight, opt_size, secs, (unsigned long long)msgs, (double)msgs / secs,
