@@ -2,6 +2,9 @@ package io.duplex.bench.servers;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -10,12 +13,16 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * Jetty 12.1 with its default (Jetty) WebSocket API and default thread pool: echoes each message with its
- * opcode. Only the limits are raised: 16 MiB messages (like the other servers) and no idle timeout.
+ * opcode and answers the broadcast trigger. Only the limits are raised: 16 MiB messages (like the other
+ * servers) and no idle timeout.
  */
 public final class JettyEchoServer {
 
     private JettyEchoServer() {
     }
+
+    /** Every open session, for the broadcast trigger. */
+    private static final Set<Session> OPEN = ConcurrentHashMap.newKeySet();
 
     /** One endpoint per connection; demand is automatic. */
     public static final class Echo implements Session.Listener.AutoDemanding {
@@ -24,17 +31,44 @@ public final class JettyEchoServer {
         @Override
         public void onWebSocketOpen(Session session) {
             this.session = session;
+            OPEN.add(session);
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            OPEN.remove(session);
         }
 
         @Override
         public void onWebSocketText(String message) {
-            session.sendText(message, Callback.NOOP);
+            int size = BroadcastTrigger.size(message);
+            if (size < 0) {
+                session.sendText(message, Callback.NOOP);
+                return;
+            }
+            broadcast(session, BroadcastTrigger.payload(size));
         }
 
         @Override
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             // The payload stays valid until the callback completes, so the send completes it.
             session.sendBinary(payload, callback);
+        }
+    }
+
+    /** Sends {@code payload} to every open session; answers {@code origin} once Jetty completed every send. */
+    private static void broadcast(Session origin, byte[] payload) {
+        long start = System.nanoTime();
+        Session[] targets = OPEN.toArray(new Session[0]);
+        AtomicInteger pending = new AtomicInteger(targets.length);
+        Runnable one = () -> {
+            if (pending.decrementAndGet() == 0) {
+                origin.sendText(BroadcastTrigger.done(start), Callback.NOOP);
+            }
+        };
+        for (Session s : targets) {
+            // Jetty frames each send itself: a read-only view per session shares the one payload array.
+            s.sendBinary(ByteBuffer.wrap(payload).asReadOnlyBuffer(), Callback.from(one, failure -> one.run()));
         }
     }
 
