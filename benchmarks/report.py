@@ -163,7 +163,8 @@ def jmh_section(path):
         data = json.load(f)
     scores = {}
     lines = ["## JMH (operations per second; GB/s = ops/s × payload size)", "",
-             "| benchmark | params | ops/s | ± | GB/s |", "|---|---|---:|---:|---:|"]
+             "B/op is the heap allocated per operation (JMH's `-prof gc`, `gc.alloc.rate.norm`).", "",
+             "| benchmark | params | ops/s | ± | GB/s | B/op |", "|---|---|---:|---:|---:|---:|"]
     for r in data:
         name = r["benchmark"].rsplit(".", 2)
         short = f"{name[-2]}.{name[-1]}"
@@ -179,8 +180,11 @@ def jmh_section(path):
             gbs = fmt(score * 65536 / 1e9, 2)  # ~64 KiB of text per operation
         if "Deflate" in short:
             gbs = fmt(score * int(size or 16384) / 1e9, 3)  # the 16 KiB message (uncompressed bytes)
+        if short == "SessionEchoBenchmark.echo":
+            gbs = ""
+        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
         plist = ", ".join(f"{k}={v}" for k, v in params.items())
-        lines.append(f"| {short} | {plist} | {fmt(score)} | {fmt(err)} | {gbs} |")
+        lines.append(f"| {short} | {plist} | {fmt(score)} | {fmt(err)} | {gbs} | {fmt(alloc)} |")
     lines.append("")
     ratios = []
     for size in ("64", "65536", "1048576"):

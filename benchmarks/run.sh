@@ -30,7 +30,7 @@ SCENARIOS=abcde
 SMOKE=0
 JMH=1
 BUILD=1
-JMH_ARGS="-wi 2 -i 3 -w 1s -r 1s"
+JMH_ARGS="-wi 2 -i 3 -w 1s -r 1s -prof gc"
 # (d) adds these connection counts one after the other (10,000 then 19,000 in all) in IDLE_RUNS server starts;
 # memory varies little run to run, and opening 19,000 connections takes a while.
 IDLE_STEPS=${IDLE_STEPS:-"10000 9000"}
