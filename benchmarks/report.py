@@ -339,24 +339,28 @@ def main():
         doc.append("")
 
     cpu = [("server CPU µs/msg", "server_cpu_us_per_msg"), ("of which user µs/msg", "server_user_us_per_msg")]
+    # Cores busy (1.00 = one whole core): who was saturated, the server or the load generator.
+    busy = [("server cores busy", "server_cpu_util"), ("load generator cores busy", "loadgen_cpu_util")]
     cpu_ratio = [("CPU/msg", "server_cpu_us_per_msg")]
     doc.extend(["Server CPU per message (the CPU columns) is the server process's user + kernel time "
                 "(`/proc/<pid>/stat`, all threads) over the measured window divided by the messages echoed "
                 "or delivered in it. Unlike messages/s it hardly moves when the machine is busy, and it "
-                "separates what a library costs from what the kernel's TCP stack costs.", ""])
+                "separates what a library costs from what the kernel's TCP stack costs. \"Cores busy\" is CPU "
+                "time over wall time in the window; the server is pinned to CPU 0 and the load generator to "
+                "CPU 1, so 1.00 means that side was saturated.", ""])
     lat = [("p50 µs", "p50_us"), ("p99 µs", "p99_us")]
     table("a", "(a) 64-byte messages, 100 connections × 16 in flight", "msgs_per_s", "messages/s",
-          extra=lat + cpu, more_ratios=cpu_ratio)
+          extra=lat + cpu + busy, more_ratios=cpu_ratio)
     table("b", "(b) round trip, 1 connection, 1 message in flight", "p50_us", "p50 µs", digits=1, lower=True,
           extra=[("p99 µs", "p99_us"), ("messages/s", "msgs_per_s")] + cpu, more_ratios=cpu_ratio)
     table("c", "(c) 1 MiB messages, 4 connections", "mb_per_s", "MB/s (payload echoed)",
-          extra=lat + [("server CPU µs per MiB echoed", "server_cpu_us_per_msg")],
+          extra=lat + [("server CPU µs per MiB echoed", "server_cpu_us_per_msg")] + busy,
           more_ratios=[("CPU/MiB", "server_cpu_us_per_msg")])
     table("e", "(e) broadcast: 64 bytes to 10,000 connections", "server_deliveries_per_s",
           "deliveries/s (server's fan-out time)",
           extra=[("server fan-out µs", "server_fanout_us"), ("deliveries/s seen by the load generator", "msgs_per_s"),
                  ("server CPU µs/delivery", "server_cpu_us_per_msg"),
-                 ("of which user µs/delivery", "server_user_us_per_msg")],
+                 ("of which user µs/delivery", "server_user_us_per_msg")] + busy,
           more_ratios=[("CPU/delivery", "server_cpu_us_per_msg"), ("user CPU/delivery", "server_user_us_per_msg")],
           servers_note="Connection 0 sends `broadcast:64`; the server sends one 64-byte binary message to every "
                        "connection and, once its library reports every frame written or queued, answers "
