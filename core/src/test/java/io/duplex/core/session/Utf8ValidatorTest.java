@@ -171,7 +171,7 @@ class Utf8ValidatorTest {
         assertFalse(v.validate(bytes(0xAC), 0, 1), "a continuation byte may not start the next message");
     }
 
-    /** Plants one bad byte at every offset of an ASCII run, around the 8-byte fast path.s word edges (and any wider step). */
+    /** Plants one bad byte at every offset of an ASCII run, around the fast path's word edges. */
     @ParameterizedTest
     @EnumSource(BufferShape.class)
     void asciiFastPathStopsAtTheExactBadByte(BufferShape shape) {
