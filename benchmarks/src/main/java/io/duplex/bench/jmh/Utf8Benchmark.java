@@ -14,7 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
 /**
  * UTF-8 validation of a 64 KiB text payload (RFC 6455 §8.1): the core's validator beside the JDK's
  * {@code new String(bytes, UTF_8)} (which replaces rather than rejects) and a strict {@link CharsetDecoder}
- * (which rejects, as the RFC requires). "mixed" cycles through 1-, 2-, 3- and 4-byte code points.
+ * (which rejects, as the RFC requires); the validator also on a direct buffer, as a transport reading into
+ * direct buffers hands it. "mixed" cycles through 1-, 2-, 3- and 4-byte code points.
  */
 public class Utf8Benchmark extends ThroughputBenchmark {
 
@@ -23,6 +24,7 @@ public class Utf8Benchmark extends ThroughputBenchmark {
 
     private byte[] bytes;
     private ByteBuffer in;
+    private ByteBuffer direct;
     private CharBuffer chars;
     private final Utf8Validator validator = new Utf8Validator();
     private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
@@ -45,6 +47,7 @@ public class Utf8Benchmark extends ThroughputBenchmark {
         }
         bytes = java.util.Arrays.copyOf(bytes, end);
         in = ByteBuffer.wrap(bytes);
+        direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
         chars = CharBuffer.allocate(bytes.length);
     }
 
@@ -52,6 +55,12 @@ public class Utf8Benchmark extends ThroughputBenchmark {
     public boolean duplexValidator() {
         validator.reset();
         return validator.validate(bytes, 0, bytes.length);
+    }
+
+    @Benchmark
+    public boolean duplexValidatorDirect() {
+        validator.reset();
+        return validator.validate(direct);
     }
 
     @Benchmark

@@ -15,12 +15,17 @@ import java.nio.ReadOnlyBufferException;
  * <p>A payload may reach us split at any byte, so each call takes the payload offset of its first byte and
  * rotates the key by {@code offset & 3}. The work is done eight bytes per step with the key widened to a
  * {@code long}; only the last {@code length mod 8} bytes are done one by one.
+ *
+ * <p>Loads and stores are in the platform's native byte order whatever the buffer's {@link ByteBuffer#order()},
+ * so that no step pays for a byte swap, and go through view {@link VarHandle}s, which reach heap and direct
+ * buffers alike without allocating a differently ordered view per call.
  */
 public final class Masking {
 
-    /** Native order, so that loads and stores need no byte swap; the key is arranged to match instead. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final VarHandle ARRAY_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, NATIVE);
+    /** Honours the buffer's bounds and read-only-ness; ignores its byte order, which is what we want here. */
+    private static final VarHandle BUFFER_LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE);
 
     private Masking() {
     }
@@ -29,7 +34,7 @@ public final class Masking {
      * XORs {@code buf[position..limit)} in place with {@code key}, as if the first byte were at payload offset
      * {@code offset}. Does not move the position. Works on heap buffers (any array offset) and direct ones.
      *
-     * @throws ReadOnlyBufferException if {@code buf} is read-only
+     * @throws ReadOnlyBufferException if {@code buf} is read-only and the range is not empty
      */
     public static void mask(ByteBuffer buf, int key, long offset) {
         int k = rotate(key, offset);
@@ -81,18 +86,18 @@ public final class Masking {
         return (byte) (k >>> (24 - ((i & 3) << 3)));
     }
 
-    /** The rotated key repeated twice, laid out for loads of the given byte order. */
-    private static long widen(int k, boolean littleEndian) {
+    /** The rotated key repeated twice, laid out so that a native-order load lines up with it. */
+    private static long widen(int k) {
         long w = k & 0xFFFF_FFFFL;
         long bigEndian = (w << 32) | w;
-        return littleEndian ? Long.reverseBytes(bigEndian) : bigEndian;
+        return NATIVE == ByteOrder.LITTLE_ENDIAN ? Long.reverseBytes(bigEndian) : bigEndian;
     }
 
     private static void maskArray(byte[] a, int from, int to, int k) {
-        long k64 = widen(k, NATIVE_LITTLE_ENDIAN);
+        long k64 = widen(k);
         int i = from;
         for (int end = to - 7; i < end; i += 8) {
-            LONGS.set(a, i, (long) LONGS.get(a, i) ^ k64);
+            ARRAY_LONGS.set(a, i, (long) ARRAY_LONGS.get(a, i) ^ k64);
         }
         // Whole 8-byte steps keep the key phase, so the tail starts again at key byte 0.
         for (int r = 0; i < to; i++, r++) {
@@ -100,11 +105,12 @@ public final class Masking {
         }
     }
 
+    /** Direct and read-only buffers; indices are the buffer's own, so its array offset plays no part. */
     private static void maskBuffer(ByteBuffer b, int from, int to, int k) {
-        long k64 = widen(k, b.order() == ByteOrder.LITTLE_ENDIAN);
+        long k64 = widen(k);
         int i = from;
         for (int end = to - 7; i < end; i += 8) {
-            b.putLong(i, b.getLong(i) ^ k64);
+            BUFFER_LONGS.set(b, i, (long) BUFFER_LONGS.get(b, i) ^ k64);
         }
         for (int r = 0; i < to; i++, r++) {
             b.put(i, (byte) (b.get(i) ^ keyByte(k, r)));
@@ -112,25 +118,22 @@ public final class Masking {
     }
 
     private static void copyArray(byte[] src, int s, byte[] dst, int d, int n, int k) {
-        long k64 = widen(k, NATIVE_LITTLE_ENDIAN);
+        long k64 = widen(k);
         int i = 0;
         for (int end = n - 7; i < end; i += 8) {
-            LONGS.set(dst, d + i, (long) LONGS.get(src, s + i) ^ k64);
+            ARRAY_LONGS.set(dst, d + i, (long) ARRAY_LONGS.get(src, s + i) ^ k64);
         }
         for (; i < n; i++) {
             dst[d + i] = (byte) (src[s + i] ^ keyByte(k, i));
         }
     }
 
+    /** Any mix of heap, direct and read-only buffers: both sides are read and written in native order. */
     private static void copyBuffer(ByteBuffer src, int s, ByteBuffer dst, int d, int n, int k) {
-        boolean srcLittleEndian = src.order() == ByteOrder.LITTLE_ENDIAN;
-        // Each buffer reads and writes longs in its own order; swap when the two disagree.
-        boolean swap = srcLittleEndian != (dst.order() == ByteOrder.LITTLE_ENDIAN);
-        long k64 = widen(k, srcLittleEndian);
+        long k64 = widen(k);
         int i = 0;
         for (int end = n - 7; i < end; i += 8) {
-            long v = src.getLong(s + i) ^ k64;
-            dst.putLong(d + i, swap ? Long.reverseBytes(v) : v);
+            BUFFER_LONGS.set(dst, d + i, (long) BUFFER_LONGS.get(src, s + i) ^ k64);
         }
         for (; i < n; i++) {
             dst.put(d + i, (byte) (src.get(s + i) ^ keyByte(k, i)));

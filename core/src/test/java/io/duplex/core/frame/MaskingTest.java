@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * RFC 6455 §5.3 masking: byte {@code i} of the payload is XORed with key byte {@code i mod 4}, checked
  * against a byte-by-byte reference written from that sentence, on every buffer shape, at every payload
- * offset (because a payload may be split anywhere), in place and copying.
+ * offset (because a payload may be split anywhere), in place and copying, from read-only sources, and on
+ * payloads long enough that the word-at-a-time loop does almost all the work.
  */
 class MaskingTest {
 
@@ -80,6 +83,92 @@ class MaskingTest {
         assertArrayEquals(reference(data, key, offset), BufferKind.remaining(dst));
         src.position(srcLead);
         assertArrayEquals(data, BufferKind.remaining(src), "source not modified");
+    }
+
+    /**
+     * Every key rotation, at every alignment of the first byte, for every length around the 8-byte step,
+     * in every buffer shape: the cases a word-at-a-time loop gets wrong at its edges.
+     */
+    @Test
+    void everyRotationAlignmentAndTailLengthMatchesTheReference() {
+        Random random = new Random(6455);
+        for (int length = 0; length <= 40; length++) {
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            int key = random.nextInt() | 0x01010101; // no zero key byte, so an overrun shows past the limit
+            for (long offset = 0; offset < 8; offset++) {
+                byte[] expected = reference(data, key, offset);
+                for (int lead = 0; lead <= 8; lead++) {
+                    for (BufferKind kind : BufferKind.values()) {
+                        ByteBuffer buf = kind.holding(data, lead);
+                        Masking.mask(buf, key, offset);
+                        String where = kind + " length " + length + " offset " + offset + " lead " + lead;
+                        assertArrayEquals(expected, BufferKind.remaining(buf), where);
+                        assertEquals(lead, buf.position(), where);
+                        assertEquals((byte) 0, buf.duplicate().clear().get(lead + length), "no write past the limit, " + where);
+                        for (BufferKind dstKind : BufferKind.values()) {
+                            ByteBuffer src = kind.holding(data, lead);
+                            ByteBuffer dst = dstKind.empty(length + 8, 8 - lead);
+                            Masking.mask(src, dst, key, offset);
+                            dst.flip().position(8 - lead);
+                            assertArrayEquals(expected, BufferKind.remaining(dst), where + " into " + dstKind);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Property(tries = 30)
+    void longPayloadsMatchTheReference(@ForAll @IntRange(min = 1000, max = 70_000) int length, @ForAll long seed,
+            @ForAll int key, @ForAll @LongRange(min = 0, max = 1 << 30) long offset, @ForAll BufferKind kind,
+            @ForAll BufferKind dstKind, @ForAll @IntRange(max = 15) int lead) {
+        byte[] data = new byte[length];
+        new Random(seed).nextBytes(data);
+        byte[] expected = reference(data, key, offset);
+        ByteBuffer buf = kind.holding(data, lead);
+        Masking.mask(buf, key, offset);
+        assertArrayEquals(expected, BufferKind.remaining(buf), "in place");
+        ByteBuffer dst = dstKind.empty(length, lead);
+        Masking.mask(kind.holding(data, lead), dst, key, offset);
+        dst.flip().position(lead);
+        assertArrayEquals(expected, BufferKind.remaining(dst), "copying");
+    }
+
+    /** A read-only source is fine to mask from (a user may hand one to send), and stays untouched. */
+    @Property(tries = 200)
+    void copyingFromReadOnlySourceMatchesTheReference(@ForAll @Size(max = 100) byte[] data, @ForAll int key,
+            @ForAll @LongRange(min = 0, max = 1 << 20) long offset, @ForAll BufferKind srcKind,
+            @ForAll BufferKind dstKind, @ForAll @IntRange(max = 9) int lead) {
+        ByteBuffer src = srcKind.holding(data, lead).asReadOnlyBuffer();
+        ByteBuffer dst = dstKind.empty(data.length, 0);
+        Masking.mask(src, dst, key, offset);
+        assertEquals(lead + data.length, src.position());
+        dst.flip();
+        assertArrayEquals(reference(data, key, offset), BufferKind.remaining(dst));
+        src.position(lead);
+        assertArrayEquals(data, BufferKind.remaining(src));
+    }
+
+    @Test
+    void maskingReadOnlyBuffersInPlaceIsRefused() {
+        for (BufferKind kind : BufferKind.values()) {
+            for (int length : new int[] {1, 7, 8, 9, 100}) {
+                byte[] data = new byte[length];
+                new Random(length).nextBytes(data);
+                ByteBuffer original = kind.holding(data, 3);
+                ByteBuffer readOnly = original.asReadOnlyBuffer();
+                assertThrows(ReadOnlyBufferException.class, () -> Masking.mask(readOnly, 0x11223344, 1),
+                        kind + " length " + length);
+                assertArrayEquals(data, BufferKind.remaining(original), "nothing written, " + kind);
+                ByteBuffer src = kind.holding(data, 0);
+                assertThrows(ReadOnlyBufferException.class,
+                        () -> Masking.mask(src, ByteBuffer.allocate(length).asReadOnlyBuffer(), 0x11223344, 1));
+                assertEquals(0, src.position(), "source not consumed on failure");
+            }
+            // An empty range writes nothing, so there is nothing to refuse.
+            Masking.mask(kind.holding(new byte[0], 2).asReadOnlyBuffer(), 0x11223344, 0);
+        }
     }
 
     @Test

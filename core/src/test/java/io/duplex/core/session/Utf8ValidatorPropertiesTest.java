@@ -52,6 +52,13 @@ class Utf8ValidatorPropertiesTest {
         checkAgainstOracles(input, cuts, shape);
     }
 
+    /** Long ASCII runs between other code points, so the word-at-a-time skip meets every edge case. */
+    @Property(tries = 400)
+    void longAsciiRunsAgreeWithJdk(@ForAll("withAsciiRuns") byte[] input,
+            @ForAll @Size(max = 6) List<@IntRange(max = 5000) Integer> cuts, @ForAll BufferShape shape) {
+        checkAgainstOracles(input, cuts, shape);
+    }
+
     /** Fed one byte at a time, the validator fails exactly at the first byte the RFC table rules out. */
     @Property(tries = 1000)
     void failsAtExactlyTheFirstOffendingByte(@ForAll("adversarial") byte[] input) {
@@ -107,6 +114,17 @@ class Utf8ValidatorPropertiesTest {
     Arbitrary<byte[]> adversarial() {
         Arbitrary<byte[]> valid = codePoints().list().ofMaxSize(24).map(Utf8ValidatorPropertiesTest::encode);
         return Combinators.combine(valid, Arbitraries.of(Mutation.class), Arbitraries.integers().between(0, 1000),
+                Arbitraries.integers().between(0, 255), Arbitraries.integers().between(0, NASTY.length - 1))
+                .as(Utf8ValidatorPropertiesTest::mutate);
+    }
+
+    @Provide
+    Arbitrary<byte[]> withAsciiRuns() {
+        Arbitrary<String> run = Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(70);
+        Arbitrary<String> codePoint = codePoints().map(Character::toString);
+        Arbitrary<byte[]> valid = Combinators.combine(run, codePoint).as(String::concat).list().ofMaxSize(20)
+                .map(parts -> String.join("", parts).getBytes(StandardCharsets.UTF_8));
+        return Combinators.combine(valid, Arbitraries.of(Mutation.class), Arbitraries.integers().between(0, 5000),
                 Arbitraries.integers().between(0, 255), Arbitraries.integers().between(0, NASTY.length - 1))
                 .as(Utf8ValidatorPropertiesTest::mutate);
     }
