@@ -100,7 +100,33 @@ class FlowControlTest extends LoopbackFixture {
                     "onError saw the overflow: " + serverSide.errors);
             assertEquals(Boolean.FALSE, serverSide.writability.poll(5, TimeUnit.SECONDS),
                     "not writable above the high watermark");
-            raw.readToEnd(); // the server dropped the connection
+            raw.readToEnd(); // the server closed the connection
+        }
+    }
+
+    @Test
+    void peerThatStopsReadingThenReadsGetsWholeFramesThenTheCloseWithThePolicyCode() throws Exception {
+        Flooder serverSide = new Flooder();
+        WebSocketServer server = server(b -> b.handler(serverSide).maxBufferedBytes(LIMIT)
+                .overflowPolicy(OverflowPolicy.CLOSE_POLICY_VIOLATION));
+        try (RawClient raw = new RawClient(server.port(), 4096)) {
+            assertTrue(raw.upgrade().startsWith("HTTP/1.1 101"));
+            assertTrue(serverSide.flooded.await(10, TimeUnit.SECONDS));
+            assertEquals(io.duplex.core.CloseStatus.POLICY_VIOLATION, serverSide.awaitClose().status().code());
+            // Only now does the peer read: what was queued when the limit fired is gone, except the rest of a
+            // frame already partly written, which a Close must not cut in two (RFC 6455 §5.2 framing).
+            int binaryFrames = 0;
+            RawClient.Frame f;
+            while ((f = raw.readFrame()).opcode() == 0x2) {
+                assertEquals(CHUNK, f.payload().length, "frame " + binaryFrames + " arrived whole");
+                binaryFrames++;
+            }
+            assertEquals(0x8, f.opcode(), "a Close frame follows the data (§5.5.1)");
+            assertEquals(io.duplex.core.CloseStatus.POLICY_VIOLATION, f.closeCode());
+            assertEquals(-1, raw.in.read(), "the server closes TCP after its Close (§7.1.1)");
+            int refusedAndAccepted = serverSide.sent;
+            assertTrue(binaryFrames < refusedAndAccepted - 1 - (LIMIT / CHUNK) / 2,
+                    "the unsent frames were dropped, not delivered: " + binaryFrames + " of " + refusedAndAccepted);
         }
     }
 
