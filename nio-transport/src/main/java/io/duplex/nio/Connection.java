@@ -304,9 +304,12 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
             return;
         }
+        // The session writes a large frame in pieces, each after the first with an empty header: only a piece
+        // with a header starts a frame, the only place an overflow may cut the queue.
+        boolean startsFrame = header.hasRemaining();
         if (corked) {
             if ((long) header.remaining() + payload.remaining() <= CORK_LIMIT) {
-                enqueue(header, payload, done, true);
+                enqueue(header, payload, done, startsFrame);
                 return;
             }
             uncork();
@@ -318,7 +321,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 return;
             }
         }
-        boolean whole = true;
+        boolean whole = startsFrame;
         if (queue == null || queue.isEmpty()) {
             ByteBuffer[] gather = loop.gatherArray();
             gather[0] = header;
@@ -371,7 +374,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         write(bytes, EMPTY, null);
     }
 
-    /** @param whole none of the frame was written yet, so an overflow may still drop it whole */
+    /** @param whole these bytes start a frame none of which was written yet, so an overflow may drop it whole */
     private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, boolean whole) {
         if (queue == null) {
             queue = new WriteQueue(loop.pool());

@@ -59,6 +59,8 @@ class FlowControlTest extends LoopbackFixture {
         volatile CompletableFuture<Void> refused;
         volatile int sent;
         final java.util.concurrent.CountDownLatch flooded = new java.util.concurrent.CountDownLatch(1);
+        /** Text frames, which the session writes in several pieces each, rather than binary ones. */
+        boolean text;
 
         @Override
         public void onOpen(WebSocket socket) {
@@ -67,7 +69,7 @@ class FlowControlTest extends LoopbackFixture {
             int n = 0;
             long max = 0;
             do {
-                f = socket.sendBinary(ByteBuffer.allocate(CHUNK));
+                f = text ? socket.sendText("x".repeat(CHUNK)) : socket.sendBinary(ByteBuffer.allocate(CHUNK));
                 max = Math.max(max, socket.bufferedAmount());
                 n++;
             } while (!f.isCompletedExceptionally() && n < 10_000);
@@ -106,7 +108,17 @@ class FlowControlTest extends LoopbackFixture {
 
     @Test
     void peerThatStopsReadingThenReadsGetsWholeFramesThenTheCloseWithThePolicyCode() throws Exception {
+        overflowEndsWithWholeFramesThenTheClose(false);
+    }
+
+    @Test
+    void overflowNeverCutsATextFrameWrittenInPieces() throws Exception {
+        overflowEndsWithWholeFramesThenTheClose(true);
+    }
+
+    private void overflowEndsWithWholeFramesThenTheClose(boolean text) throws Exception {
         Flooder serverSide = new Flooder();
+        serverSide.text = text;
         WebSocketServer server = server(b -> b.handler(serverSide).maxBufferedBytes(LIMIT)
                 .overflowPolicy(OverflowPolicy.CLOSE_POLICY_VIOLATION));
         try (RawClient raw = new RawClient(server.port(), 4096)) {
@@ -117,7 +129,7 @@ class FlowControlTest extends LoopbackFixture {
             // frame already partly written, which a Close must not cut in two (RFC 6455 §5.2 framing).
             int binaryFrames = 0;
             RawClient.Frame f;
-            while ((f = raw.readFrame()).opcode() == 0x2) {
+            while ((f = raw.readFrame()).opcode() == (text ? 0x1 : 0x2)) {
                 assertEquals(CHUNK, f.payload().length, "frame " + binaryFrames + " arrived whole");
                 binaryFrames++;
             }
