@@ -140,6 +140,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         unconsumed = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : null;
     }
 
+    /**
+     * Asks for OP_WRITE when the wire holds bytes of its own the socket refused (a TLS handshake flight, an
+     * alert, a KeyUpdate answer): nothing else would write them, as no application write is waiting.
+     */
+    final void awaitWireFlush() {
+        if (!closed && wire.pendingBytes() > 0) {
+            interest(SelectionKey.OP_WRITE, true);
+        }
+    }
+
     /** Switches interest from connecting to reading. */
     final void connectFinished() {
         interest(SelectionKey.OP_CONNECT, false);
@@ -222,6 +232,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 closeNow(null);
                 return;
             }
+            awaitWireFlush();
             if (!wireReady && wire.ready()) {
                 wireReady = true;
                 wireReady();
