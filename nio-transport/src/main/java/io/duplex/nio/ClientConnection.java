@@ -108,6 +108,7 @@ final class ClientConnection extends Connection {
             closeNow(e);
             return;
         }
+        awaitWireFlush(); // a ClientHello the socket took only part of
         if (wire.ready()) {
             sendRequest();
             if (hasEarly && !isClosed()) {

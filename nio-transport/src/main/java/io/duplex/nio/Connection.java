@@ -140,6 +140,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         unconsumed = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : null;
     }
 
+    /**
+     * Asks for OP_WRITE when the wire holds bytes of its own the socket refused (a TLS handshake flight, an
+     * alert, a KeyUpdate answer): nothing else would write them, as no application write is waiting.
+     */
+    final void awaitWireFlush() {
+        if (!closed && wire.pendingBytes() > 0) {
+            interest(SelectionKey.OP_WRITE, true);
+        }
+    }
+
     /** Switches interest from connecting to reading. */
     final void connectFinished() {
         interest(SelectionKey.OP_CONNECT, false);
@@ -222,6 +232,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 closeNow(null);
                 return;
             }
+            awaitWireFlush();
             if (!wireReady && wire.ready()) {
                 wireReady = true;
                 wireReady();
@@ -304,9 +315,12 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
             return;
         }
+        // The session writes a large frame in pieces, each after the first with an empty header: only a piece
+        // with a header starts a frame, the only place an overflow may cut the queue.
+        boolean startsFrame = header.hasRemaining();
         if (corked) {
             if ((long) header.remaining() + payload.remaining() <= CORK_LIMIT) {
-                enqueue(header, payload, done);
+                enqueue(header, payload, done, startsFrame);
                 return;
             }
             uncork();
@@ -318,6 +332,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 return;
             }
         }
+        boolean whole = startsFrame;
         if (queue == null || queue.isEmpty()) {
             ByteBuffer[] gather = loop.gatherArray();
             gather[0] = header;
@@ -347,8 +362,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 }
                 return;
             }
+            whole = false; // the socket took part of it
         }
-        enqueue(header, payload, done);
+        enqueue(header, payload, done, whole);
     }
 
     /** The wire took every byte but holds some for the socket (TLS): complete {@code done} once it drained. */
@@ -369,11 +385,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         write(bytes, EMPTY, null);
     }
 
-    private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
+    /** @param whole these bytes start a frame none of which was written yet, so an overflow may drop it whole */
+    private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, boolean whole) {
         if (queue == null) {
             queue = new WriteQueue(loop.pool());
         }
         boolean wasEmpty = queue.isEmpty();
+        if (whole) {
+            queue.startFrame();
+        }
         queue.append(header);
         queue.append(payload);
         queue.completeWhenFlushed(done);
@@ -462,18 +482,28 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         write(frame, EMPTY, null);
     }
 
+    /**
+     * Fails the connection with the policy's code, telling the peer with a Close frame. The frames that have
+     * not begun to reach the socket are dropped at once, as a peer that does not read would never take them;
+     * the Close follows what is left, which is at most the rest of one frame already partly written (a peer
+     * must never see half a frame followed by a Close) and, over TLS, the ciphertext already made. TCP closes
+     * once that is flushed or when the close timeout expires, whichever comes first, so a peer that never
+     * reads holds the connection's memory no longer than the close timeout.
+     */
     private void overflowed(OutboundOverflowException e) {
         if (closed || session == null || session.isClosed()) {
             return;
         }
-        // The queue cannot drain to a peer that does not read: free it now, so memory stays bounded.
-        dropQueue = true;
+        if (session.isClosing()) {
+            // A Close is already on its way or answered: the close timeout already bounds how long it waits.
+            return;
+        }
         if (queue != null) {
-            queue.discard(e);
-            queuedBytes = 0;
+            queue.cutUnstarted(e);
+            publishBuffered();
         }
         session.fail(settings.overflowPolicy.closeCode(), "outbound buffer overflow", e);
-        closeNow(e);
+        updateWritability();
     }
 
     private void updateWritability() {

@@ -120,7 +120,7 @@ final class NioWebSocket implements WebSocket {
      *     messages by their size and a whole message may not slip into another that is being sent in parts
      */
     private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
-        long size = text != null ? text.length() : data.remaining();
+        long size = text != null ? utf8Size(text) : data.remaining();
         boolean isData = kind == TEXT || kind == BINARY;
         if (isData) {
             CompletableFuture<Void> refused = conn.admit(size);
@@ -274,6 +274,23 @@ final class NioWebSocket implements WebSocket {
     @Override
     public String toString() {
         return "WebSocket[" + remoteAddress() + "]";
+    }
+
+    /**
+     * The bytes {@code text} takes as UTF-8, which is what the hard limit and {@link #bufferedAmount()} count.
+     * Each surrogate counts 2, so a pair counts its 4 even when a part sent with {@code last == false} splits
+     * it; an unpaired one (which the session refuses) counts too, rather than throwing here.
+     */
+    static long utf8Size(CharSequence text) {
+        int length = text.length();
+        long n = length;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                n += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return n;
     }
 
     private static ByteBuffer copy(ByteBuffer src) {

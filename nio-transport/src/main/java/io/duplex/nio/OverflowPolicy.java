@@ -5,6 +5,10 @@ import io.duplex.core.CloseStatus;
 /**
  * What happens when a send would push a connection's outbound buffer past its hard limit
  * ({@link WebSocketServer.Builder#maxBufferedBytes}): the peer reads slower than the application sends.
+ *
+ * <p>The closing policies discard the queued frames that have not started to reach the socket, send a Close
+ * frame with their code after what is left (at most the rest of one frame already partly written), and close
+ * TCP once it is flushed or when the close timeout expires.
  */
 public enum OverflowPolicy {
 

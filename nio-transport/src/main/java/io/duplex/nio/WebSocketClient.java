@@ -5,9 +5,11 @@ import io.duplex.core.ExtensionFactory;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -15,7 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -39,6 +44,14 @@ public final class WebSocketClient implements AutoCloseable {
     private final SSLContext tls;
     private final boolean verifyHostname;
     private final ProxySettings proxy;
+    private final Resolver resolver;
+    /** Runs the blocking name lookups, so {@link #connect} never waits for DNS. Daemon threads, idle ones exit. */
+    private final ThreadPoolExecutor resolving;
+
+    /** Looks a host name up; blocking. A test may hold it back to see that connect does not wait for it. */
+    interface Resolver {
+        InetAddress resolve(String host) throws UnknownHostException;
+    }
 
     private WebSocketClient(Builder b) {
         this.settings = b.settings();
@@ -49,7 +62,17 @@ public final class WebSocketClient implements AutoCloseable {
         this.tls = b.tls;
         this.verifyHostname = b.verifyHostname;
         this.proxy = b.proxy;
+        this.resolver = b.resolver;
+        this.resolving = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "duplex-resolver");
+                    t.setDaemon(true);
+                    return t;
+                });
+        resolving.allowCoreThreadTimeOut(true);
     }
+
+    private static final int RESOLVER_THREADS = 4;
 
     /** A builder with the defaults listed on its methods. */
     public static Builder builder() {
@@ -63,12 +86,12 @@ public final class WebSocketClient implements AutoCloseable {
 
     /**
      * Connects to {@code uri} (ws:// or wss://) and runs the opening handshake, through a CONNECT tunnel when
-     * a proxy applies ({@link ConnectOptions#proxy()}, else the client's {@link Builder#proxy}). The host name
-     * is resolved in the calling thread: the server's when connecting directly, the proxy's otherwise (the
-     * proxy resolves the server's).
+     * a proxy applies ({@link ConnectOptions#proxy()}, else the client's {@link Builder#proxy}). Returns at
+     * once: the host name is resolved on the client's own resolver threads, never the caller's (the server's
+     * when connecting directly, the proxy's otherwise; the proxy resolves the server's).
      *
-     * @return completes with the open connection after {@code handler.onOpen}; fails with the connect
-     *     error, a {@link java.util.concurrent.TimeoutException}, the {@link ProxyConnectException} of a proxy
+     * @return completes with the open connection after {@code handler.onOpen}; fails with the
+     *     {@link UnknownHostException} of a name that does not resolve, the connect error, a {@link java.util.concurrent.TimeoutException}, the {@link ProxyConnectException} of a proxy
      *     that refused the tunnel, or the {@link io.duplex.core.HandshakeException} describing a refused
      *     handshake
      */
@@ -100,10 +123,8 @@ public final class WebSocketClient implements AutoCloseable {
         ProxySettings via = options.noProxy() ? null : options.proxy() != null ? options.proxy() : proxy;
         ProxyTunnel tunnel = via == null ? null : new ProxyTunnel(via, uri.getHost(), port,
                 settings.config.maxHeaderBytes(), settings.config.maxHeaderCount());
-        InetSocketAddress address = via == null ? new InetSocketAddress(uri.getHost(), port) : resolve(via.address());
-        if (address.isUnresolved()) {
-            return CompletableFuture.failedFuture(new IOException("cannot resolve " + address.getHostString()));
-        }
+        InetSocketAddress target = via == null ? InetSocketAddress.createUnresolved(uri.getHost(), port)
+                : via.address();
         CompletableFuture<WebSocket> opened = new CompletableFuture<>();
         SocketChannel ch;
         ClientHandshake handshake;
@@ -124,20 +145,36 @@ public final class WebSocketClient implements AutoCloseable {
         // host, never the proxy's.
         java.util.function.Supplier<TlsWire> tlsLayer = context == null ? null
                 : () -> TlsWire.client(ch, context, uri.getHost(), port, verifyHostname);
-        Route route = new Route(address, tunnel, tlsLayer, connectTimeout, handshakeTimeout);
         io.duplex.nio.loop.EventLoop on = loop != null ? loop : nextLoop();
+        Runnable start = () -> {
+            InetSocketAddress address;
+            try {
+                address = target.isUnresolved()
+                        ? new InetSocketAddress(resolver.resolve(target.getHostString()), target.getPort()) : target;
+            } catch (UnknownHostException | RuntimeException e) {
+                closeQuietly(ch);
+                opened.completeExceptionally(e);
+                return;
+            }
+            Route route = new Route(address, tunnel, tlsLayer, connectTimeout, handshakeTimeout);
+            try {
+                on.execute(() -> new ClientConnection(on, ch, settings, handshake, handler, opened, route).start());
+            } catch (RejectedExecutionException e) {
+                closeQuietly(ch);
+                opened.completeExceptionally(new IOException("client is closed", e));
+            }
+        };
         try {
-            on.execute(() -> new ClientConnection(on, ch, settings, handshake, handler, opened, route).start());
+            if (target.isUnresolved()) {
+                resolving.execute(start);
+            } else {
+                start.run();
+            }
         } catch (RejectedExecutionException e) {
             closeQuietly(ch);
             opened.completeExceptionally(new IOException("client is closed", e));
         }
         return opened;
-    }
-
-    /** A proxy's address, resolved now if it was given unresolved. */
-    private static InetSocketAddress resolve(InetSocketAddress a) {
-        return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
     }
 
     private static void closeQuietly(SocketChannel ch) {
@@ -165,6 +202,7 @@ public final class WebSocketClient implements AutoCloseable {
     /** Closes the event loops if the client created them, dropping their connections. */
     @Override
     public void close() {
+        resolving.shutdownNow();
         if (ownsGroup) {
             group.close();
         }
@@ -177,8 +215,15 @@ public final class WebSocketClient implements AutoCloseable {
         private SSLContext tls;
         private boolean verifyHostname = true;
         private ProxySettings proxy;
+        private Resolver resolver = InetAddress::getByName;
 
         private Builder() {
+        }
+
+        /** How host names are looked up (tests hold lookups back with this). Default the JDK's resolver. */
+        Builder resolver(Resolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
         }
 
         /**

@@ -30,6 +30,7 @@ final class WriteQueue {
     /** Chunks in read mode: position is the next byte to write, limit the end of what was copied in. */
     private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
     private final ArrayDeque<Completion> completions = new ArrayDeque<>();
+    private final FrameStarts frameStarts = new FrameStarts();
     private long appended;
     private long flushed;
 
@@ -65,6 +66,46 @@ final class WriteQueue {
         }
     }
 
+    /**
+     * Marks the end of the queue as the start of a whole frame, one that nothing has been written of yet, so
+     * that {@link #cutUnstarted} may drop it.
+     */
+    void startFrame() {
+        frameStarts.add(appended);
+    }
+
+    /**
+     * Drops the frames that have not begun to reach the socket, keeping the rest of one that has, so the queue
+     * ends on a frame boundary; their futures fail with {@code cause}.
+     *
+     * @return the bytes dropped
+     */
+    long cutUnstarted(Throwable cause) {
+        long cut = frameStarts.firstUnstarted(flushed);
+        if (cut < 0) {
+            return 0;
+        }
+        long dropped = appended - cut;
+        long left = dropped;
+        while (left > 0) {
+            ByteBuffer tail = chunks.peekLast();
+            int n = tail.remaining();
+            if (n <= left) {
+                pool.release(chunks.pollLast());
+                left -= n;
+            } else {
+                tail.limit(tail.limit() - (int) left);
+                left = 0;
+            }
+        }
+        appended = cut;
+        frameStarts.clear();
+        while (!completions.isEmpty() && completions.peekLast().mark > cut) {
+            completions.pollLast().future.completeExceptionally(cause);
+        }
+        return dropped;
+    }
+
     /** Completes {@code done} once every byte appended so far has been written. */
     void completeWhenFlushed(CompletableFuture<Void> done) {
         if (done == null) {
@@ -98,6 +139,7 @@ final class WriteQueue {
                 Arrays.fill(gather, 0, n, null);
             }
             flushed += written;
+            frameStarts.started(flushed);
             while (!chunks.isEmpty() && !chunks.peekFirst().hasRemaining()) {
                 pool.release(chunks.pollFirst());
             }
@@ -118,6 +160,7 @@ final class WriteQueue {
             pool.release(chunks.pollFirst());
         }
         flushed = appended;
+        frameStarts.clear();
         while (!completions.isEmpty()) {
             completions.pollFirst().future.completeExceptionally(cause);
         }

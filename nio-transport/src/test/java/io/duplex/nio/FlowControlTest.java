@@ -59,6 +59,8 @@ class FlowControlTest extends LoopbackFixture {
         volatile CompletableFuture<Void> refused;
         volatile int sent;
         final java.util.concurrent.CountDownLatch flooded = new java.util.concurrent.CountDownLatch(1);
+        /** Text frames, which the session writes in several pieces each, rather than binary ones. */
+        boolean text;
 
         @Override
         public void onOpen(WebSocket socket) {
@@ -67,7 +69,7 @@ class FlowControlTest extends LoopbackFixture {
             int n = 0;
             long max = 0;
             do {
-                f = socket.sendBinary(ByteBuffer.allocate(CHUNK));
+                f = text ? socket.sendText("x".repeat(CHUNK)) : socket.sendBinary(ByteBuffer.allocate(CHUNK));
                 max = Math.max(max, socket.bufferedAmount());
                 n++;
             } while (!f.isCompletedExceptionally() && n < 10_000);
@@ -100,7 +102,43 @@ class FlowControlTest extends LoopbackFixture {
                     "onError saw the overflow: " + serverSide.errors);
             assertEquals(Boolean.FALSE, serverSide.writability.poll(5, TimeUnit.SECONDS),
                     "not writable above the high watermark");
-            raw.readToEnd(); // the server dropped the connection
+            raw.readToEnd(); // the server closed the connection
+        }
+    }
+
+    @Test
+    void peerThatStopsReadingThenReadsGetsWholeFramesThenTheCloseWithThePolicyCode() throws Exception {
+        overflowEndsWithWholeFramesThenTheClose(false);
+    }
+
+    @Test
+    void overflowNeverCutsATextFrameWrittenInPieces() throws Exception {
+        overflowEndsWithWholeFramesThenTheClose(true);
+    }
+
+    private void overflowEndsWithWholeFramesThenTheClose(boolean text) throws Exception {
+        Flooder serverSide = new Flooder();
+        serverSide.text = text;
+        WebSocketServer server = server(b -> b.handler(serverSide).maxBufferedBytes(LIMIT)
+                .overflowPolicy(OverflowPolicy.CLOSE_POLICY_VIOLATION));
+        try (RawClient raw = new RawClient(server.port(), 4096)) {
+            assertTrue(raw.upgrade().startsWith("HTTP/1.1 101"));
+            assertTrue(serverSide.flooded.await(10, TimeUnit.SECONDS));
+            assertEquals(io.duplex.core.CloseStatus.POLICY_VIOLATION, serverSide.awaitClose().status().code());
+            // Only now does the peer read: what was queued when the limit fired is gone, except the rest of a
+            // frame already partly written, which a Close must not cut in two (RFC 6455 §5.2 framing).
+            int binaryFrames = 0;
+            RawClient.Frame f;
+            while ((f = raw.readFrame()).opcode() == (text ? 0x1 : 0x2)) {
+                assertEquals(CHUNK, f.payload().length, "frame " + binaryFrames + " arrived whole");
+                binaryFrames++;
+            }
+            assertEquals(0x8, f.opcode(), "a Close frame follows the data (§5.5.1)");
+            assertEquals(io.duplex.core.CloseStatus.POLICY_VIOLATION, f.closeCode());
+            assertEquals(-1, raw.in.read(), "the server closes TCP after its Close (§7.1.1)");
+            int refusedAndAccepted = serverSide.sent;
+            assertTrue(binaryFrames < refusedAndAccepted - 1 - (LIMIT / CHUNK) / 2,
+                    "the unsent frames were dropped, not delivered: " + binaryFrames + " of " + refusedAndAccepted);
         }
     }
 
