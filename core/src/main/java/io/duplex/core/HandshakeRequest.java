@@ -8,8 +8,13 @@ import java.util.Objects;
 /**
  * The HTTP request of an opening handshake (RFC 6455 §4.1), as received by a server or sent by a client.
  * Immutable.
+ *
+ * <p>A server keeps one per connection for {@link WebSocket#handshakeRequest()}, so it is kept small: the
+ * headers are one array decoded on demand (see {@link HttpHeaders}) and the method {@code GET} is shared.
  */
 public final class HandshakeRequest {
+
+    private static final String GET = "GET";
 
     private final String method;
     private final String target;
@@ -23,7 +28,9 @@ public final class HandshakeRequest {
 
     /** A request with the given method, request-target (for example {@code /chat?room=1}) and headers. */
     public static HandshakeRequest of(String method, String target, HttpHeaders headers) {
-        return new HandshakeRequest(Objects.requireNonNull(method, "method"), Objects.requireNonNull(target, "target"),
+        Objects.requireNonNull(method, "method");
+        // Every valid handshake is a GET: share the constant rather than keep the parser's copy.
+        return new HandshakeRequest(method.equals(GET) ? GET : method, Objects.requireNonNull(target, "target"),
                 Objects.requireNonNull(headers, "headers"));
     }
 

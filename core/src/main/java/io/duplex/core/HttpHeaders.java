@@ -1,6 +1,8 @@
 package io.duplex.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -9,17 +11,27 @@ import java.util.Objects;
 /**
  * The header fields of an opening-handshake request or response, in the order received. Names compare
  * case-insensitively (RFC 9110 §5.1); a name may occur more than once. Immutable.
+ *
+ * <p>The fields are kept as one array of ISO-8859-1 bytes and names and values are decoded when asked for:
+ * a server keeps every connection's request for {@link WebSocket#handshakeRequest()}, and one array costs a
+ * fraction of a {@code String} per name and per value. Lookups by name allocate nothing but their result.
  */
 public final class HttpHeaders {
 
-    private static final HttpHeaders EMPTY = new HttpHeaders(List.of(), List.of());
+    /** Ends a name: names are tokens, which hold no colon. */
+    private static final byte COLON = ':';
+    /** Ends a field: values hold no line feed (the builder and the parser both refuse it). */
+    private static final byte LF = '\n';
+    /** Separates the elements of a list-valued field. */
+    private static final byte COMMA = ',';
 
-    private final List<String> names;
-    private final List<String> values;
+    private static final HttpHeaders EMPTY = new HttpHeaders(new byte[0]);
 
-    private HttpHeaders(List<String> names, List<String> values) {
-        this.names = names;
-        this.values = values;
+    /** Every field as {@code name:value\n}, the value without surrounding white space. */
+    private final byte[] fields;
+
+    private HttpHeaders(byte[] fields) {
+        this.fields = fields;
     }
 
     /** No headers. */
@@ -34,37 +46,51 @@ public final class HttpHeaders {
 
     /** The number of fields. */
     public int size() {
-        return names.size();
+        int n = 0;
+        for (byte b : fields) {
+            if (b == LF) {
+                n++;
+            }
+        }
+        return n;
     }
 
-    /** The name of field {@code i}, as received. */
+    /**
+     * The name of field {@code i}, as received.
+     *
+     * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
+     */
     public String name(int i) {
-        return names.get(i);
+        int start = fieldStart(i);
+        return text(start, nameEnd(start));
     }
 
-    /** The value of field {@code i}, with surrounding white space removed. */
+    /**
+     * The value of field {@code i}, with surrounding white space removed.
+     *
+     * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
+     */
     public String value(int i) {
-        return values.get(i);
+        int start = fieldStart(i);
+        return text(nameEnd(start) + 1, fieldEnd(start));
     }
 
     /** Whether a field named {@code name} is present. */
     public boolean contains(String name) {
-        return indexOf(name) >= 0;
+        return next(0, name) >= 0;
     }
 
     /** The value of the first field named {@code name}, or {@code null}. */
     public String first(String name) {
-        int i = indexOf(name);
-        return i < 0 ? null : values.get(i);
+        int start = next(0, name);
+        return start < 0 ? null : text(nameEnd(start) + 1, fieldEnd(start));
     }
 
     /** The values of every field named {@code name}, in order. */
     public List<String> all(String name) {
         List<String> out = new ArrayList<>(2);
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
-                out.add(values.get(i));
-            }
+        for (int s = next(0, name); s >= 0; s = next(fieldEnd(s) + 1, name)) {
+            out.add(text(nameEnd(s) + 1, fieldEnd(s)));
         }
         return Collections.unmodifiableList(out);
     }
@@ -74,59 +100,133 @@ public final class HttpHeaders {
      * case-insensitively (as for {@code Connection: keep-alive, Upgrade}).
      */
     public boolean containsToken(String name, String token) {
-        for (int i = 0; i < names.size(); i++) {
-            if (!names.get(i).equalsIgnoreCase(name)) {
-                continue;
-            }
-            String v = values.get(i);
-            int start = 0;
-            while (start <= v.length()) {
-                int comma = v.indexOf(',', start);
-                int end = comma < 0 ? v.length() : comma;
-                if (v.substring(start, end).trim().equalsIgnoreCase(token)) {
+        if (token == null) {
+            return false;
+        }
+        for (int s = next(0, name); s >= 0; s = next(fieldEnd(s) + 1, name)) {
+            int end = fieldEnd(s);
+            int from = nameEnd(s) + 1;
+            while (true) {
+                int comma = indexOf(COMMA, from, end);
+                int to = comma < 0 ? end : comma;
+                if (elementEquals(from, to, token)) {
                     return true;
                 }
                 if (comma < 0) {
                     break;
                 }
-                start = comma + 1;
+                from = comma + 1;
             }
         }
         return false;
     }
 
-    private int indexOf(String name) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
+    /** A list element {@code [from, to)} equals {@code token} once trimmed as {@link String#trim()} trims. */
+    private boolean elementEquals(int from, int to, String token) {
+        while (from < to && (fields[from] & 0xFF) <= ' ') {
+            from++;
+        }
+        while (to > from && (fields[to - 1] & 0xFF) <= ' ') {
+            to--;
+        }
+        return equalsIgnoreCase(from, to, token);
+    }
+
+    /** The start of the first field at or after {@code from} named {@code name}, or -1. */
+    private int next(int from, String name) {
+        if (name == null) {
+            return -1;
+        }
+        for (int s = from; s < fields.length; s = fieldEnd(s) + 1) {
+            if (equalsIgnoreCase(s, nameEnd(s), name)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** Bytes {@code [from, to)} equal {@code s} ignoring case, char by char as {@link String#equalsIgnoreCase}. */
+    private boolean equalsIgnoreCase(int from, int to, String s) {
+        if (to - from != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char a = (char) (fields[from + i] & 0xFF);
+            char b = s.charAt(i);
+            if (a == b) {
+                continue;
+            }
+            char ua = Character.toUpperCase(a);
+            char ub = Character.toUpperCase(b);
+            if (ua != ub && Character.toLowerCase(ua) != Character.toLowerCase(ub)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int fieldStart(int i) {
+        if (i < 0) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        int s = 0;
+        for (int k = 0; k < i; k++) {
+            if (s >= fields.length) {
+                break;
+            }
+            s = fieldEnd(s) + 1;
+        }
+        if (s >= fields.length) {
+            throw new IndexOutOfBoundsException("field " + i + " of " + size());
+        }
+        return s;
+    }
+
+    private int nameEnd(int start) {
+        return indexOf(COLON, start, fields.length);
+    }
+
+    private int fieldEnd(int start) {
+        return indexOf(LF, start, fields.length);
+    }
+
+    private int indexOf(byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (fields[i] == b) {
                 return i;
             }
         }
         return -1;
     }
 
+    private String text(int from, int to) {
+        return new String(fields, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof HttpHeaders other && other.names.equals(names) && other.values.equals(values);
+        return o instanceof HttpHeaders other && Arrays.equals(other.fields, fields);
     }
 
     @Override
     public int hashCode() {
-        return names.hashCode() * 31 + values.hashCode();
+        return Arrays.hashCode(fields);
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            sb.append(names.get(i)).append(": ").append(values.get(i)).append("\r\n");
+        StringBuilder sb = new StringBuilder(fields.length + 2 * size());
+        for (int s = 0; s < fields.length; s = fieldEnd(s) + 1) {
+            int colon = nameEnd(s);
+            sb.append(text(s, colon)).append(": ").append(text(colon + 1, fieldEnd(s))).append("\r\n");
         }
         return sb.toString();
     }
 
     /** Builds {@link HttpHeaders}. Not thread-safe. */
     public static final class Builder {
-        private final List<String> names = new ArrayList<>();
-        private final List<String> values = new ArrayList<>();
+        private byte[] bytes = new byte[64];
+        private int length;
 
         private Builder() {
         }
@@ -154,22 +254,41 @@ public final class HttpHeaders {
                     throw new IllegalArgumentException("header value holds a forbidden character: " + name);
                 }
             }
-            names.add(name);
-            values.add(value.strip());
+            String v = value.strip();
+            room(name.length() + v.length() + 2);
+            length = latin1(name, bytes, length);
+            bytes[length++] = COLON;
+            length = latin1(v, bytes, length);
+            bytes[length++] = LF;
             return this;
         }
 
         /** Adds every field of {@code headers}. */
         public Builder addAll(HttpHeaders headers) {
-            for (int i = 0; i < headers.size(); i++) {
-                add(headers.name(i), headers.value(i));
-            }
+            // Its fields were checked when added: copy them as they are.
+            room(headers.fields.length);
+            System.arraycopy(headers.fields, 0, bytes, length, headers.fields.length);
+            length += headers.fields.length;
             return this;
         }
 
         /** The headers. */
         public HttpHeaders build() {
-            return names.isEmpty() ? EMPTY : new HttpHeaders(List.copyOf(names), List.copyOf(values));
+            return length == 0 ? EMPTY : new HttpHeaders(Arrays.copyOf(bytes, length));
+        }
+
+        private void room(int n) {
+            if (length + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+            }
+        }
+
+        /** Writes {@code s}, whose chars are all below 0x100, as ISO-8859-1 at {@code at}; returns the end. */
+        private static int latin1(String s, byte[] to, int at) {
+            for (int i = 0; i < s.length(); i++) {
+                to[at++] = (byte) s.charAt(i);
+            }
+            return at;
         }
     }
 

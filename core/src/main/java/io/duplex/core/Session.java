@@ -41,9 +41,13 @@ public final class Session implements WebSocket {
     private final String subprotocol;
     private final String extensionsHeader;
     private final List<Extension> extensions;
-    private final FrameDecoder decoder;
-    private final MessageAssembler assembler;
-    private final FrameWriter writer;
+    private final WebSocketConfig config;
+    /**
+     * Created with the first bytes received, and {@link #writer} with the first frame sent: a server holds
+     * thousands of sessions that mostly sit idle, and these are a good part of what each would otherwise keep.
+     */
+    private FrameDecoder decoder;
+    private FrameWriter writer;
 
     private boolean opened;
     private boolean closeSent;
@@ -69,14 +73,34 @@ public final class Session implements WebSocket {
         this.subprotocol = b.subprotocol;
         this.extensionsHeader = b.extensionsHeader;
         this.extensions = b.extensions;
-        this.assembler = new MessageAssembler(b.config, extensions, new Inbound());
-        this.decoder = new FrameDecoder(!client, b.config.maxFrameSize(), assembler);
-        int rsv = 0;
-        for (Extension e : extensions) {
-            rsv |= e.rsvBits();
+        this.config = b.config;
+    }
+
+    private FrameDecoder decoder() {
+        if (decoder == null) {
+            MessageAssembler assembler = new MessageAssembler(config, extensions, new Inbound());
+            decoder = new FrameDecoder(!client, config.maxFrameSize(), assembler);
+            int rsv = 0;
+            for (Extension e : extensions) {
+                rsv |= e.rsvBits();
+            }
+            decoder.allowedRsv(rsv);
         }
-        decoder.allowedRsv(rsv);
-        this.writer = new FrameWriter(out, client, b.config.outboundFragmentSize());
+        return decoder;
+    }
+
+    private FrameWriter writer() {
+        if (writer == null) {
+            writer = new FrameWriter(out, client, config.outboundFragmentSize());
+        }
+        return writer;
+    }
+
+    /** Stops decoding; a decoder not yet created has nothing to stop, and nothing is decoded from now on. */
+    private void stopDecoding() {
+        if (decoder != null) {
+            decoder.stop();
+        }
     }
 
     /** A builder for the server side of a connection (expects masked frames, sends unmasked ones). */
@@ -113,7 +137,7 @@ public final class Session implements WebSocket {
             return;
         }
         try {
-            decoder.decode(in);
+            decoder().decode(in);
         } catch (WebSocketException e) {
             in.position(in.limit());
             failConnection(e.closeCode(), e.getMessage(), e);
@@ -201,7 +225,7 @@ public final class Session implements WebSocket {
                 ByteBuffer utf8 = MessageEncoding.utf8(part, 0, end);
                 writeEncoded(encoder, Opcode.TEXT, last, utf8, done);
             } else {
-                writer.writeText(opcodeOfPart(Opcode.TEXT), last, part, 0, end, done);
+                writer().writeText(opcodeOfPart(Opcode.TEXT), last, part, 0, end, done);
             }
         } catch (IllegalArgumentException e) {
             heldSurrogate = 0;
@@ -232,7 +256,7 @@ public final class Session implements WebSocket {
         if (encoder != null) {
             writeEncoded(encoder, Opcode.BINARY, last, data, done);
         } else {
-            writer.writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
+            writer().writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
         }
         sendingOpcode = last ? -1 : Opcode.BINARY;
         return done;
@@ -262,7 +286,7 @@ public final class Session implements WebSocket {
     private void writeEncoded(Extension encoder, int opcode, boolean last, ByteBuffer data, CompletableFuture<Void> done) {
         int rsv = sendingOpcode >= 0 ? 0 : sendingRsv;
         ByteBuffer encoded = MessageEncoding.encode(encoder, data, last);
-        writer.writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
+        writer().writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
         if (last) {
             sendingEncoder = null;
         }
@@ -306,7 +330,7 @@ public final class Session implements WebSocket {
             return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is closing or closed"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        writer.writeControl(opcode, payload, done);
+        writer().writeControl(opcode, payload, done);
         return done;
     }
 
@@ -396,7 +420,7 @@ public final class Session implements WebSocket {
         payload.flip();
         closeSent = true;
         closeFuture = new CompletableFuture<>();
-        writer.writeControl(Opcode.CLOSE, payload, closeFuture);
+        writer().writeControl(Opcode.CLOSE, payload, closeFuture);
         out.closeStarted();
     }
 
@@ -412,7 +436,7 @@ public final class Session implements WebSocket {
         if (!closeSent && opened && CloseStatus.isSendable(code)) {
             sendClose(CloseStatus.of(code, status.reason()));
         }
-        decoder.stop();
+        stopDecoding();
         closeTransport();
         report(status, false);
     }
@@ -515,7 +539,7 @@ public final class Session implements WebSocket {
         public void onPing(ByteBuffer payload) {
             if (!closeSent) {
                 int start = payload.position();
-                writer.writeControl(Opcode.PONG, payload, null);
+                writer().writeControl(Opcode.PONG, payload, null);
                 payload.position(start);
             }
             try {
@@ -537,7 +561,7 @@ public final class Session implements WebSocket {
         @Override
         public void onClose(CloseStatus status) {
             closeReceived = true;
-            decoder.stop();
+            stopDecoding();
             if (!closeSent) {
                 sendClose(status);
             }

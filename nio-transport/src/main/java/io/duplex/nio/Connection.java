@@ -60,7 +60,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** Queued bytes will never be delivered (abort, overflow, close timeout): close without flushing. */
     private boolean dropQueue;
     private boolean closed;
-    private final TimerWheel.Timer deadline;
+    /**
+     * The handshake or close deadline, created when first armed and dropped once the session opens: an open,
+     * idle connection holds no timer.
+     */
+    private TimerWheel.Timer deadline;
     /** Idle timeout and keepalive; null when both are off. */
     private Liveness liveness;
     /**
@@ -77,7 +81,6 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         this.settings = settings;
         this.wire = new PlainWire(channel);
         this.facade = new NioWebSocket(this);
-        this.deadline = loop.newTimer(this::deadlineExpired);
     }
 
     /** Registers with the loop for {@code ops} and arms the handshake timeout. Loop thread. */
@@ -88,7 +91,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             closeNow(e);
             return;
         }
-        loop.schedule(deadline, settings.handshakeTimeoutMillis);
+        armDeadline(settings.handshakeTimeoutMillis);
     }
 
     // ---- subclass hooks -------------------------------------------------------------------------------
@@ -119,9 +122,22 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         wireReady = false;
     }
 
-    /** Arms the handshake-phase deadline (connect, then handshake timeout). */
+    /** Arms the deadline: connect or handshake timeout before the session opens, close timeout after. */
     final void armDeadline(long millis) {
+        if (deadline == null) {
+            deadline = loop.newTimer(this::deadlineExpired);
+        }
         loop.schedule(deadline, millis);
+    }
+
+    private boolean deadlineArmed() {
+        return deadline != null && deadline.isArmed();
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel();
+        }
     }
 
     /** {@code buf}, preceded by what the handshake parser left unconsumed last time. */
@@ -164,10 +180,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
      */
     final void openSession(Session.Builder builder, WebSocketHandler handler, HandshakeRequest request,
             String subprotocol, String extensionsHeader, List<Extension> extensions, ByteBuffer leftover) {
-        deadline.cancel();
-        facade.handshakeDone(request, subprotocol, extensionsHeader);
+        cancelDeadline();
+        deadline = null;
         session = builder.config(settings.config).handler(handler).outbound(this)
                 .handshake(request, subprotocol, extensionsHeader).extensions(extensions).facade(facade).build();
+        facade.handshakeDone(session);
         liveness = Liveness.start(this);
         try {
             session.open();
@@ -350,8 +367,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 gather[1] = null;
             }
             if (liveness != null) {
-            liveness.bytesWritten();
-        }
+                liveness.bytesWritten();
+            }
             if (!header.hasRemaining() && !payload.hasRemaining()) {
                 if (wire.pendingBytes() == 0) {
                     if (done != null) {
@@ -380,9 +397,18 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         updateWritability();
     }
 
-    /** Writes bytes before the session exists (the handshake's request or response). */
+    /**
+     * Writes bytes before the session exists (the handshake's request or response). Not corked: the
+     * response goes to the socket at once, so an idle connection never needs a {@link WriteQueue}.
+     */
     final void writeRaw(ByteBuffer bytes) {
-        write(bytes, EMPTY, null);
+        boolean wasCorked = corked;
+        corked = false;
+        try {
+            write(bytes, EMPTY, null);
+        } finally {
+            corked = wasCorked;
+        }
     }
 
     /** @param whole these bytes start a frame none of which was written yet, so an overflow may drop it whole */
@@ -414,15 +440,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         if (dropQueue || ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0)) {
             // Deferred: the session is still inside the call that asked for the close.
             loop.execute(() -> closeNow(null));
-        } else if (!deadline.isArmed()) {
-            loop.schedule(deadline, settings.closeTimeoutMillis);
+        } else if (!deadlineArmed()) {
+            armDeadline(settings.closeTimeoutMillis);
         }
     }
 
     @Override
     public final void closeStarted() {
-        if (!closed && !deadline.isArmed()) {
-            loop.schedule(deadline, settings.closeTimeoutMillis);
+        if (!closed && !deadlineArmed()) {
+            armDeadline(settings.closeTimeoutMillis);
         }
     }
 
@@ -602,7 +628,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             return;
         }
         closed = true;
-        deadline.cancel();
+        cancelDeadline();
         if (liveness != null) {
             liveness.cancel();
         }

@@ -10,7 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The {@link WebSocket} an application holds: thread-safe over the single-threaded core {@link Session}.
@@ -25,13 +25,22 @@ final class NioWebSocket implements WebSocket {
     private static final int PING = 2;
     private static final int PONG = 3;
 
+    /**
+     * Updates {@link #pending} in place: a field updater rather than an {@code AtomicLong} saves an object per
+     * connection.
+     */
+    private static final AtomicLongFieldUpdater<NioWebSocket> PENDING =
+            AtomicLongFieldUpdater.newUpdater(NioWebSocket.class, "pending");
+
     private final Connection conn;
     /** Bytes of messages handed to the loop by other threads and not yet given to the session. */
-    private final AtomicLong pending = new AtomicLong();
+    private volatile long pending;
     private volatile Object attachment;
-    private volatile HandshakeRequest request;
-    private volatile String subprotocol = "";
-    private volatile String extensions = "";
+    /**
+     * The session once the handshake succeeded, published for other threads' reads of what the handshake
+     * agreed; one field rather than a copy of each answer, which the session keeps anyway.
+     */
+    private volatile Session opened;
     /** Loop thread only: a data message sent in parts is unfinished, so no whole message may be slipped in. */
     private boolean midMessage;
     /** Loop thread only: broadcast frames waiting for the message in parts to end; usually null. */
@@ -41,14 +50,12 @@ final class NioWebSocket implements WebSocket {
         this.conn = conn;
     }
 
-    void handshakeDone(HandshakeRequest request, String subprotocol, String extensions) {
-        this.request = request;
-        this.subprotocol = subprotocol;
-        this.extensions = extensions;
+    void handshakeDone(Session session) {
+        this.opened = session;
     }
 
     long pendingBytes() {
-        return pending.get();
+        return pending;
     }
 
     /**
@@ -137,15 +144,15 @@ final class NioWebSocket implements WebSocket {
         String t = text == null ? null : text.toString();
         ByteBuffer d = data == null ? null : copy(data);
         CompletableFuture<Void> result = new CompletableFuture<>();
-        pending.addAndGet(size);
+        PENDING.addAndGet(this, size);
         try {
             conn.loop.execute(() -> {
-                pending.addAndGet(-size);
+                PENDING.addAndGet(this, -size);
                 relay(dispatch(kind, t, d, last, whole), result);
                 conn.reportWritability();
             });
         } catch (RejectedExecutionException e) {
-            pending.addAndGet(-size);
+            PENDING.addAndGet(this, -size);
             result.completeExceptionally(new ClosedChannelException());
         }
         return result;
@@ -242,17 +249,20 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public String subprotocol() {
-        return subprotocol;
+        Session s = opened;
+        return s == null ? "" : s.subprotocol();
     }
 
     @Override
     public String extensions() {
-        return extensions;
+        Session s = opened;
+        return s == null ? "" : s.extensions();
     }
 
     @Override
     public HandshakeRequest handshakeRequest() {
-        return request;
+        Session s = opened;
+        return s == null ? null : s.handshakeRequest();
     }
 
     @Override

@@ -11,25 +11,21 @@ import java.util.concurrent.TimeoutException;
 /** A connection accepted by a {@link WebSocketServer}: answers the opening handshake, then runs a server session. */
 final class ServerConnection extends Connection {
 
-    private final WebSocketServer server;
-    final int loopIndex;
+    final WebSocketServer server;
     /** 503 when the server was full at accept: read the request, answer 503, close. */
     private final boolean overCapacity;
     private ServerHandshake handshake;
     private boolean handshaking = true;
 
-    ServerConnection(EventLoop loop, int loopIndex, SocketChannel channel, WebSocketServer server,
-            boolean overCapacity) {
+    ServerConnection(EventLoop loop, SocketChannel channel, WebSocketServer server, boolean overCapacity) {
         super(loop, channel, server.settings);
         this.server = server;
-        this.loopIndex = loopIndex;
         this.overCapacity = overCapacity;
         this.handshake = new ServerHandshake(server.settings.config, server.policy);
     }
 
     /** Loop thread. */
     void start() {
-        server.registered(this);
         register(SelectionKey.OP_READ);
     }
 
@@ -102,6 +98,6 @@ final class ServerConnection extends Connection {
     @Override
     void released() {
         endHandshake();
-        server.released(this, overCapacity);
+        server.released(overCapacity);
     }
 }

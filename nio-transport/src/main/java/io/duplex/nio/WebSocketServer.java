@@ -17,13 +17,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,8 +64,6 @@ public final class WebSocketServer implements AutoCloseable {
     private final int maxPendingHandshakes;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    /** Per loop index, the connections on that loop; each set is touched only by its loop's thread. */
-    private final List<Set<ServerConnection>> registry = new ArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger pendingHandshakes = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
@@ -90,9 +85,6 @@ public final class WebSocketServer implements AutoCloseable {
         this.maxPendingHandshakes = b.maxPendingHandshakes;
         this.ownsGroup = b.group == null;
         this.group = b.groupOrCreate();
-        for (int i = 0; i < group.size(); i++) {
-            registry.add(new HashSet<>());
-        }
     }
 
     /** A builder with the defaults listed on its methods. */
@@ -181,16 +173,16 @@ public final class WebSocketServer implements AutoCloseable {
         AtomicInteger loopsLeft = new AtomicInteger(group.size());
         AtomicInteger written = new AtomicInteger();
         for (int i = 0; i < group.size(); i++) {
-            int index = i;
+            EventLoop loop = group.loop(i);
             Runnable task = () -> {
                 ByteBuffer view = message.frameView();
-                int n = 0;
-                for (ServerConnection c : new ArrayList<>(registry.get(index))) {
+                int[] n = new int[1];
+                forEachOwn(loop, c -> {
                     if (c.facade.sendPrepared(view)) {
-                        n++;
+                        n[0]++;
                     }
-                }
-                written.addAndGet(n);
+                });
+                written.addAndGet(n[0]);
                 if (loopsLeft.decrementAndGet() == 0) {
                     result.complete(written.get());
                 }
@@ -239,11 +231,21 @@ public final class WebSocketServer implements AutoCloseable {
         for (int i = 0; i < group.size(); i++) {
             int index = i;
             try {
-                group.loop(i).execute(() -> new ArrayList<>(registry.get(index)).forEach(action));
+                EventLoop loop = group.loop(i);
+                loop.execute(() -> forEachOwn(loop, action));
             } catch (RejectedExecutionException e) {
                 LOG.debug("loop {} already shut down", index);
             }
         }
+    }
+
+    /** Runs {@code action} for each connection of this server on {@code loop}. On that loop's thread. */
+    private void forEachOwn(EventLoop loop, java.util.function.Consumer<ServerConnection> action) {
+        loop.forEachHandler(h -> {
+            if (h instanceof ServerConnection c && c.server == this) {
+                action.accept(c);
+            }
+        });
     }
 
     private boolean awaitDrained(long deadlineNanos) {
@@ -290,7 +292,7 @@ public final class WebSocketServer implements AutoCloseable {
         EventLoop loop = group.loop(index);
         try {
             loop.execute(() -> {
-                ServerConnection c = new ServerConnection(loop, index, ch, this, over);
+                ServerConnection c = new ServerConnection(loop, ch, this, over);
                 if (tls != null) {
                     c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
                 }
@@ -303,18 +305,12 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** On the connection's loop. */
-    void registered(ServerConnection c) {
-        registry.get(c.loopIndex).add(c);
-    }
-
     void handshakeEnded() {
         pendingHandshakes.decrementAndGet();
     }
 
     /** On the connection's loop, once per connection. */
-    void released(ServerConnection c, boolean overCapacity) {
-        registry.get(c.loopIndex).remove(c);
+    void released(boolean overCapacity) {
         releasedCounts(overCapacity);
     }
 

@@ -24,16 +24,26 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
 
     /** Assembly buffers up to this size are kept for the next message; larger ones are dropped. */
     private static final int RETAINED_BUFFER_BYTES = 4096;
+    /** Zero capacity, so nobody can move its position or limit: safe to share between connections. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final Extension[] NO_EXTENSIONS = {};
 
     private final MessageSink sink;
     private final long maxMessageSize;
     private final int maxFragments;
     private final boolean streaming;
-    private final Utf8Validator utf8 = new Utf8Validator();
     private final Extension[] extensions;
+    /** Created with the first text message, so a connection that never receives text holds none. */
+    private Utf8Validator utf8;
 
-    /** Control frame payloads are at most 125 bytes: one small array serves every control frame. */
-    private final ByteBuffer control = ByteBuffer.allocate(125);
+    /**
+     * Collects a control frame's payload when it arrives in pieces (split across reads); created the first
+     * time that happens. A payload that arrives whole is delivered from the input, so an idle connection, or
+     * one whose pings arrive in one piece, holds no buffer. At most 125 bytes (RFC 6455 §5.5).
+     */
+    private ByteBuffer control;
+    /** Whether the control frame in progress was already delivered straight from the input. */
+    private boolean controlDelivered;
 
     private int frameOpcode;
     private boolean frameFin;
@@ -61,7 +71,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
 
     public MessageAssembler(WebSocketConfig config, List<Extension> extensions, MessageSink sink) {
         this.sink = sink;
-        this.extensions = extensions.toArray(new Extension[0]);
+        this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(new Extension[0]);
         this.maxMessageSize = config.maxMessageSize();
         this.maxFragments = config.maxFragmentsPerMessage();
         this.streaming = config.streaming();
@@ -77,7 +87,10 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             if (rsv != 0) {
                 throw new WebSocketException(CloseStatus.PROTOCOL_ERROR, "RSV bits set on a control frame");
             }
-            control.clear();
+            controlDelivered = false;
+            if (control != null) {
+                control.clear();
+            }
             return;
         }
         if (opcode == Opcode.CONTINUATION) {
@@ -92,7 +105,12 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             messageSize = 0;
             deliveredInPlace = false;
             fragments = 0;
-            utf8.reset();
+            if (opcode == Opcode.TEXT) {
+                if (utf8 == null) {
+                    utf8 = new Utf8Validator();
+                }
+                utf8.reset();
+            }
             carryLength = 0;
         }
         if (++fragments > maxFragments) {
@@ -110,7 +128,15 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         int n = chunk.remaining();
         frameReceived += n;
         if (Opcode.isControl(frameOpcode)) {
-            control.put(chunk);
+            if (frameReceived == frameLength && n == frameLength) {
+                controlDelivered = true;
+                deliverControl(chunk);
+            } else {
+                if (control == null) {
+                    control = ByteBuffer.allocate(125);
+                }
+                control.put(chunk);
+            }
             return;
         }
         messageSize += n;
@@ -140,11 +166,9 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     @Override
     public void onFrameEnd() throws WebSocketException {
         if (Opcode.isControl(frameOpcode)) {
-            control.flip();
-            switch (frameOpcode) {
-                case Opcode.PING -> sink.onPing(control);
-                case Opcode.PONG -> sink.onPong(control);
-                default -> sink.onClose(ClosePayload.parse(control));
+            if (!controlDelivered) {
+                // Empty, or collected from pieces: with no piece at all the buffer may not exist.
+                deliverControl(control == null ? EMPTY : control.flip());
             }
             return;
         }
@@ -152,7 +176,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             return;
         }
         if (decoding != null) {
-            decode(empty(), true);
+            decode(EMPTY, true);
             if (streaming) {
                 flushDecoded(true);
                 endMessage();
@@ -164,10 +188,10 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         }
         if (streaming) {
             if (frameLength == 0) {
-                deliverFragment(empty(), true);
+                deliverFragment(EMPTY, true);
             }
         } else if (!deliveredInPlace) {
-            deliverMessage(assembly == null ? empty() : assembly.flip());
+            deliverMessage(assembly == null ? EMPTY : assembly.flip());
         }
         endMessage();
     }
@@ -247,7 +271,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
 
     /** Streaming mode: delivers what the extension decoded so far as one fragment. */
     private void flushDecoded(boolean last) throws WebSocketException {
-        ByteBuffer part = decodedPart == null ? empty() : decodedPart.flip();
+        ByteBuffer part = decodedPart == null ? EMPTY : decodedPart.flip();
         decodedSize += part.remaining();
         checkDecodedSize(decodedSize);
         if (messageOpcode == Opcode.TEXT && !utf8.validate(part)) {
@@ -275,17 +299,20 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         }
     }
 
+    private void deliverControl(ByteBuffer payload) throws WebSocketException {
+        switch (frameOpcode) {
+            case Opcode.PING -> sink.onPing(payload);
+            case Opcode.PONG -> sink.onPong(payload);
+            default -> sink.onClose(ClosePayload.parse(payload));
+        }
+    }
+
     private void deliverMessage(ByteBuffer data) throws WebSocketException {
         if (messageOpcode == Opcode.TEXT) {
             sink.onText(decode(data, data.remaining()));
         } else {
             sink.onBinary(data);
         }
-    }
-
-    /** An empty view; the control-frame array is free whenever a data frame ends. */
-    private ByteBuffer empty() {
-        return control.clear().limit(0);
     }
 
     private void deliverFragment(ByteBuffer chunk, boolean last) throws WebSocketException {

@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -96,6 +97,19 @@ public final class EventLoop implements Executor {
     /** Registers {@code channel} for {@code ops}, with {@code handler} called when it is ready. */
     public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws ClosedChannelException {
         return channel.register(selector, ops, handler);
+    }
+
+    /**
+     * Calls {@code action} with the handler of every channel registered on this loop and not cancelled, from
+     * a snapshot taken first (so the action may close channels). The selector's own key set is the registry
+     * of connections: no second set needs an entry per connection. Loop thread only.
+     */
+    public void forEachHandler(Consumer<? super IoHandler> action) {
+        for (SelectionKey key : selector.keys().toArray(new SelectionKey[0])) {
+            if (key.isValid() && key.attachment() instanceof IoHandler h) {
+                action.accept(h);
+            }
+        }
     }
 
     /** A new disarmed timer on this loop's wheel. */
