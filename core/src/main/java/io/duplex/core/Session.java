@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A sans-I/O WebSocket endpoint after the opening handshake: feed it the bytes received from the peer with
@@ -229,8 +230,12 @@ public final class Session implements WebSocket {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         Extension encoder = extensions.isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
+        Consumer<ByteBuffer> release;
         if (encoder != null) {
             writeEncoded(encoder, Opcode.BINARY, last, data, done);
+        } else if (whole && writer.canWriteGiven(data.remaining()) && (release = assembler.surrender(data)) != null) {
+            // The handler sends back the message it is being given: its buffer is ours, so send it uncopied.
+            writer.writeGivenBinary(data, done, release);
         } else {
             writer.writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
         }

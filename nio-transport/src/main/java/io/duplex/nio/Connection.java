@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * runs the opening handshake (in a subclass) before the session exists, and keeps the connection's timers.
  *
  * <p>Reads go into the loop's shared buffer and straight into the session, which consumes them all. Writes
- * go straight to the socket; only what it refuses is copied to the {@link WriteQueue}, and only then is
- * OP_WRITE set. Everything here runs on the loop thread.
+ * go straight to the socket; only what it refuses is copied to the {@link WriteQueue} (or, for a payload the
+ * session gives away, queued by reference), and only then is OP_WRITE set. Everything here runs on the loop
+ * thread.
  */
 abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
@@ -298,15 +300,33 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
+        send(header, payload, done, null);
+    }
+
+    /**
+     * Writes like {@link #write}, but what the socket refuses of {@code payload} is queued by reference, not
+     * copied; {@code payload} goes back through {@code release} once written or dropped.
+     */
+    @Override
+    public final void writeAndRelease(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
+            Consumer<ByteBuffer> release) {
+        send(header, payload, done, release);
+    }
+
+    /** @param release null when {@code payload} is only lent (copy what is left), else how to give it back */
+    private void send(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
+            Consumer<ByteBuffer> release) {
         if (closed || dropQueue) {
             if (done != null) {
                 done.completeExceptionally(new ClosedChannelException());
             }
+            giveBack(payload, release);
             return;
         }
         if (corked) {
             if ((long) header.remaining() + payload.remaining() <= CORK_LIMIT) {
-                enqueue(header, payload, done);
+                enqueue(header, payload, done, null);
+                giveBack(payload, release);
                 return;
             }
             uncork();
@@ -315,6 +335,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 if (done != null) {
                     done.completeExceptionally(new ClosedChannelException());
                 }
+                giveBack(payload, release);
                 return;
             }
         }
@@ -328,6 +349,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 if (done != null) {
                     done.completeExceptionally(e);
                 }
+                giveBack(payload, release);
                 broken(e);
                 return;
             } finally {
@@ -335,9 +357,10 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 gather[1] = null;
             }
             if (liveness != null) {
-            liveness.bytesWritten();
-        }
+                liveness.bytesWritten();
+            }
             if (!header.hasRemaining() && !payload.hasRemaining()) {
+                giveBack(payload, release);
                 if (wire.pendingBytes() == 0) {
                     if (done != null) {
                         done.complete(null);
@@ -348,7 +371,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 return;
             }
         }
-        enqueue(header, payload, done);
+        enqueue(header, payload, done, release);
+    }
+
+    private static void giveBack(ByteBuffer payload, Consumer<ByteBuffer> release) {
+        if (release != null) {
+            release.accept(payload);
+        }
     }
 
     /** The wire took every byte but holds some for the socket (TLS): complete {@code done} once it drained. */
@@ -369,13 +398,18 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         write(bytes, EMPTY, null);
     }
 
-    private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
+    private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
+            Consumer<ByteBuffer> release) {
         if (queue == null) {
             queue = new WriteQueue(loop.pool());
         }
         boolean wasEmpty = queue.isEmpty();
         queue.append(header);
-        queue.append(payload);
+        if (release == null) {
+            queue.append(payload);
+        } else {
+            queue.appendGiven(payload, release);
+        }
         queue.completeWhenFlushed(done);
         publishBuffered();
         if (wasEmpty && !corked) {

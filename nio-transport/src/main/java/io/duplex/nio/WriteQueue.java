@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The bytes a socket refused, waiting for it to drain: copies in pooled chunks (small frames share a chunk),
- * and the futures to complete once the bytes before them have reached the socket.
+ * or, for a payload given away by the session, a view of it, kept uncopied until written; and the futures to
+ * complete once the bytes before them have reached the socket.
  *
  * <p>Loop thread only.
  */
@@ -26,9 +28,27 @@ final class WriteQueue {
         }
     }
 
+    /** A given payload in the queue: the view queued, and the buffer to give back once the view is written. */
+    private static final class Given {
+        final ByteBuffer view;
+        final ByteBuffer buffer;
+        final Consumer<ByteBuffer> release;
+
+        Given(ByteBuffer view, ByteBuffer buffer, Consumer<ByteBuffer> release) {
+            this.view = view;
+            this.buffer = buffer;
+            this.release = release;
+        }
+    }
+
     private final BufferPool pool;
-    /** Chunks in read mode: position is the next byte to write, limit the end of what was copied in. */
+    /**
+     * Chunks in read mode: position is the next byte to write, limit the end of what was copied in. A given
+     * payload's view is a slice, whose limit is its capacity, so no later append copies into it.
+     */
     private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
+    /** The given payloads among {@link #chunks}, in the same order. */
+    private final ArrayDeque<Given> given = new ArrayDeque<>(2);
     private final ArrayDeque<Completion> completions = new ArrayDeque<>();
     private long appended;
     private long flushed;
@@ -65,6 +85,23 @@ final class WriteQueue {
         }
     }
 
+    /**
+     * Queues the remaining bytes of {@code payload} by reference, consuming them; {@code release} takes
+     * {@code payload} back once they were written or dropped.
+     */
+    void appendGiven(ByteBuffer payload, Consumer<ByteBuffer> release) {
+        int n = payload.remaining();
+        if (n == 0) {
+            release.accept(payload);
+            return;
+        }
+        appended += n;
+        ByteBuffer view = payload.slice();
+        payload.position(payload.limit());
+        chunks.addLast(view);
+        given.addLast(new Given(view, payload, release));
+    }
+
     /** Completes {@code done} once every byte appended so far has been written. */
     void completeWhenFlushed(CompletableFuture<Void> done) {
         if (done == null) {
@@ -99,7 +136,7 @@ final class WriteQueue {
             }
             flushed += written;
             while (!chunks.isEmpty() && !chunks.peekFirst().hasRemaining()) {
-                pool.release(chunks.pollFirst());
+                releaseChunk(chunks.pollFirst());
             }
             if (written == 0 || (!chunks.isEmpty() && chunks.peekFirst().position() > 0)) {
                 break; // the socket's buffer is full
@@ -115,11 +152,22 @@ final class WriteQueue {
     /** Drops every queued byte, returning the chunks to the pool and failing the waiting futures. */
     void discard(Throwable cause) {
         while (!chunks.isEmpty()) {
-            pool.release(chunks.pollFirst());
+            releaseChunk(chunks.pollFirst());
         }
         flushed = appended;
         while (!completions.isEmpty()) {
             completions.pollFirst().future.completeExceptionally(cause);
+        }
+    }
+
+    /** Gives a written or dropped chunk back: a given payload to its owner, a copy's chunk to the pool. */
+    private void releaseChunk(ByteBuffer chunk) {
+        Given g = given.peekFirst();
+        if (g != null && g.view == chunk) {
+            given.pollFirst();
+            g.release.accept(g.buffer);
+        } else {
+            pool.release(chunk);
         }
     }
 
