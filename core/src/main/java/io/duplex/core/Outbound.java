@@ -3,6 +3,7 @@ package io.duplex.core;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Where a {@link Session} sends its bytes: implemented by the transport that owns the socket.
@@ -20,6 +21,29 @@ public interface Outbound {
      *     {@code null} when nobody waits for it
      */
     void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done);
+
+    /**
+     * Writes one frame like {@link #write}, except that the session gives {@code payload} away instead of
+     * lending it: nobody changes its bytes from now on, so the transport may keep a reference to what the
+     * socket refused rather than copy it (the header is still only lent). The transport must call
+     * {@code release.accept(payload)} exactly once, on any thread, when it no longer reads the payload: after
+     * its last byte was written, or when the bytes are dropped because the connection closed. It must not
+     * touch {@code payload} after that call.
+     *
+     * <p>The session only gives away buffers it owns (a received message it assembled itself and the handler
+     * sends back from {@code onBinary}); a buffer a caller passed to a send is always lent through
+     * {@link #write}. The default writes and releases at once, which is right for any transport that copies.
+     *
+     * @param release takes the payload back once the transport is done with it
+     */
+    default void writeAndRelease(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
+            Consumer<ByteBuffer> release) {
+        try {
+            write(header, payload, done);
+        } finally {
+            release.accept(payload);
+        }
+    }
 
     /**
      * The session is done with the connection: close the TCP connection (after writing what is buffered).

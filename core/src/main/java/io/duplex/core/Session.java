@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A sans-I/O WebSocket endpoint after the opening handshake: feed it the bytes received from the peer with
@@ -47,6 +48,8 @@ public final class Session implements WebSocket {
      * thousands of sessions that mostly sit idle, and these are a good part of what each would otherwise keep.
      */
     private FrameDecoder decoder;
+    /** The decoder's listener, kept so a handler sending back the message it was given can take its buffer. */
+    private MessageAssembler assembler;
     private FrameWriter writer;
 
     private boolean opened;
@@ -78,7 +81,7 @@ public final class Session implements WebSocket {
 
     private FrameDecoder decoder() {
         if (decoder == null) {
-            MessageAssembler assembler = new MessageAssembler(config, extensions, new Inbound());
+            assembler = new MessageAssembler(config, extensions, new Inbound());
             decoder = new FrameDecoder(!client, config.maxFrameSize(), assembler);
             int rsv = 0;
             for (Extension e : extensions) {
@@ -253,8 +256,13 @@ public final class Session implements WebSocket {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         Extension encoder = extensions.isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
+        Consumer<ByteBuffer> release;
         if (encoder != null) {
             writeEncoded(encoder, Opcode.BINARY, last, data, done);
+        } else if (whole && assembler != null && writer().canWriteGiven(data.remaining())
+                && (release = assembler.surrender(data)) != null) {
+            // The handler sends back the message it is being given: its buffer is ours, so send it uncopied.
+            writer.writeGivenBinary(data, done, release);
         } else {
             writer().writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
         }

@@ -27,7 +27,13 @@ public interface WebSocketHandler {
     default void onText(WebSocket socket, String text) {
     }
 
-    /** A whole binary message arrived. {@code data} is valid only during this call. */
+    /**
+     * A whole binary message arrived. {@code data} is valid only during this call.
+     *
+     * <p>Sending {@code data} itself back on this socket ({@code socket.sendBinary(data)}, an echo) may
+     * hand its buffer to the transport without a copy: its bytes may still be read after this call returns,
+     * so do not change them after that send (reading them, or sending a slice or a copy, is always safe).
+     */
     default void onBinary(WebSocket socket, ByteBuffer data) {
     }
 

@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * runs the opening handshake (in a subclass) before the session exists, and keeps the connection's timers.
  *
  * <p>Reads go into the loop's shared buffer and straight into the session, which consumes them all. Writes
- * go straight to the socket; only what it refuses is copied to the {@link WriteQueue}, and only then is
- * OP_WRITE set. Everything here runs on the loop thread.
+ * go straight to the socket; only what it refuses is copied to the {@link WriteQueue} (or, for a payload the
+ * session gives away, queued by reference), and only then is OP_WRITE set. Everything here runs on the loop
+ * thread.
  */
 abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
@@ -326,10 +328,27 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
+        send(header, payload, done, null);
+    }
+
+    /**
+     * Writes like {@link #write}, but what the socket refuses of {@code payload} is queued by reference, not
+     * copied; {@code payload} goes back through {@code release} once written or dropped.
+     */
+    @Override
+    public final void writeAndRelease(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
+            Consumer<ByteBuffer> release) {
+        send(header, payload, done, release);
+    }
+
+    /** @param release null when {@code payload} is only lent (copy what is left), else how to give it back */
+    private void send(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
+            Consumer<ByteBuffer> release) {
         if (closed || dropQueue) {
             if (done != null) {
                 done.completeExceptionally(new ClosedChannelException());
             }
+            giveBack(payload, release);
             return;
         }
         // The session writes a large frame in pieces, each after the first with an empty header: only a piece
@@ -337,7 +356,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         boolean startsFrame = header.hasRemaining();
         if (corked) {
             if ((long) header.remaining() + payload.remaining() <= CORK_LIMIT) {
-                enqueue(header, payload, done, startsFrame);
+                enqueue(header, payload, done, startsFrame, null);
+                giveBack(payload, release);
                 return;
             }
             uncork();
@@ -346,6 +366,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 if (done != null) {
                     done.completeExceptionally(new ClosedChannelException());
                 }
+                giveBack(payload, release);
                 return;
             }
         }
@@ -360,6 +381,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 if (done != null) {
                     done.completeExceptionally(e);
                 }
+                giveBack(payload, release);
                 broken(e);
                 return;
             } finally {
@@ -370,6 +392,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 liveness.bytesWritten();
             }
             if (!header.hasRemaining() && !payload.hasRemaining()) {
+                giveBack(payload, release);
                 if (wire.pendingBytes() == 0) {
                     if (done != null) {
                         done.complete(null);
@@ -381,7 +404,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
             whole = false; // the socket took part of it
         }
-        enqueue(header, payload, done, whole);
+        enqueue(header, payload, done, whole, release);
+    }
+
+    private static void giveBack(ByteBuffer payload, Consumer<ByteBuffer> release) {
+        if (release != null) {
+            release.accept(payload);
+        }
     }
 
     /** The wire took every byte but holds some for the socket (TLS): complete {@code done} once it drained. */
@@ -411,8 +440,12 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         }
     }
 
-    /** @param whole these bytes start a frame none of which was written yet, so an overflow may drop it whole */
-    private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, boolean whole) {
+    /**
+     * @param whole these bytes start a frame none of which was written yet, so an overflow may drop it whole
+     * @param release non-null when {@code payload} is given, not lent: queued by reference, then given back
+     */
+    private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, boolean whole,
+            Consumer<ByteBuffer> release) {
         if (queue == null) {
             queue = new WriteQueue(loop.pool());
         }
@@ -421,7 +454,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             queue.startFrame();
         }
         queue.append(header);
-        queue.append(payload);
+        if (release == null) {
+            queue.append(payload);
+        } else {
+            queue.appendGiven(payload, release);
+        }
         queue.completeWhenFlushed(done);
         publishBuffered();
         if (wasEmpty && !corked) {

@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The bytes a socket refused, waiting for it to drain: copies in pooled chunks (small frames share a chunk),
- * and the futures to complete once the bytes before them have reached the socket.
+ * or, for a payload given away by the session, a view of it, kept uncopied until written; and the futures to
+ * complete once the bytes before them have reached the socket.
  *
  * <p>Loop thread only.
  */
@@ -26,9 +28,27 @@ final class WriteQueue {
         }
     }
 
+    /** A given payload in the queue: the view queued, and the buffer to give back once the view is written. */
+    private static final class Given {
+        final ByteBuffer view;
+        final ByteBuffer buffer;
+        final Consumer<ByteBuffer> release;
+
+        Given(ByteBuffer view, ByteBuffer buffer, Consumer<ByteBuffer> release) {
+            this.view = view;
+            this.buffer = buffer;
+            this.release = release;
+        }
+    }
+
     private final BufferPool pool;
-    /** Chunks in read mode: position is the next byte to write, limit the end of what was copied in. */
+    /**
+     * Chunks in read mode: position is the next byte to write, limit the end of what was copied in. A given
+     * payload's view is a slice, whose limit is its capacity, so no later append copies into it.
+     */
     private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
+    /** The given payloads among {@link #chunks}, in the same order. */
+    private final ArrayDeque<Given> given = new ArrayDeque<>(2);
     private final ArrayDeque<Completion> completions = new ArrayDeque<>();
     private final FrameStarts frameStarts = new FrameStarts();
     private long appended;
@@ -55,7 +75,9 @@ final class WriteQueue {
         }
         appended += n;
         ByteBuffer tail = chunks.peekLast();
-        if (tail != null && tail.limit() < tail.capacity()) {
+        // Never into a given payload's view, even one an overflow cut shortened: those bytes are not ours.
+        Given lastGiven = given.peekLast();
+        if (tail != null && tail.limit() < tail.capacity() && (lastGiven == null || lastGiven.view != tail)) {
             fill(tail, src);
         }
         while (src.hasRemaining()) {
@@ -91,7 +113,7 @@ final class WriteQueue {
             ByteBuffer tail = chunks.peekLast();
             int n = tail.remaining();
             if (n <= left) {
-                pool.release(chunks.pollLast());
+                releaseLastChunk(chunks.pollLast());
                 left -= n;
             } else {
                 tail.limit(tail.limit() - (int) left);
@@ -104,6 +126,23 @@ final class WriteQueue {
             completions.pollLast().future.completeExceptionally(cause);
         }
         return dropped;
+    }
+
+    /**
+     * Queues the remaining bytes of {@code payload} by reference, consuming them; {@code release} takes
+     * {@code payload} back once they were written or dropped.
+     */
+    void appendGiven(ByteBuffer payload, Consumer<ByteBuffer> release) {
+        int n = payload.remaining();
+        if (n == 0) {
+            release.accept(payload);
+            return;
+        }
+        appended += n;
+        ByteBuffer view = payload.slice();
+        payload.position(payload.limit());
+        chunks.addLast(view);
+        given.addLast(new Given(view, payload, release));
     }
 
     /** Completes {@code done} once every byte appended so far has been written. */
@@ -141,7 +180,7 @@ final class WriteQueue {
             flushed += written;
             frameStarts.started(flushed);
             while (!chunks.isEmpty() && !chunks.peekFirst().hasRemaining()) {
-                pool.release(chunks.pollFirst());
+                releaseChunk(chunks.pollFirst());
             }
             if (written == 0 || (!chunks.isEmpty() && chunks.peekFirst().position() > 0)) {
                 break; // the socket's buffer is full
@@ -157,12 +196,34 @@ final class WriteQueue {
     /** Drops every queued byte, returning the chunks to the pool and failing the waiting futures. */
     void discard(Throwable cause) {
         while (!chunks.isEmpty()) {
-            pool.release(chunks.pollFirst());
+            releaseChunk(chunks.pollFirst());
         }
         flushed = appended;
         frameStarts.clear();
         while (!completions.isEmpty()) {
             completions.pollFirst().future.completeExceptionally(cause);
+        }
+    }
+
+    /** Gives a written or dropped chunk back: a given payload to its owner, a copy's chunk to the pool. */
+    /** As {@link #releaseChunk}, for the chunk at the tail (an overflow cut drops from the end). */
+    private void releaseLastChunk(ByteBuffer chunk) {
+        Given g = given.peekLast();
+        if (g != null && g.view == chunk) {
+            given.pollLast();
+            g.release.accept(g.buffer);
+        } else {
+            pool.release(chunk);
+        }
+    }
+
+    private void releaseChunk(ByteBuffer chunk) {
+        Given g = given.peekFirst();
+        if (g != null && g.view == chunk) {
+            given.pollFirst();
+            g.release.accept(g.buffer);
+        } else {
+            pool.release(chunk);
         }
     }
 

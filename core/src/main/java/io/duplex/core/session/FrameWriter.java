@@ -7,6 +7,7 @@ import io.duplex.core.frame.Masking;
 import io.duplex.core.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Frames outbound payloads and hands them to the {@link Outbound}: the header from a scratch buffer, the
@@ -51,6 +52,27 @@ public final class FrameWriter {
             opcode = Opcode.CONTINUATION;
             rsv = 0;
         }
+    }
+
+    /**
+     * Whether a payload of {@code length} bytes that the caller gives away may go out through
+     * {@link #writeGivenBinary}: as one frame, unmasked. A client masks into scratch chunks instead, because
+     * masking in place would change bytes the handler may still read during its callback.
+     */
+    public boolean canWriteGiven(int length) {
+        return !mask && (fragmentSize <= 0 || length <= fragmentSize);
+    }
+
+    /**
+     * Writes {@code payload}, which the caller gives away, as one whole unmasked binary frame (check
+     * {@link #canWriteGiven} first): the transport may queue it by reference ({@link Outbound#writeAndRelease})
+     * rather than copy what the socket refused.
+     */
+    public void writeGivenBinary(ByteBuffer payload, CompletableFuture<Void> done, Consumer<ByteBuffer> release) {
+        ByteBuffer header = Scratch.get().header();
+        FrameEncoder.encodeHeader(header, true, 0, Opcode.BINARY, payload.remaining(), false, 0);
+        header.flip();
+        out.writeAndRelease(header, payload, done, release);
     }
 
     /** Writes {@code text[from, to)} as text message part(s), like {@link #writeBinary}. */

@@ -10,6 +10,7 @@ import io.duplex.core.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Turns decoded frames into messages: enforces the message-size and fragment-count limits from the length
@@ -18,7 +19,9 @@ import java.util.List;
  *
  * <p>A message that arrives as one frame whose payload is contiguous in the input is delivered as a view of
  * the input with no copy. Only messages split across frames or reads are copied into an assembly buffer,
- * which is dropped after the message when it grew large, so an idle connection holds no buffer.
+ * which is dropped after the message when it grew large, so an idle connection holds no buffer. A large
+ * binary message is assembled in a pooled direct buffer ({@link AssemblyPool}), returned after delivery
+ * unless the session {@linkplain #surrender took it} to send it on without a copy.
  */
 public final class MessageAssembler implements FrameListener, ExtensionOutput {
 
@@ -65,6 +68,10 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private ByteBuffer decodedPart;
     private int fragments;
     private ByteBuffer assembly;
+    /** Whether {@link #assembly} came from the {@link AssemblyPool} and goes back there after the message. */
+    private boolean pooled;
+    /** The message being handed to the sink: the one buffer {@link #surrender} may give away. */
+    private ByteBuffer delivering;
     /** In streaming text mode: the bytes of a code point cut by a chunk boundary, carried to the next chunk. */
     private byte[] carry;
     private int carryLength;
@@ -291,7 +298,11 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private void endMessage() {
         messageOpcode = -1;
         if (assembly != null) {
-            if (assembly.capacity() > RETAINED_BUFFER_BYTES) {
+            if (pooled) {
+                AssemblyPool.get().accept(assembly);
+                assembly = null;
+                pooled = false;
+            } else if (assembly.capacity() > RETAINED_BUFFER_BYTES) {
                 assembly = null;
             } else {
                 assembly.clear();
@@ -310,9 +321,30 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private void deliverMessage(ByteBuffer data) throws WebSocketException {
         if (messageOpcode == Opcode.TEXT) {
             sink.onText(decode(data, data.remaining()));
-        } else {
-            sink.onBinary(data);
+            return;
         }
+        delivering = data;
+        try {
+            sink.onBinary(data);
+        } finally {
+            delivering = null;
+        }
+    }
+
+    /**
+     * Gives up the pooled buffer of the binary message being delivered, when {@code data} is that very
+     * buffer: from then on the caller owns it and must pass it to the returned function once nobody reads
+     * it any more (on any thread). Returns {@code null}, keeping the buffer, for any other {@code data}, a
+     * message delivered as a view of the input, or when called outside {@link MessageSink#onBinary}.
+     */
+    public Consumer<ByteBuffer> surrender(ByteBuffer data) {
+        if (data == null || data != delivering || !pooled || data != assembly) {
+            return null;
+        }
+        delivering = null;
+        assembly = null;
+        pooled = false;
+        return AssemblyPool.RELEASE;
     }
 
     private void deliverFragment(ByteBuffer chunk, boolean last) throws WebSocketException {
@@ -371,18 +403,30 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         return s;
     }
 
-    /** The assembly buffer, with room for the rest of the current frame (whose length passed the limit). */
+    /**
+     * The assembly buffer, with room for the rest of the current frame (whose length passed the limit). A
+     * binary message too large for the retained heap buffer is assembled in a pooled direct one instead.
+     */
     private ByteBuffer ensureAssembly(int chunkLength) {
         long frameRemaining = frameLength - frameReceived + chunkLength;
         if (assembly == null || assembly.remaining() < frameRemaining) {
             int used = assembly == null ? 0 : assembly.position();
             long needed = used + frameRemaining;
             long doubled = assembly == null ? 0 : 2L * assembly.capacity();
-            ByteBuffer grown = ByteBuffer.allocate((int) Math.min(Math.max(needed, doubled), maxMessageSize));
+            int size = (int) Math.min(Math.max(needed, doubled), maxMessageSize);
+            boolean direct = messageOpcode == Opcode.BINARY && needed > RETAINED_BUFFER_BYTES
+                    && AssemblyPool.fits(needed);
+            ByteBuffer grown = direct
+                    ? AssemblyPool.get().acquire((int) Math.min(Math.max(needed, doubled), AssemblyPool.MAX_SIZE))
+                    : ByteBuffer.allocate(size);
             if (assembly != null) {
                 grown.put(assembly.flip());
+                if (pooled) {
+                    AssemblyPool.get().accept(assembly);
+                }
             }
             assembly = grown;
+            pooled = direct;
         }
         return assembly;
     }
