@@ -13,9 +13,12 @@ import java.util.function.Consumer;
 public interface Outbound {
 
     /**
-     * Writes one frame: {@code header} then {@code payload} (either may be empty). The buffers are only
-     * lent: the transport must write them or copy what it could not write before returning, because the
-     * session reuses them.
+     * Writes a frame, or the next piece of one: {@code header} then {@code payload} (either may be empty). A
+     * frame whose payload the session builds in scratch chunks (a large text message, any masked client
+     * frame) arrives as several calls, the first with the header and the rest with an empty header; a
+     * transport that needs frame boundaries (to cut its queue, say) counts a call with a non-empty header as
+     * the start of a frame. The buffers are only lent: the transport must write them or copy what it could not
+     * write before returning, because the session reuses them.
      *
      * @param done completed when every byte has reached the socket, or exceptionally when it never will;
      *     {@code null} when nobody waits for it
