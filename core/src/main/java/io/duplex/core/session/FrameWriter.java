@@ -17,6 +17,12 @@ import java.util.function.Consumer;
  */
 public final class FrameWriter {
 
+    /**
+     * Text of at most this many chars fits the scratch payload buffer whatever it holds (a char encodes to at
+     * most 3 bytes; a surrogate pair to 4 for its 2 chars), so it is encoded in one pass and framed after.
+     */
+    static final int ONE_PASS_CHARS = Scratch.CHUNK / 3;
+
     private final Outbound out;
     private final boolean mask;
     private final int fragmentSize;
@@ -77,6 +83,10 @@ public final class FrameWriter {
 
     /** Writes {@code text[from, to)} as text message part(s), like {@link #writeBinary}. */
     public void writeText(int opcode, boolean fin, CharSequence text, int from, int to, CompletableFuture<Void> done) {
+        if (fragmentSize <= 0 && to - from <= ONE_PASS_CHARS) {
+            writeShortText(fin, opcode, text, from, to, done);
+            return;
+        }
         if (fragmentSize <= 0) {
             writeTextFrame(fin, opcode, text, from, to, Utf8Encoding.length(text, from, to), done);
             return;
@@ -135,6 +145,27 @@ public final class FrameWriter {
             out.write(header, chunk, lastChunk ? done : null);
             header.position(header.limit());
         } while (payload.hasRemaining());
+    }
+
+    /**
+     * One frame of text that fits the scratch buffer: encoded first (refusing unpaired surrogates before
+     * anything is written), then its header, whose length is now known. Longer text is measured first and
+     * encoded chunk by chunk ({@link #writeTextFrame}).
+     */
+    private void writeShortText(boolean fin, int opcode, CharSequence text, int from, int to,
+            CompletableFuture<Void> done) {
+        Scratch scratch = Scratch.get();
+        ByteBuffer chunk = scratch.payload();
+        Utf8Encoding.encodeChecked(text, from, to, chunk);
+        chunk.flip();
+        int key = mask ? MaskKeys.next() : 0;
+        ByteBuffer header = scratch.header();
+        FrameEncoder.encodeHeader(header, fin, 0, opcode, chunk.remaining(), mask, key);
+        header.flip();
+        if (mask) {
+            Masking.mask(chunk, key, 0);
+        }
+        out.write(header, chunk, done);
     }
 
     private void writeTextFrame(boolean fin, int opcode, CharSequence text, int from, int to, long length,

@@ -89,4 +89,42 @@ final class Utf8Encoding {
         dst.put(heap.flip());
         return next;
     }
+
+    /**
+     * Encodes all of {@code text[from, to)} into {@code dst}'s backing array, which must have room for 3 bytes
+     * per char, checking surrogates as it goes: one pass instead of {@link #length} then {@link #encode}.
+     *
+     * @throws IllegalArgumentException at an unpaired surrogate; {@code dst}'s position is then unchanged
+     */
+    static void encodeChecked(CharSequence text, int from, int to, ByteBuffer dst) {
+        byte[] a = dst.array();
+        int start = dst.arrayOffset() + dst.position();
+        int p = start;
+        int i = from;
+        while (i < to) {
+            char c = text.charAt(i++);
+            if (c < 0x80) {
+                a[p++] = (byte) c;
+            } else if (c < 0x800) {
+                a[p++] = (byte) (0xC0 | c >> 6);
+                a[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                char low;
+                if (!Character.isHighSurrogate(c) || i >= to || !Character.isLowSurrogate(low = text.charAt(i))) {
+                    throw new IllegalArgumentException("unpaired surrogate at index " + (i - 1));
+                }
+                i++;
+                int cp = Character.toCodePoint(c, low);
+                a[p++] = (byte) (0xF0 | cp >> 18);
+                a[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                a[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                a[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                a[p++] = (byte) (0xE0 | c >> 12);
+                a[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                a[p++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        dst.position(dst.position() + (p - start));
+    }
 }
