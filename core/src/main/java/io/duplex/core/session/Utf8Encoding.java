@@ -69,15 +69,9 @@ final class Utf8Encoding {
                         a[p++] = (byte) (0xC0 | c >> 6);
                         a[p++] = (byte) (0x80 | c & 0x3F);
                     } else if (Character.isHighSurrogate(c)) {
-                        int cp = Character.toCodePoint(c, text.charAt(++i));
-                        a[p++] = (byte) (0xF0 | cp >> 18);
-                        a[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                        a[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                        a[p++] = (byte) (0x80 | cp & 0x3F);
+                        p = putFour(a, p, Character.toCodePoint(c, text.charAt(++i)));
                     } else {
-                        a[p++] = (byte) (0xE0 | c >> 12);
-                        a[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                        a[p++] = (byte) (0x80 | c & 0x3F);
+                        p = putThree(a, p, c);
                     }
                 }
             }
@@ -114,17 +108,28 @@ final class Utf8Encoding {
                     throw new IllegalArgumentException("unpaired surrogate at index " + (i - 1));
                 }
                 i++;
-                int cp = Character.toCodePoint(c, low);
-                a[p++] = (byte) (0xF0 | cp >> 18);
-                a[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                a[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                a[p++] = (byte) (0x80 | cp & 0x3F);
+                p = putFour(a, p, Character.toCodePoint(c, low));
             } else {
-                a[p++] = (byte) (0xE0 | c >> 12);
-                a[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                a[p++] = (byte) (0x80 | c & 0x3F);
+                p = putThree(a, p, c);
             }
         }
         dst.position(dst.position() + (p - start));
+    }
+
+    /** Writes a supplementary code point's four bytes at {@code a[p]}; returns the position after them. */
+    private static int putFour(byte[] a, int p, int cp) {
+        a[p] = (byte) (0xF0 | cp >> 18);
+        a[p + 1] = (byte) (0x80 | cp >> 12 & 0x3F);
+        a[p + 2] = (byte) (0x80 | cp >> 6 & 0x3F);
+        a[p + 3] = (byte) (0x80 | cp & 0x3F);
+        return p + 4;
+    }
+
+    /** Writes a char from U+0800 up (not a surrogate) as three bytes at {@code a[p]}; returns the position after. */
+    private static int putThree(byte[] a, int p, char c) {
+        a[p] = (byte) (0xE0 | c >> 12);
+        a[p + 1] = (byte) (0x80 | c >> 6 & 0x3F);
+        a[p + 2] = (byte) (0x80 | c & 0x3F);
+        return p + 3;
     }
 }
