@@ -540,6 +540,18 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         return CompletableFuture.failedFuture(e);
     }
 
+    /**
+     * {@link #admit} for text, counted as its UTF-8 bytes. The text is walked for its exact size only when
+     * the bound of 3 bytes a char might not fit, so a send far from the limit costs no extra pass.
+     */
+    final CompletableFuture<Void> admitText(CharSequence text) {
+        long max = settings.maxBufferedBytes;
+        if (max > 0 && bufferedAmount() + 3L * text.length() > max) {
+            return admit(NioWebSocket.utf8Size(text));
+        }
+        return null;
+    }
+
     /** Writes a whole encoded frame that bypasses the session (a broadcast); consumes {@code frame}. */
     final void writeFrame(ByteBuffer frame) {
         write(frame, EMPTY, null);

@@ -127,10 +127,9 @@ final class NioWebSocket implements WebSocket {
      *     messages by their size and a whole message may not slip into another that is being sent in parts
      */
     private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
-        long size = text != null ? utf8Size(text) : data.remaining();
         boolean isData = kind == TEXT || kind == BINARY;
         if (isData) {
-            CompletableFuture<Void> refused = conn.admit(size);
+            CompletableFuture<Void> refused = text != null ? conn.admitText(text) : conn.admit(data.remaining());
             if (refused != null) {
                 return refused;
             }
@@ -140,6 +139,8 @@ final class NioWebSocket implements WebSocket {
             conn.reportWritability();
             return f;
         }
+        // Counted in bufferedAmount() until the loop takes it; text by its UTF-8 size, as the queue counts it.
+        long size = text != null ? utf8Size(text) : data.remaining();
         // The caller may reuse its argument as soon as we return: take a copy for the loop.
         String t = text == null ? null : text.toString();
         ByteBuffer d = data == null ? null : copy(data);

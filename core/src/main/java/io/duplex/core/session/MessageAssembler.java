@@ -412,13 +412,12 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         if (assembly == null || assembly.remaining() < frameRemaining) {
             int used = assembly == null ? 0 : assembly.position();
             long needed = used + frameRemaining;
-            long doubled = assembly == null ? 0 : 2L * assembly.capacity();
-            int size = (int) Math.min(Math.max(needed, doubled), maxMessageSize);
+            long wanted = Math.max(needed, assembly == null ? 0 : 2L * assembly.capacity());
             boolean direct = messageOpcode == Opcode.BINARY && needed > RETAINED_BUFFER_BYTES
                     && AssemblyPool.fits(needed);
             ByteBuffer grown = direct
-                    ? AssemblyPool.get().acquire((int) Math.min(Math.max(needed, doubled), AssemblyPool.MAX_SIZE))
-                    : ByteBuffer.allocate(size);
+                    ? AssemblyPool.get().acquire((int) Math.min(wanted, AssemblyPool.MAX_SIZE))
+                    : ByteBuffer.allocate((int) Math.min(wanted, maxMessageSize));
             if (assembly != null) {
                 grown.put(assembly.flip());
                 if (pooled) {
