@@ -39,11 +39,6 @@ class TextAdmissionTest extends LoopbackFixture {
         assertEquals(4, NioWebSocket.utf8Size(CLEF.substring(0, 1)) + NioWebSocket.utf8Size(CLEF.substring(1)));
     }
 
-    /**
-     * On the loop thread, with a peer that does not read, the queue does not drain between two calls, so the
-     * room left under the limit is exact. Text whose chars fit that room but whose UTF-8 does not is refused;
-     * text whose UTF-8 fits is taken, and bufferedAmount grows by its UTF-8 bytes plus the frame header.
-     */
     private io.duplex.nio.loop.EventLoop currentLoop() {
         for (int i = 0; i < 2; i++) {
             if (group.loop(i).inEventLoop()) {
@@ -63,6 +58,11 @@ class TextAdmissionTest extends LoopbackFixture {
         textNearTheLimitIsAdmittedByItsUtf8Size(CLEF);
     }
 
+    /**
+     * On the loop thread, with a peer that does not read, the queue does not drain between two calls, so the
+     * room left under the limit is exact. Text whose chars fit that room but whose UTF-8 does not is refused;
+     * text whose UTF-8 fits is taken, and bufferedAmount grows by its UTF-8 bytes plus the frame header.
+     */
     private void textNearTheLimitIsAdmittedByItsUtf8Size(String unit) throws Exception {
         List<Object> results = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
