@@ -12,8 +12,9 @@ import java.nio.ByteBuffer;
  * decided from the length field alone); the decoder is dead from then on.
  *
  * <p>Input may be split anywhere, even inside a header: up to 14 header bytes are kept in a fixed array.
- * Payload is unmasked in place in the caller's buffer, which must therefore be writable, and handed to the
- * {@link FrameListener} as a view of that buffer, so nothing is copied or allocated per frame.
+ * Payload is handed to the {@link FrameListener} as a view of the caller's buffer, so nothing is copied or
+ * allocated per frame. Masked payload goes through {@link FrameListener#onMaskedPayload}, whose default
+ * unmasks it in place; the caller's buffer must therefore be writable.
  *
  * <p>Not thread-safe: one decoder belongs to one connection and is fed by one thread at a time.
  */
@@ -246,11 +247,13 @@ public final class FrameDecoder {
         int n = (int) Math.min(payloadLength - payloadRead, end - start);
         int chunkEnd = start + n;
         in.limit(chunkEnd);
-        if (masked) {
-            Masking.mask(in, maskingKey, payloadRead);
-        }
+        long offset = payloadRead;
         payloadRead += n;
-        listener.onPayload(in);
+        if (masked) {
+            listener.onMaskedPayload(in, maskingKey, offset);
+        } else {
+            listener.onPayload(in);
+        }
         // The listener may have moved position or limit; the chunk is consumed whatever it did.
         in.limit(end);
         in.position(chunkEnd);

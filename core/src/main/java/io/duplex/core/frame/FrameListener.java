@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 /**
  * Receives the frames a {@link FrameDecoder} decodes. For each frame the decoder calls
  * {@link #onFrameHeader} once, {@link #onPayload} zero or more times, then {@link #onFrameEnd} once.
- * Payload arrives already unmasked, possibly in several chunks per frame. A listener may throw
+ * Payload arrives unmasked (or, through {@link #onMaskedPayload}, for the listener to unmask), possibly in
+ * several chunks per frame. A listener may throw
  * {@link WebSocketException} to fail the connection; the decoder then stops for good.
  */
 public interface FrameListener {
@@ -24,6 +25,22 @@ public interface FrameListener {
      * view ({@code position..limit}) that is valid only during this call. Not called for empty payloads.
      */
     void onPayload(ByteBuffer chunk) throws WebSocketException;
+
+    /**
+     * A chunk of a masked frame's payload, still masked: the listener unmasks it, in place or while copying
+     * it elsewhere ({@link Masking#mask(ByteBuffer, ByteBuffer, int, long)}), so that a payload it stores
+     * anyway is touched once instead of twice. Same view rules as {@link #onPayload}; the decoder calls one
+     * of the two per chunk, this one exactly when the frame is masked.
+     *
+     * <p>The default unmasks in place and passes the chunk to {@link #onPayload}.
+     *
+     * @param maskingKey the frame's masking key, first wire byte most significant
+     * @param payloadOffset the payload offset of the chunk's first byte, which selects the key byte it starts at
+     */
+    default void onMaskedPayload(ByteBuffer chunk, int maskingKey, long payloadOffset) throws WebSocketException {
+        Masking.mask(chunk, maskingKey, payloadOffset);
+        onPayload(chunk);
+    }
 
     /** The current frame's payload is complete; called for every frame, also for empty payloads. */
     void onFrameEnd() throws WebSocketException;
