@@ -15,8 +15,11 @@ import java.util.Arrays;
  */
 public final class HeaderBlockReader {
 
+    private static final byte[] NONE = {};
+
     private final int maxBytes;
-    private byte[] bytes;
+    /** Sized when the first bytes arrive: exactly, when the whole block came in one read (the usual case). */
+    private byte[] bytes = NONE;
     private int length;
     /** How much of CR LF CR LF the last bytes matched: 0–4. */
     private int matched;
@@ -24,7 +27,6 @@ public final class HeaderBlockReader {
     /** @param maxBytes the largest block accepted, terminator included */
     public HeaderBlockReader(int maxBytes) {
         this.maxBytes = maxBytes;
-        this.bytes = new byte[Math.min(512, maxBytes)];
     }
 
     /**
@@ -44,7 +46,8 @@ public final class HeaderBlockReader {
         }
         int n = p - start;
         if (length + n > bytes.length) {
-            bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max((long) bytes.length * 2, length + n), maxBytes));
+            long wanted = matched == 4 && length == 0 ? n : Math.max(Math.max((long) bytes.length * 2, length + n), 512);
+            bytes = Arrays.copyOf(bytes, (int) Math.min(wanted, maxBytes));
         }
         in.get(start, bytes, length, n);
         length += n;

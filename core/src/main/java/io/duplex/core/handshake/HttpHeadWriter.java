@@ -2,7 +2,7 @@ package io.duplex.core.handshake;
 
 import io.duplex.core.HttpHeaders;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes HTTP/1.1 heads (start line, fields, empty line) for both roles. Values arrive validated by
@@ -10,11 +10,21 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HttpHeadWriter {
 
-    private final StringBuilder head = new StringBuilder(256);
+    private static final String CRLF = "\r\n";
+
+    /**
+     * The head as ISO-8859-1 bytes, written directly (no StringBuilder, String and encoding copies in turn) and
+     * handed out wrapped, so a handshake's response costs one array.
+     */
+    private byte[] head = new byte[256];
+    private int length;
 
     /** Starts a head with the given start line (without CR LF). */
     public HttpHeadWriter(String startLine) {
-        head.append(startLine).append("\r\n");
+        append(startLine).append(CRLF);
+    }
+
+    private HttpHeadWriter() {
     }
 
     /** A response head: {@code HTTP/1.1 status reason}. */
@@ -27,12 +37,27 @@ public final class HttpHeadWriter {
                 throw new IllegalArgumentException("reason phrase holds a forbidden character");
             }
         }
-        return new HttpHeadWriter("HTTP/1.1 " + status + " " + reason);
+        HttpHeadWriter w = new HttpHeadWriter().append("HTTP/1.1 ");
+        w.head[w.length++] = (byte) ('0' + status / 100);
+        w.head[w.length++] = (byte) ('0' + status / 10 % 10);
+        w.head[w.length++] = (byte) ('0' + status % 10);
+        return w.append(" ").append(reason).append(CRLF);
     }
 
     /** Appends one field. */
     public HttpHeadWriter field(String name, String value) {
-        head.append(name).append(": ").append(value).append("\r\n");
+        return append(name).append(": ").append(value).append(CRLF);
+    }
+
+    private HttpHeadWriter append(String s) {
+        int n = s.length();
+        if (length + n > head.length) {
+            head = Arrays.copyOf(head, Math.max(2 * head.length, length + n));
+        }
+        // Values were checked to hold no char above 0xFF, so each char is its ISO-8859-1 byte.
+        for (int i = 0; i < n; i++) {
+            head[length++] = (byte) s.charAt(i);
+        }
         return this;
     }
 
@@ -46,11 +71,12 @@ public final class HttpHeadWriter {
 
     /** Ends the head and returns it, followed by {@code body}, as bytes ready to write. */
     public ByteBuffer finish(byte[] body) {
-        head.append("\r\n");
-        byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer out = ByteBuffer.allocate(h.length + body.length);
-        out.put(h).put(body).flip();
-        return out;
+        append(CRLF);
+        if (body.length > head.length - length) {
+            head = Arrays.copyOf(head, length + body.length);
+        }
+        System.arraycopy(body, 0, head, length, body.length);
+        return ByteBuffer.wrap(head, 0, length + body.length);
     }
 
     /** The standard reason phrase of the statuses a handshake answers, or a generic one. */
