@@ -81,7 +81,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         this.loop = loop;
         this.channel = channel;
         this.settings = settings;
-        this.wire = new PlainWire(channel);
+        this.wire = PlainWire.INSTANCE;
         this.facade = new NioWebSocket(this);
     }
 
@@ -239,7 +239,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !readingPaused && !closeRequested; i++) {
             int n;
             try {
-                n = wire.read(buf, this);
+                n = wire.read(channel, buf, this);
             } catch (IOException e) {
                 closeNow(e);
                 return;
@@ -286,7 +286,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             if (empty) {
                 completeWireWaiters();
                 if (queue != null && !queue.isEmpty()) {
-                    empty = queue.flush(wire, loop.gatherArray()) && wire.pendingBytes() == 0;
+                    empty = queue.flush(wire, channel, loop.gatherArray()) && wire.pendingBytes() == 0;
                 }
             }
         } catch (IOException e) {
@@ -376,7 +376,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             gather[0] = header;
             gather[1] = payload;
             try {
-                wire.write(gather, 0, 2);
+                wire.write(channel, gather, 0, 2);
             } catch (IOException e) {
                 if (done != null) {
                     done.completeExceptionally(e);
@@ -684,7 +684,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         if (key != null) {
             key.cancel();
         }
-        wire.close(cause == null && !dropQueue);
+        wire.close(channel, cause == null && !dropQueue);
         Throwable reason = cause != null ? cause : new ClosedChannelException();
         if (queue != null) {
             queue.discard(reason);
