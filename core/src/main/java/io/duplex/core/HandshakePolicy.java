@@ -84,7 +84,8 @@ public final class HandshakePolicy {
 
         /**
          * Decides each valid request (authentication, routing by path ...). A decider that throws makes the
-         * handshake fail with 500.
+         * handshake fail with 500. The request's headers lack the already validated {@code Sec-WebSocket-Key}
+         * (see {@link HandshakeRequest#headers()}).
          */
         public Builder decider(Function<HandshakeRequest, UpgradeDecision> decider) {
             this.decider = Objects.requireNonNull(decider, "decider");

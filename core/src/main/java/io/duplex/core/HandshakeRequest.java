@@ -1,6 +1,8 @@
 package io.duplex.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -9,29 +11,62 @@ import java.util.Objects;
  * The HTTP request of an opening handshake (RFC 6455 §4.1), as received by a server or sent by a client.
  * Immutable.
  *
- * <p>A server keeps one per connection for {@link WebSocket#handshakeRequest()}, so it is kept small: the
- * headers are one array decoded on demand (see {@link HttpHeaders}) and the method {@code GET} is shared.
+ * <p>A server keeps one per connection for {@link WebSocket#handshakeRequest()}, so it is kept small: one
+ * array holds the request-target and the header fields, and {@link #target()} and {@link #headers()} decode
+ * them on demand (see {@link HttpHeaders}); the method {@code GET} is shared.
  */
 public final class HandshakeRequest {
 
     private static final String GET = "GET";
 
     private final String method;
-    private final String target;
-    private final HttpHeaders headers;
+    /** The request-target, then the header fields as {@link HttpHeaders} keeps them. */
+    private final byte[] bytes;
+    /**
+     * Where the fields start. Negative (as {@code ~start}) when the target holds a char above U+00FF and is
+     * kept as two bytes a char, big-endian; every target a server receives is ASCII, one byte a char.
+     */
+    private final int fieldsStart;
 
-    private HandshakeRequest(String method, String target, HttpHeaders headers) {
+    private HandshakeRequest(String method, byte[] bytes, int fieldsStart) {
         this.method = method;
-        this.target = target;
-        this.headers = headers;
+        this.bytes = bytes;
+        this.fieldsStart = fieldsStart;
     }
 
     /** A request with the given method, request-target (for example {@code /chat?room=1}) and headers. */
     public static HandshakeRequest of(String method, String target, HttpHeaders headers) {
+        return withoutField(method, target, headers, null);
+    }
+
+    /** {@link #of}, keeping none of the fields named {@code omitted} (every field when {@code null}). */
+    static HandshakeRequest withoutField(String method, String target, HttpHeaders headers, String omitted) {
         Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(headers, "headers");
+        boolean narrow = isLatin1(target);
+        int targetBytes = narrow ? target.length() : 2 * target.length();
+        byte[] bytes = headers.copyBehind(targetBytes, omitted);
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (narrow) {
+                bytes[i] = (byte) c;
+            } else {
+                bytes[2 * i] = (byte) (c >>> 8);
+                bytes[2 * i + 1] = (byte) c;
+            }
+        }
         // Every valid handshake is a GET: share the constant rather than keep the parser's copy.
-        return new HandshakeRequest(method.equals(GET) ? GET : method, Objects.requireNonNull(target, "target"),
-                Objects.requireNonNull(headers, "headers"));
+        return new HandshakeRequest(method.equals(GET) ? GET : method, bytes, narrow ? targetBytes : ~targetBytes);
+    }
+
+    private static boolean isLatin1(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The method, {@code GET} for every valid handshake. */
@@ -41,40 +76,57 @@ public final class HandshakeRequest {
 
     /** The request-target as sent: path and query. */
     public String target() {
-        return target;
+        if (fieldsStart >= 0) {
+            return new String(bytes, 0, fieldsStart, StandardCharsets.ISO_8859_1);
+        }
+        char[] chars = new char[~fieldsStart / 2];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = (char) ((bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF);
+        }
+        return new String(chars);
     }
 
     /** The path part of the request-target, without the query. */
     public String path() {
+        String target = target();
         int q = target.indexOf('?');
         return q < 0 ? target : target.substring(0, q);
     }
 
     /** The query part of the request-target without the {@code ?}, or the empty string. */
     public String query() {
+        String target = target();
         int q = target.indexOf('?');
         return q < 0 ? "" : target.substring(q + 1);
     }
 
-    /** The header fields. */
+    /**
+     * The header fields.
+     *
+     * <p>A request a server received lacks its {@code Sec-WebSocket-Key} field: the key is a single-use
+     * nonce whose only use is the {@code Sec-WebSocket-Accept} answer (RFC 6455 §4.2.1, §4.2.2), so the
+     * handshake consumes it (validating it first, as always) and every idle connection is spared the ~45
+     * bytes of keeping it. A request a client sends keeps every field.
+     */
     public HttpHeaders headers() {
-        return headers;
+        int start = fieldsStart >= 0 ? fieldsStart : ~fieldsStart;
+        return start == bytes.length ? HttpHeaders.empty() : new HttpHeaders(bytes, start);
     }
 
     /** The {@code Host} header, or {@code null}. */
     public String host() {
-        return headers.first("Host");
+        return headers().first("Host");
     }
 
     /** The {@code Origin} header, or {@code null} (non-browser clients usually send none). */
     public String origin() {
-        return headers.first("Origin");
+        return headers().first("Origin");
     }
 
     /** The subprotocols the client offered in {@code Sec-WebSocket-Protocol}, in its order of preference. */
     public List<String> subprotocols() {
         List<String> out = new ArrayList<>();
-        for (String v : headers.all("Sec-WebSocket-Protocol")) {
+        for (String v : headers().all("Sec-WebSocket-Protocol")) {
             for (String p : v.split(",")) {
                 String t = p.trim();
                 if (!t.isEmpty()) {
@@ -87,17 +139,18 @@ public final class HandshakeRequest {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HandshakeRequest other && other.method.equals(method) && other.target.equals(target)
-                && other.headers.equals(headers);
+        // The same target and fields always make the same bytes and split.
+        return o instanceof HandshakeRequest other && other.method.equals(method)
+                && other.fieldsStart == fieldsStart && Arrays.equals(other.bytes, bytes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(method, target, headers);
+        return Objects.hash(method, target(), headers());
     }
 
     @Override
     public String toString() {
-        return method + " " + target;
+        return method + " " + target();
     }
 }

@@ -27,11 +27,19 @@ public final class HttpHeaders {
 
     private static final HttpHeaders EMPTY = new HttpHeaders(new byte[0]);
 
-    /** Every field as {@code name:value\n}, the value without surrounding white space. */
+    /** Every field as {@code name:value\n}, the value without surrounding white space, from {@link #from} to the end. */
     private final byte[] fields;
+    /** Where the first field starts: a {@link HandshakeRequest} keeps its request-target in front of them. */
+    private final int from;
 
     private HttpHeaders(byte[] fields) {
+        this(fields, 0);
+    }
+
+    /** A view of the fields in {@code fields} from {@code from} to its end; the array must not change. */
+    HttpHeaders(byte[] fields, int from) {
         this.fields = fields;
+        this.from = from;
     }
 
     /** No headers. */
@@ -47,8 +55,8 @@ public final class HttpHeaders {
     /** The number of fields. */
     public int size() {
         int n = 0;
-        for (byte b : fields) {
-            if (b == LF) {
+        for (int i = from; i < fields.length; i++) {
+            if (fields[i] == LF) {
                 n++;
             }
         }
@@ -77,19 +85,19 @@ public final class HttpHeaders {
 
     /** Whether a field named {@code name} is present. */
     public boolean contains(String name) {
-        return next(0, name) >= 0;
+        return next(from, name) >= 0;
     }
 
     /** The value of the first field named {@code name}, or {@code null}. */
     public String first(String name) {
-        int start = next(0, name);
+        int start = next(from, name);
         return start < 0 ? null : text(nameEnd(start) + 1, fieldEnd(start));
     }
 
     /** The values of every field named {@code name}, in order. */
     public List<String> all(String name) {
         List<String> out = new ArrayList<>(2);
-        for (int s = next(0, name); s >= 0; s = next(fieldEnd(s) + 1, name)) {
+        for (int s = next(from, name); s >= 0; s = next(fieldEnd(s) + 1, name)) {
             out.add(text(nameEnd(s) + 1, fieldEnd(s)));
         }
         return Collections.unmodifiableList(out);
@@ -103,7 +111,7 @@ public final class HttpHeaders {
         if (token == null) {
             return false;
         }
-        for (int s = next(0, name); s >= 0; s = next(fieldEnd(s) + 1, name)) {
+        for (int s = next(from, name); s >= 0; s = next(fieldEnd(s) + 1, name)) {
             int end = fieldEnd(s);
             int from = nameEnd(s) + 1;
             while (true) {
@@ -169,7 +177,7 @@ public final class HttpHeaders {
         if (i < 0) {
             throw new IndexOutOfBoundsException(i);
         }
-        int s = 0;
+        int s = from;
         for (int k = 0; k < i; k++) {
             if (s >= fields.length) {
                 break;
@@ -205,22 +213,55 @@ public final class HttpHeaders {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HttpHeaders other && Arrays.equals(other.fields, fields);
+        return o instanceof HttpHeaders other
+                && Arrays.equals(other.fields, other.from, other.fields.length, fields, from, fields.length);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(fields);
+        // As Arrays.hashCode of the fields alone, so a view hashes as a copy of its fields would.
+        int h = 1;
+        for (int i = from; i < fields.length; i++) {
+            h = 31 * h + fields[i];
+        }
+        return h;
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(fields.length + 2 * size());
-        for (int s = 0; s < fields.length; s = fieldEnd(s) + 1) {
+        StringBuilder sb = new StringBuilder(fields.length - from + 2 * size());
+        for (int s = from; s < fields.length; s = fieldEnd(s) + 1) {
             int colon = nameEnd(s);
             sb.append(text(s, colon)).append(": ").append(text(colon + 1, fieldEnd(s))).append("\r\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * The fields except those named {@code omitted} (none when {@code null}), in a new array behind
+     * {@code prefix} bytes left for the caller; {@link #HttpHeaders(byte[], int)} views them at {@code prefix}.
+     */
+    byte[] copyBehind(int prefix, String omitted) {
+        int length = prefix;
+        for (int s = from; s < fields.length; s = fieldEnd(s) + 1) {
+            if (!isNamed(s, omitted)) {
+                length += fieldEnd(s) + 1 - s;
+            }
+        }
+        byte[] out = new byte[length];
+        int at = prefix;
+        for (int s = from; s < fields.length; s = fieldEnd(s) + 1) {
+            if (!isNamed(s, omitted)) {
+                int n = fieldEnd(s) + 1 - s;
+                System.arraycopy(fields, s, out, at, n);
+                at += n;
+            }
+        }
+        return out;
+    }
+
+    private boolean isNamed(int start, String name) {
+        return name != null && equalsIgnoreCase(start, nameEnd(start), name);
     }
 
     /** Builds {@link HttpHeaders}. Not thread-safe. */
@@ -266,9 +307,10 @@ public final class HttpHeaders {
         /** Adds every field of {@code headers}. */
         public Builder addAll(HttpHeaders headers) {
             // Its fields were checked when added: copy them as they are.
-            room(headers.fields.length);
-            System.arraycopy(headers.fields, 0, bytes, length, headers.fields.length);
-            length += headers.fields.length;
+            int n = headers.fields.length - headers.from;
+            room(n);
+            System.arraycopy(headers.fields, headers.from, bytes, length, n);
+            length += n;
             return this;
         }
 

@@ -45,6 +45,8 @@ public final class ServerHandshake {
         NOT_UPGRADE
     }
 
+    private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
+
     private final WebSocketConfig config;
     private final HandshakePolicy policy;
     private final HeaderBlockReader reader;
@@ -87,7 +89,9 @@ public final class ServerHandshake {
         HttpHead head = HttpHead.parse(reader.bytes(), reader.length(), config.maxHeaderCount());
         RequestLine line = RequestLine.parse(head.bytes(), head.startLineEnd());
         HttpHeaders headers = head.headers();
-        request = HandshakeRequest.of(line.method(), line.target(), headers);
+        // The key is validated from the parsed fields below, but the request kept for the connection's
+        // lifetime (and shown to the policy) goes without it: it is of no use once answered.
+        request = HandshakeRequest.withoutField(line.method(), line.target(), headers, SEC_WEBSOCKET_KEY);
         if (!UpgradeRequest.asksForUpgrade(headers)) {
             state = State.NOT_UPGRADE;
             return;
@@ -162,7 +166,10 @@ public final class ServerHandshake {
         return out.finish(body);
     }
 
-    /** The request; after {@link State#ACCEPTED} and {@link State#NOT_UPGRADE}, and after a rejection when the request line parsed. */
+    /**
+     * The request; after {@link State#ACCEPTED} and {@link State#NOT_UPGRADE}, and after a rejection when the
+     * request line parsed. Its headers lack {@code Sec-WebSocket-Key} (see {@link HandshakeRequest#headers()}).
+     */
     public HandshakeRequest request() {
         return request;
     }

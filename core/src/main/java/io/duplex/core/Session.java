@@ -34,14 +34,22 @@ public final class Session implements WebSocket {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final boolean client;
+    /** {@link #flags}: the client side (expects unmasked frames, masks what it sends). */
+    private static final int CLIENT = 1;
+    /** {@link #flags}: {@link #open()} ran. */
+    private static final int OPENED = 1 << 1;
+    private static final int CLOSE_SENT = 1 << 2;
+    private static final int CLOSE_RECEIVED = 1 << 3;
+    private static final int TRANSPORT_CLOSING = 1 << 4;
+    /** {@link #flags}: {@link WebSocketHandler#onClose} was reported. */
+    private static final int REPORTED = 1 << 5;
+
     private final WebSocketHandler handler;
     private final Outbound out;
     private final WebSocket facade;
     private final HandshakeRequest request;
-    private final String subprotocol;
-    private final String extensionsHeader;
-    private final List<Extension> extensions;
+    /** What the handshake negotiated; the shared {@link Agreement#NONE} when nothing was. */
+    private final Agreement agreed;
     private final WebSocketConfig config;
     /**
      * Created with the first bytes received, and {@link #writer} with the first frame sent: a server holds
@@ -52,11 +60,11 @@ public final class Session implements WebSocket {
     private MessageAssembler assembler;
     private FrameWriter writer;
 
-    private boolean opened;
-    private boolean closeSent;
-    private boolean closeReceived;
-    private boolean transportClosing;
-    private boolean reported;
+    /**
+     * {@link #CLIENT}, {@link #OPENED}, {@link #CLOSE_SENT}, {@link #CLOSE_RECEIVED}, {@link #TRANSPORT_CLOSING},
+     * {@link #REPORTED}: one byte rather than six booleans keeps an idle session a size class smaller.
+     */
+    private byte flags;
     /** The data message being sent in parts, if any: its opcode, or -1. */
     private int sendingOpcode = -1;
     /** The extension encoding the message being sent in parts, or null. */
@@ -68,23 +76,44 @@ public final class Session implements WebSocket {
     private Object attachment;
 
     private Session(Builder b) {
-        this.client = b.client;
+        this.flags = b.client ? (byte) CLIENT : 0;
         this.handler = Objects.requireNonNull(b.handler, "handler");
         this.out = Objects.requireNonNull(b.outbound, "outbound");
         this.facade = b.facade == null ? this : b.facade;
         this.request = b.request == null ? HandshakeRequest.of("GET", "/", HttpHeaders.empty()) : b.request;
-        this.subprotocol = b.subprotocol;
-        this.extensionsHeader = b.extensionsHeader;
-        this.extensions = b.extensions;
+        this.agreed = Agreement.of(b.subprotocol, b.extensionsHeader, b.extensions);
         this.config = b.config;
+    }
+
+    /** The subprotocol and extensions of the handshake, grouped so a connection without any keeps one reference. */
+    private record Agreement(String subprotocol, String extensionsHeader, List<Extension> extensions) {
+        static final Agreement NONE = new Agreement("", "", List.of());
+
+        static Agreement of(String subprotocol, String extensionsHeader, List<Extension> extensions) {
+            return subprotocol.isEmpty() && extensionsHeader.isEmpty() && extensions.isEmpty() ? NONE
+                    : new Agreement(subprotocol, extensionsHeader, extensions);
+        }
+    }
+
+    private boolean is(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    private void set(int flag) {
+        flags |= (byte) flag;
+    }
+
+    /** Open and no Close sent or reported: data and control frames may go out. One test on the send path. */
+    private boolean sendable() {
+        return (flags & (OPENED | CLOSE_SENT | REPORTED)) == OPENED;
     }
 
     private FrameDecoder decoder() {
         if (decoder == null) {
-            assembler = new MessageAssembler(config, extensions, new Inbound());
-            decoder = new FrameDecoder(!client, config.maxFrameSize(), assembler);
+            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound());
+            decoder = new FrameDecoder(!is(CLIENT), config.maxFrameSize(), assembler);
             int rsv = 0;
-            for (Extension e : extensions) {
+            for (Extension e : agreed.extensions()) {
                 rsv |= e.rsvBits();
             }
             decoder.allowedRsv(rsv);
@@ -94,7 +123,7 @@ public final class Session implements WebSocket {
 
     private FrameWriter writer() {
         if (writer == null) {
-            writer = new FrameWriter(out, client, config.outboundFragmentSize());
+            writer = new FrameWriter(out, is(CLIENT), config.outboundFragmentSize());
         }
         return writer;
     }
@@ -118,10 +147,10 @@ public final class Session implements WebSocket {
 
     /** Reports {@link WebSocketHandler#onOpen}. Call once, after the handshake response was written or read. */
     public void open() {
-        if (opened) {
+        if (is(OPENED)) {
             throw new IllegalStateException("already open");
         }
-        opened = true;
+        set(OPENED);
         try {
             handler.onOpen(facade);
         } catch (RuntimeException e) {
@@ -135,7 +164,7 @@ public final class Session implements WebSocket {
      * failed, are discarded.
      */
     public void receive(ByteBuffer in) {
-        if (reported || closeReceived) {
+        if (is(REPORTED) || is(CLOSE_RECEIVED)) {
             in.position(in.limit());
             return;
         }
@@ -153,8 +182,8 @@ public final class Session implements WebSocket {
      * close handshake had completed, 1006 otherwise.
      */
     public void transportClosed(Throwable cause) {
-        transportClosing = true;
-        if (reported) {
+        set(TRANSPORT_CLOSING);
+        if (is(REPORTED)) {
             return;
         }
         if (cause != null) {
@@ -166,7 +195,7 @@ public final class Session implements WebSocket {
     /** The close timeout armed at {@link Outbound#closeStarted()} expired: the session gives up waiting. */
     public void closeTimeoutExpired() {
         closeTransport();
-        if (!reported) {
+        if (!is(REPORTED)) {
             report(CloseStatus.ABNORMAL, false);
         }
     }
@@ -182,12 +211,12 @@ public final class Session implements WebSocket {
 
     /** Whether a Close frame has been sent or received. */
     public boolean isClosing() {
-        return closeSent || closeReceived;
+        return is(CLOSE_SENT) || is(CLOSE_RECEIVED);
     }
 
     /** Whether {@link WebSocketHandler#onClose} has been reported. */
     public boolean isClosed() {
-        return reported;
+        return is(REPORTED);
     }
 
     /** The handler this session reports to. */
@@ -222,7 +251,7 @@ public final class Session implements WebSocket {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            Extension encoder = extensions.isEmpty() ? null
+            Extension encoder = agreed.extensions().isEmpty() ? null
                     : encoderFor(Opcode.TEXT, whole ? MessageEncoding.utf8Length(part, 0, end) : -1);
             if (encoder != null) {
                 ByteBuffer utf8 = MessageEncoding.utf8(part, 0, end);
@@ -255,7 +284,7 @@ public final class Session implements WebSocket {
             return refused;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Extension encoder = extensions.isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
+        Extension encoder = agreed.extensions().isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
         Consumer<ByteBuffer> release;
         if (encoder != null) {
             writeEncoded(encoder, Opcode.BINARY, last, data, done);
@@ -279,7 +308,7 @@ public final class Session implements WebSocket {
             return sendingEncoder;
         }
         sendingEncoder = null;
-        for (Extension e : extensions) {
+        for (Extension e : agreed.extensions()) {
             int rsv = e.encodes(opcode, length);
             if (rsv != 0) {
                 sendingEncoder = e;
@@ -307,9 +336,9 @@ public final class Session implements WebSocket {
 
     /** Null when a data frame of this type may be sent now, else the failed future to return. */
     private CompletableFuture<Void> checkData(int opcode, boolean whole) {
-        if (!opened || closeSent || reported) {
+        if (!sendable()) {
             return CompletableFuture.failedFuture(new IllegalStateException(
-                    opened ? "the WebSocket is closing or closed: no data may be sent" : "the WebSocket is not open"));
+                    is(OPENED) ? "the WebSocket is closing or closed: no data may be sent" : "the WebSocket is not open"));
         }
         if (sendingOpcode >= 0 && (whole || sendingOpcode != opcode)) {
             return CompletableFuture.failedFuture(new IllegalStateException(
@@ -334,7 +363,7 @@ public final class Session implements WebSocket {
             return CompletableFuture.failedFuture(
                     new IllegalArgumentException("control frame payload over 125 bytes: " + payload.remaining()));
         }
-        if (!opened || closeSent || reported) {
+        if (!sendable()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is closing or closed"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -345,10 +374,10 @@ public final class Session implements WebSocket {
     @Override
     public CompletableFuture<Void> close(int code, String reason) {
         CloseStatus status = CloseStatus.of(code, reason);
-        if (closeSent || reported) {
+        if (is(CLOSE_SENT) || is(REPORTED)) {
             return closeFuture != null ? closeFuture : DONE;
         }
-        if (!opened) {
+        if (!is(OPENED)) {
             return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is not open"));
         }
         sendClose(status);
@@ -358,14 +387,14 @@ public final class Session implements WebSocket {
     @Override
     public void abort() {
         closeTransport();
-        if (!reported) {
+        if (!is(REPORTED)) {
             report(CloseStatus.ABNORMAL, false);
         }
     }
 
     @Override
     public boolean isOpen() {
-        return opened && !closeSent && !reported;
+        return sendable();
     }
 
     @Override
@@ -385,12 +414,12 @@ public final class Session implements WebSocket {
 
     @Override
     public String subprotocol() {
-        return subprotocol;
+        return agreed.subprotocol();
     }
 
     @Override
     public String extensions() {
-        return extensionsHeader;
+        return agreed.extensionsHeader();
     }
 
     @Override
@@ -416,8 +445,8 @@ public final class Session implements WebSocket {
 
     @Override
     public String toString() {
-        return (client ? "client" : "server") + " session " + request.target()
-                + (reported ? " closed" : isClosing() ? " closing" : opened ? " open" : " new");
+        return (is(CLIENT) ? "client" : "server") + " session " + request.target()
+                + (is(REPORTED) ? " closed" : isClosing() ? " closing" : is(OPENED) ? " open" : " new");
     }
 
     private void sendClose(CloseStatus status) {
@@ -426,7 +455,7 @@ public final class Session implements WebSocket {
             ClosePayload.write(status, payload);
         }
         payload.flip();
-        closeSent = true;
+        set(CLOSE_SENT);
         closeFuture = new CompletableFuture<>();
         writer().writeControl(Opcode.CLOSE, payload, closeFuture);
         out.closeStarted();
@@ -434,14 +463,14 @@ public final class Session implements WebSocket {
 
     /** Fail the WebSocket Connection (RFC 6455 §7.1.7): tell the peer why if we still may, then close TCP. */
     private void failConnection(int code, String reason, Throwable cause) {
-        if (reported) {
+        if (is(REPORTED)) {
             return;
         }
         if (cause != null) {
             notifyError(cause);
         }
         CloseStatus status = CloseStatus.received(code, truncate(reason));
-        if (!closeSent && opened && CloseStatus.isSendable(code)) {
+        if (!is(CLOSE_SENT) && is(OPENED) && CloseStatus.isSendable(code)) {
             sendClose(CloseStatus.of(code, status.reason()));
         }
         stopDecoding();
@@ -450,16 +479,16 @@ public final class Session implements WebSocket {
     }
 
     private void closeTransport() {
-        if (!transportClosing) {
-            transportClosing = true;
+        if (!is(TRANSPORT_CLOSING)) {
+            set(TRANSPORT_CLOSING);
             out.closeTransport();
         }
     }
 
     private void report(CloseStatus status, boolean clean) {
-        reported = true;
+        set(REPORTED);
         sendingOpcode = -1;
-        for (Extension e : extensions) {
+        for (Extension e : agreed.extensions()) {
             try {
                 e.release();
             } catch (RuntimeException ex) {
@@ -545,7 +574,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onPing(ByteBuffer payload) {
-            if (!closeSent) {
+            if (!is(CLOSE_SENT)) {
                 int start = payload.position();
                 writer().writeControl(Opcode.PONG, payload, null);
                 payload.position(start);
@@ -568,12 +597,12 @@ public final class Session implements WebSocket {
 
         @Override
         public void onClose(CloseStatus status) {
-            closeReceived = true;
+            set(CLOSE_RECEIVED);
             stopDecoding();
-            if (!closeSent) {
+            if (!is(CLOSE_SENT)) {
                 sendClose(status);
             }
-            if (!client) {
+            if (!is(CLIENT)) {
                 closeTransport();
             }
             report(status, true);

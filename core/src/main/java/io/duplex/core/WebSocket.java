@@ -76,7 +76,13 @@ public interface WebSocket {
     /** The negotiated {@code Sec-WebSocket-Extensions} value, or the empty string when none was. */
     String extensions();
 
-    /** The request of the opening handshake (path, query, headers). */
+    /**
+     * The request of the opening handshake (path, query, headers).
+     *
+     * <p>On a server its headers lack {@code Sec-WebSocket-Key}: the handshake consumed the key, a single-use
+     * nonce good only for computing {@code Sec-WebSocket-Accept} (RFC 6455 §4.2.1, §4.2.2), and every idle
+     * connection would otherwise keep its ~45 bytes. See {@link HandshakeRequest#headers()}.
+     */
     HandshakeRequest handshakeRequest();
 
     /** The peer's address, or {@code null} when the transport has none. */

@@ -222,6 +222,29 @@ class ServerHandshakeTest {
         assertRejected(400, with("Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA=="));
     }
 
+    @Test
+    void keyIsValidatedAndAnsweredButNotKeptInTheRequest() {
+        AtomicReference<HandshakeRequest> seen = new AtomicReference<>();
+        HandshakePolicy policy = HandshakePolicy.builder()
+                .decider(req -> { seen.set(req); return UpgradeDecision.accept(HANDLER); }).build();
+        ServerHandshake s = run(policy, with("Origin: https://a.example"));
+        assertEquals(State.ACCEPTED, s.receive(heap("")));
+        assertTrue(text(s.response()).contains("\r\nSec-WebSocket-Accept: " + RFC_ACCEPT + "\r\n"));
+        for (HandshakeRequest r : List.of(seen.get(), s.request())) {
+            HttpHeaders h = r.headers();
+            assertFalse(h.contains("sec-websocket-key"));
+            assertNull(h.first("Sec-WebSocket-Key"));
+            assertEquals(List.of("Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Origin"),
+                    java.util.stream.IntStream.range(0, h.size()).mapToObj(h::name).toList());
+            assertEquals("https://a.example", r.origin());
+            assertEquals("/chat?room=1", r.target());
+        }
+        // Leaving it out of the kept request changes nothing in how the key is checked.
+        assertRejected(400, without("Sec-WebSocket-Key"));
+        assertRejected(400, with("sec-websocket-key: " + HandshakeBytes.RFC_KEY));
+        assertRejected(400, replace("Sec-WebSocket-Key", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ"));
+    }
+
     @ParameterizedTest
     @CsvSource({"8", "14", "'13, 8'", "013", "''"})
     void versionOtherThan13Gets426WithTheSupportedVersion(String version) {

@@ -50,7 +50,7 @@ final class ClientConnection extends Connection {
         try {
             done = channel.connect(route.address());
         } catch (IOException | RuntimeException e) {
-            wire.close(false);
+            wire.close(channel, false);
             opened.completeExceptionally(e);
             return;
         }

@@ -38,8 +38,25 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private static final int MAX_READS_PER_EVENT = 16;
     /** Zero capacity, so no thread can change its position or limit: safe to share. */
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Frames up to this size written during a read are gathered into one write (see {@link #corked}). */
+    /** Frames up to this size written during a read are gathered into one write (see {@link #CORKED}). */
     private static final int CORK_LIMIT = 8 * 1024;
+
+    /** {@link #flags}: below the high watermark (or back below the low one). */
+    private static final byte WRITABLE = 1;
+    private static final byte WIRE_READY = 1 << 1;
+    /** {@link #flags}: a watermark crossing the handler has not heard of yet. */
+    private static final byte WRITABILITY_UNREPORTED = 1 << 2;
+    private static final byte READING_PAUSED = 1 << 3;
+    /** {@link #flags}: the session asked for TCP to close; it closes once the queue drains (or at once when forced). */
+    private static final byte CLOSE_REQUESTED = 1 << 4;
+    /** {@link #flags}: queued bytes will never be delivered (abort, overflow, close timeout): close without flushing. */
+    private static final byte DROP_QUEUE = 1 << 5;
+    private static final byte CLOSED = 1 << 6;
+    /**
+     * {@link #flags}: reading is in progress: small frames written now are queued and go out together when it
+     * ends. Large ones still go straight to the socket, as copying them would cost more than the system call saved.
+     */
+    private static final byte CORKED = (byte) (1 << 7);
 
     final EventLoop loop;
     final SocketChannel channel;
@@ -51,17 +68,14 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private WriteQueue queue;
     /** {@link WriteQueue#size()} published for other threads' {@link #bufferedAmount()}. */
     private volatile long queuedBytes;
-    private boolean writable = true;
     /** Futures of bytes the wire took but still holds (TLS ciphertext the socket refused). */
     private ArrayDeque<CompletableFuture<Void>> wireWaiters;
-    private boolean wireReady;
-    private boolean writabilityUnreported;
-    private boolean readingPaused;
-    /** The session asked for TCP to close; it closes once the queue drains (or at once when forced). */
-    private boolean closeRequested;
-    /** Queued bytes will never be delivered (abort, overflow, close timeout): close without flushing. */
-    private boolean dropQueue;
-    private boolean closed;
+    /**
+     * {@link #WRITABLE}, {@link #WIRE_READY}, {@link #WRITABILITY_UNREPORTED}, {@link #READING_PAUSED},
+     * {@link #CLOSE_REQUESTED}, {@link #DROP_QUEUE}, {@link #CLOSED}, {@link #CORKED}: one byte rather than
+     * eight booleans keeps an idle connection a size class smaller. Written on the loop thread only.
+     */
+    private byte flags = WRITABLE;
     /**
      * The handshake or close deadline, created when first armed and dropped once the session opens: an open,
      * idle connection holds no timer.
@@ -69,11 +83,6 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private TimerWheel.Timer deadline;
     /** Idle timeout and keepalive; null when both are off. */
     private Liveness liveness;
-    /**
-     * Reading is in progress: small frames written now are queued and go out together when it ends. Large
-     * ones still go straight to the socket, as copying them would cost more than the system call saved.
-     */
-    private boolean corked;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
 
@@ -81,7 +90,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         this.loop = loop;
         this.channel = channel;
         this.settings = settings;
-        this.wire = new PlainWire(channel);
+        this.wire = PlainWire.INSTANCE;
         this.facade = new NioWebSocket(this);
     }
 
@@ -121,7 +130,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** Puts {@code next} between socket and session (TLS once a proxy tunnel stands); it must report ready anew. */
     final void replaceWire(Wire next) {
         wire = next;
-        wireReady = false;
+        set(WIRE_READY, false);
     }
 
     /** Arms the deadline: connect or handshake timeout before the session opens, close timeout after. */
@@ -163,7 +172,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
      * alert, a KeyUpdate answer): nothing else would write them, as no application write is waiting.
      */
     final void awaitWireFlush() {
-        if (!closed && wire.pendingBytes() > 0) {
+        if (!is(CLOSED) && wire.pendingBytes() > 0) {
             interest(SelectionKey.OP_WRITE, true);
         }
     }
@@ -190,7 +199,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         liveness = Liveness.start(this);
         try {
             session.open();
-            if (leftover != null && leftover.hasRemaining() && !closed) {
+            if (leftover != null && leftover.hasRemaining() && !is(CLOSED)) {
                 session.receive(leftover);
             }
         } catch (RuntimeException e) {
@@ -206,11 +215,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         if ((ops & SelectionKey.OP_CONNECT) != 0) {
             connected();
         }
-        if (!closed && (ops & SelectionKey.OP_WRITE) != 0) {
+        if (!is(CLOSED) && (ops & SelectionKey.OP_WRITE) != 0) {
             flushQueue();
         }
-        if (!closed && (ops & SelectionKey.OP_READ) != 0) {
-            corked = true;
+        if (!is(CLOSED) && (ops & SelectionKey.OP_READ) != 0) {
+            set(CORKED, true);
             try {
                 readAvailable();
             } finally {
@@ -225,10 +234,10 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
      * answering 16 messages from one read makes one system call instead of 16.
      */
     private void uncork() {
-        corked = false;
-        if (!closed && queue != null && !queue.isEmpty()) {
+        set(CORKED, false);
+        if (!is(CLOSED) && queue != null && !queue.isEmpty()) {
             flushQueue();
-            if (!closed && queue != null && !queue.isEmpty()) {
+            if (!is(CLOSED) && queue != null && !queue.isEmpty()) {
                 interest(SelectionKey.OP_WRITE, true);
             }
         }
@@ -236,15 +245,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     private void readAvailable() {
         ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !readingPaused && !closeRequested; i++) {
+        for (int i = 0; i < MAX_READS_PER_EVENT && !is(CLOSED) && !is(READING_PAUSED) && !is(CLOSE_REQUESTED); i++) {
             int n;
             try {
-                n = wire.read(buf, this);
+                n = wire.read(channel, buf, this);
             } catch (IOException e) {
                 closeNow(e);
                 return;
             }
-            if (closed) {
+            if (is(CLOSED)) {
                 return;
             }
             if (n < 0) {
@@ -252,8 +261,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
                 return;
             }
             awaitWireFlush();
-            if (!wireReady && wire.ready()) {
-                wireReady = true;
+            if (!is(WIRE_READY) && wire.ready()) {
+                set(WIRE_READY, true);
                 wireReady();
             }
             if (n < buf.capacity()) {
@@ -286,7 +295,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             if (empty) {
                 completeWireWaiters();
                 if (queue != null && !queue.isEmpty()) {
-                    empty = queue.flush(wire, loop.gatherArray()) && wire.pendingBytes() == 0;
+                    empty = queue.flush(wire, channel, loop.gatherArray()) && wire.pendingBytes() == 0;
                 }
             }
         } catch (IOException e) {
@@ -297,12 +306,12 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             liveness.bytesWritten();
         }
         publishBuffered();
-        if (closed) {
+        if (is(CLOSED)) {
             return; // a completed future's callback closed the connection
         }
         if (empty) {
             interest(SelectionKey.OP_WRITE, false);
-            if (closeRequested) {
+            if (is(CLOSE_REQUESTED)) {
                 closeNow(null);
                 return;
             }
@@ -344,7 +353,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** @param release null when {@code payload} is only lent (copy what is left), else how to give it back */
     private void send(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
             Consumer<ByteBuffer> release) {
-        if (closed || dropQueue) {
+        if (is(CLOSED) || is(DROP_QUEUE)) {
             if (done != null) {
                 done.completeExceptionally(new ClosedChannelException());
             }
@@ -354,15 +363,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         // The session writes a large frame in pieces, each after the first with an empty header: only a piece
         // with a header starts a frame, the only place an overflow may cut the queue.
         boolean startsFrame = header.hasRemaining();
-        if (corked) {
+        if (is(CORKED)) {
             if ((long) header.remaining() + payload.remaining() <= CORK_LIMIT) {
                 enqueue(header, payload, done, startsFrame, null);
                 giveBack(payload, release);
                 return;
             }
             uncork();
-            corked = true;
-            if (closed) {
+            set(CORKED, true);
+            if (is(CLOSED)) {
                 if (done != null) {
                     done.completeExceptionally(new ClosedChannelException());
                 }
@@ -376,7 +385,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             gather[0] = header;
             gather[1] = payload;
             try {
-                wire.write(gather, 0, 2);
+                wire.write(channel, gather, 0, 2);
             } catch (IOException e) {
                 if (done != null) {
                     done.completeExceptionally(e);
@@ -431,12 +440,12 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
      * response goes to the socket at once, so an idle connection never needs a {@link WriteQueue}.
      */
     final void writeRaw(ByteBuffer bytes) {
-        boolean wasCorked = corked;
-        corked = false;
+        boolean wasCorked = is(CORKED);
+        set(CORKED, false);
         try {
             write(bytes, EMPTY, null);
         } finally {
-            corked = wasCorked;
+            set(CORKED, wasCorked);
         }
     }
 
@@ -461,7 +470,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         }
         queue.completeWhenFlushed(done);
         publishBuffered();
-        if (wasEmpty && !corked) {
+        if (wasEmpty && !is(CORKED)) {
             interest(SelectionKey.OP_WRITE, true);
         }
         updateWritability();
@@ -469,12 +478,12 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final void closeTransport() {
-        if (closed || closeRequested) {
+        if (is(CLOSED) || is(CLOSE_REQUESTED)) {
             return;
         }
-        closeRequested = true;
+        set(CLOSE_REQUESTED, true);
         interest(SelectionKey.OP_READ, false);
-        if (dropQueue || ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0)) {
+        if (is(DROP_QUEUE) || ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0)) {
             // Deferred: the session is still inside the call that asked for the close.
             loop.execute(() -> closeNow(null));
         } else if (!deadlineArmed()) {
@@ -484,7 +493,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final void closeStarted() {
-        if (!closed && !deadlineArmed()) {
+        if (!is(CLOSED) && !deadlineArmed()) {
             armDeadline(settings.closeTimeoutMillis);
         }
     }
@@ -496,14 +505,14 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final void pauseReading() {
-        readingPaused = true;
+        set(READING_PAUSED, true);
         interest(SelectionKey.OP_READ, false);
     }
 
     @Override
     public final void resumeReading() {
-        readingPaused = false;
-        if (!closeRequested) {
+        set(READING_PAUSED, false);
+        if (!is(CLOSE_REQUESTED)) {
             interest(SelectionKey.OP_READ, true);
         }
     }
@@ -566,7 +575,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
      * reads holds the connection's memory no longer than the close timeout.
      */
     private void overflowed(OutboundOverflowException e) {
-        if (closed || session == null || session.isClosed()) {
+        if (is(CLOSED) || session == null || session.isClosed()) {
             return;
         }
         if (session.isClosing()) {
@@ -583,11 +592,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     private void updateWritability() {
         long amount = bufferedAmount();
-        boolean now = writable ? amount <= settings.highWatermark : amount <= settings.lowWatermark;
-        if (now != writable) {
-            writable = now;
+        boolean now = is(WRITABLE) ? amount <= settings.highWatermark : amount <= settings.lowWatermark;
+        if (now != is(WRITABLE)) {
+            set(WRITABLE, now);
             // Two crossings before a report cancel out: the handler only hears of net changes.
-            writabilityUnreported = !writabilityUnreported;
+            set(WRITABILITY_UNREPORTED, !is(WRITABILITY_UNREPORTED));
         }
     }
 
@@ -596,13 +605,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
      * returned, an I/O event was handled), because the handler may send again from the callback.
      */
     final void reportWritability() {
-        if (!writabilityUnreported) {
+        if (!is(WRITABILITY_UNREPORTED)) {
             return;
         }
-        writabilityUnreported = false;
+        set(WRITABILITY_UNREPORTED, false);
         if (session != null && !session.isClosed()) {
             try {
-                session.handler().onWritabilityChanged(facade, writable);
+                session.handler().onWritabilityChanged(facade, is(WRITABLE));
             } catch (RuntimeException e) {
                 LOG.warn("onWritabilityChanged failed", e);
             }
@@ -625,15 +634,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     // ---- timers ---------------------------------------------------------------------------------------
 
     private void deadlineExpired() {
-        if (closed) {
+        if (is(CLOSED)) {
             return;
         }
         if (session == null) {
             handshakeTimedOut();
-        } else if (closeRequested) {
+        } else if (is(CLOSE_REQUESTED)) {
             closeNow(null); // the queue never drained
         } else {
-            dropQueue = true;
+            set(DROP_QUEUE, true);
             session.closeTimeoutExpired();
             closeNow(null);
         }
@@ -653,7 +662,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     /** Drops the connection without flushing (abort). */
     final void abortNow() {
-        dropQueue = true;
+        set(DROP_QUEUE, true);
         closeNow(null);
     }
 
@@ -667,16 +676,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     /** An I/O error during a write made from inside the session: close once the session's call returned. */
     private void broken(IOException e) {
-        dropQueue = true;
+        set(DROP_QUEUE, true);
         loop.execute(() -> closeNow(e));
     }
 
     /** Closes the channel now and reports the end to the session (or the handshake). Idempotent. */
     final void closeNow(Throwable cause) {
-        if (closed) {
+        if (is(CLOSED)) {
             return;
         }
-        closed = true;
+        set(CLOSED, true);
         cancelDeadline();
         if (liveness != null) {
             liveness.cancel();
@@ -684,7 +693,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         if (key != null) {
             key.cancel();
         }
-        wire.close(cause == null && !dropQueue);
+        wire.close(channel, cause == null && !is(DROP_QUEUE));
         Throwable reason = cause != null ? cause : new ClosedChannelException();
         if (queue != null) {
             queue.discard(reason);
@@ -713,8 +722,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         abortNow();
     }
 
+    private boolean is(byte flag) {
+        return (flags & flag) != 0;
+    }
+
+    private void set(byte flag, boolean on) {
+        flags = (byte) (on ? flags | flag : flags & ~flag);
+    }
+
     final boolean isClosed() {
-        return closed;
+        return is(CLOSED);
     }
 
     private void interest(int op, boolean on) {

@@ -6,15 +6,15 @@ import java.nio.channels.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A {@link Wire} straight over the socket (ws://). */
+/** A {@link Wire} straight over the socket (ws://); stateless, so every plain connection shares {@link #INSTANCE}. */
 final class PlainWire implements Wire {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlainWire.class);
 
-    private final SocketChannel channel;
+    /** The one plain wire: an idle connection should not pay an object for the socket it already holds. */
+    static final PlainWire INSTANCE = new PlainWire();
 
-    PlainWire(SocketChannel channel) {
-        this.channel = channel;
+    private PlainWire() {
     }
 
     @Override
@@ -22,7 +22,7 @@ final class PlainWire implements Wire {
     }
 
     @Override
-    public int read(ByteBuffer scratch, Inbound inbound) throws IOException {
+    public int read(SocketChannel channel, ByteBuffer scratch, Inbound inbound) throws IOException {
         scratch.clear();
         int n = channel.read(scratch);
         if (n > 0) {
@@ -33,7 +33,7 @@ final class PlainWire implements Wire {
     }
 
     @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    public long write(SocketChannel channel, ByteBuffer[] srcs, int offset, int length) throws IOException {
         return channel.write(srcs, offset, length);
     }
 
@@ -53,7 +53,7 @@ final class PlainWire implements Wire {
     }
 
     @Override
-    public void close(boolean graceful) {
+    public void close(SocketChannel channel, boolean graceful) {
         try {
             channel.close();
         } catch (IOException e) {

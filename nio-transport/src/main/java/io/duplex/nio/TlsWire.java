@@ -65,7 +65,7 @@ final class TlsWire implements Wire {
     }
 
     @Override
-    public int read(ByteBuffer scratch, Inbound inbound) throws IOException {
+    public int read(SocketChannel ignored, ByteBuffer scratch, Inbound inbound) throws IOException {
         ByteBuffer net = NETWORK_IN.get();
         net.clear();
         int carried = 0;
@@ -105,7 +105,7 @@ final class TlsWire implements Wire {
     }
 
     @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    public long write(SocketChannel ignored, ByteBuffer[] srcs, int offset, int length) throws IOException {
         long total = 0;
         for (int i = offset; i < offset + length; i++) {
             total += srcs[i].remaining();
@@ -144,7 +144,7 @@ final class TlsWire implements Wire {
     }
 
     @Override
-    public void close(boolean graceful) {
+    public void close(SocketChannel ignored, boolean graceful) {
         if (closed) {
             return;
         }

@@ -2,11 +2,16 @@ package io.duplex.nio;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * The byte stream under a connection's session: the socket itself ({@link PlainWire}), or TLS over it
  * ({@link TlsWire}). The connection reads and writes application bytes through it and never touches the
  * socket directly, so the TLS layer sits between socket and session without the connection knowing.
+ *
+ * <p>The methods that touch the socket are given the connection's channel, so a plain wire holds no state
+ * and one instance serves every connection ({@link PlainWire#INSTANCE}); a TLS wire, which must hold its
+ * engine anyway, also holds the channel and is given that same one.
  */
 interface Wire {
 
@@ -25,7 +30,7 @@ interface Wire {
      * @param scratch the loop's shared buffer to read or decrypt into
      * @return the bytes read from the socket, or -1 at the end of the stream (or of the TLS session)
      */
-    int read(ByteBuffer scratch, Inbound inbound) throws IOException;
+    int read(SocketChannel channel, ByteBuffer scratch, Inbound inbound) throws IOException;
 
     /**
      * Writes application bytes: as many as the socket takes now (plain), or all of them, keeping the
@@ -33,7 +38,7 @@ interface Wire {
      *
      * @return the application bytes consumed
      */
-    long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
+    long write(SocketChannel channel, ByteBuffer[] srcs, int offset, int length) throws IOException;
 
     /** Writes what the wire itself holds; returns whether nothing is left. */
     boolean flush() throws IOException;
@@ -45,5 +50,5 @@ interface Wire {
     boolean ready();
 
     /** Closes the underlying channel (after a best-effort TLS close_notify when {@code graceful}). Never throws. */
-    void close(boolean graceful);
+    void close(SocketChannel channel, boolean graceful);
 }

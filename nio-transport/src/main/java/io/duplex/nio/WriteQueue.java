@@ -3,6 +3,7 @@ package io.duplex.nio;
 import io.duplex.nio.loop.BufferPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -162,7 +163,7 @@ final class WriteQueue {
      *
      * @return whether the queue is now empty
      */
-    boolean flush(Wire wire, ByteBuffer[] gather) throws IOException {
+    boolean flush(Wire wire, SocketChannel channel, ByteBuffer[] gather) throws IOException {
         while (!chunks.isEmpty()) {
             int n = 0;
             for (ByteBuffer c : chunks) {
@@ -173,7 +174,7 @@ final class WriteQueue {
             }
             long written;
             try {
-                written = wire.write(gather, 0, n);
+                written = wire.write(channel, gather, 0, n);
             } finally {
                 Arrays.fill(gather, 0, n, null);
             }

@@ -9,6 +9,7 @@ import io.duplex.nio.loop.BufferPool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +31,12 @@ class WriteQueueCutTest {
         }
 
         @Override
-        public int read(ByteBuffer scratch, Inbound inbound) {
+        public int read(SocketChannel channel, ByteBuffer scratch, Inbound inbound) {
             return 0;
         }
 
         @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
+        public long write(SocketChannel channel, ByteBuffer[] srcs, int offset, int length) {
             long n = 0;
             for (int i = offset; i < offset + length && budget > 0; i++) {
                 while (srcs[i].hasRemaining() && budget > 0) {
@@ -63,7 +64,7 @@ class WriteQueueCutTest {
         }
 
         @Override
-        public void close(boolean graceful) {
+        public void close(SocketChannel channel, boolean graceful) {
         }
     }
 
@@ -92,7 +93,7 @@ class WriteQueueCutTest {
         }
         ThrottledWire wire = new ThrottledWire();
         wire.budget = Math.min(written, stream.size());
-        queue.flush(wire, new ByteBuffer[4]);
+        queue.flush(wire, null, new ByteBuffer[4]);
         int flushed = (int) Math.min(written, stream.size());
         assertEquals(flushed, wire.taken.size());
 
@@ -114,7 +115,7 @@ class WriteQueueCutTest {
         queue.startFrame();
         queue.append(ByteBuffer.wrap(new byte[] {(byte) 0x88, 0}));
         wire.budget = Long.MAX_VALUE;
-        assertTrue(queue.flush(wire, new ByteBuffer[4]));
+        assertTrue(queue.flush(wire, null, new ByteBuffer[4]));
         byte[] expected = new byte[keep + 2];
         System.arraycopy(stream.toByteArray(), 0, expected, 0, keep);
         expected[keep] = (byte) 0x88;
