@@ -394,6 +394,35 @@ def main():
                     series.append((LABELS.get(server, server) + " RSS", r))
             for server, n in failed.items():
                 doc.append(f"| {LABELS.get(server, server)} | {conns} | failed ({n} run(s)) | | | |")
+        # The slope between the two counts: what one more connection costs once the one-off costs (JIT,
+        # class metadata, young-generation pages first touched by handshake garbage) are paid.
+        if len(counts) >= 2:
+            lo, hi = counts[0], counts[-1]
+            doc.extend(["", f"Marginal cost of a connection, from {int(lo):,} to {int(hi):,} connections in the "
+                        "same server process: (figure at the higher count − figure at the lower) ÷ the connections "
+                        "added. The averages above also carry the server's one-off costs of its first connections "
+                        "(JIT-compiled code, class metadata, and the young-generation pages that handshake garbage "
+                        "touches first), which a longer-lived server has already paid; this column does not.", "",
+                        "| server | marginal heap bytes/conn | marginal RSS bytes/conn | Duplex heap ÷ | Duplex RSS ÷ |",
+                        "|---|---:|---:|---:|---:|"])
+            marg = {}
+            for r in drows:
+                if "heap_kib" not in r:
+                    continue
+                marg.setdefault((r["server"], r.get("run")), {})[r["conns"]] = r
+            per_server = {}
+            for (server, _), by in marg.items():
+                if lo in by and hi in by:
+                    added = int(hi) - int(lo)
+                    m = per_server.setdefault(server, {"h": [], "r": []})
+                    m["h"].append((float(by[hi]["heap_kib"]) - float(by[lo]["heap_kib"])) * 1024 / added)
+                    m["r"].append((float(by[hi]["rss_kib"]) - float(by[lo]["rss_kib"])) * 1024 / added)
+            dmh = med(per_server.get("duplex", {}).get("h", []))
+            dmr = med(per_server.get("duplex", {}).get("r", []))
+            for server, m in per_server.items():
+                doc.append(f"| {LABELS.get(server, server)} | {spread(m['h'])} | {spread(m['r'])} | "
+                           f"{'' if server == 'duplex' else ratio(dmh, med(m['h']))} | "
+                           f"{'' if server == 'duplex' else ratio(dmr, med(m['r']))} |")
         if svg_bars(os.path.join(a.svg_dir, "scenario-d.svg"), f"(d) idle memory at {int(counts[-1]):,} connections",
                     "bytes per connection", series, lower_is_better=True):
             doc.extend(["", f"![(d) idle memory]({rel_svg}/scenario-d.svg)"])

@@ -4,7 +4,7 @@
 #   benchmarks/run.sh                 everything: JMH, scenarios (a)-(e), a JFR profile, the report
 #   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex; non-zero on failure
 #
-# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (1), BROADCAST_CONNS (10000).
+# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcde,
@@ -34,7 +34,7 @@ JMH_ARGS="-wi 2 -i 3 -w 1s -r 1s -prof gc"
 # (d) adds these connection counts one after the other (10,000 then 19,000 in all) in IDLE_RUNS server starts;
 # memory varies little run to run, and opening 19,000 connections takes a while.
 IDLE_STEPS=${IDLE_STEPS:-"10000 9000"}
-IDLE_RUNS=${IDLE_RUNS:-1}
+IDLE_RUNS=${IDLE_RUNS:-2}
 BROADCAST_CONNS=${BROADCAST_CONNS:-10000}
 
 while [ $# -gt 0 ]; do

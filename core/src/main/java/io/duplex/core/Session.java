@@ -55,8 +55,10 @@ public final class Session implements WebSocket {
      * Created with the first bytes received, and {@link #writer} with the first frame sent: a server holds
      * thousands of sessions that mostly sit idle, and these are a good part of what each would otherwise keep.
      */
-    private FrameDecoder decoder;
-    /** The decoder's listener, kept so a handler sending back the message it was given can take its buffer. */
+    /**
+     * Owns the frame decoder that feeds it; kept (rather than the decoder) so a handler sending back the
+     * message it was given can take its buffer.
+     */
     private MessageAssembler assembler;
     private FrameWriter writer;
 
@@ -66,10 +68,10 @@ public final class Session implements WebSocket {
      */
     private byte flags;
     /** The data message being sent in parts, if any: its opcode, or -1. */
-    private int sendingOpcode = -1;
+    private byte sendingOpcode = -1;
     /** The extension encoding the message being sent in parts, or null. */
     private Extension sendingEncoder;
-    private int sendingRsv;
+    private byte sendingRsv;
     /** A high surrogate that ended a text part, held back until the low one arrives with the next part. */
     private char heldSurrogate;
     private CompletableFuture<Void> closeFuture;
@@ -109,16 +111,15 @@ public final class Session implements WebSocket {
     }
 
     private FrameDecoder decoder() {
-        if (decoder == null) {
-            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound());
-            decoder = new FrameDecoder(!is(CLIENT), config.maxFrameSize(), assembler);
+        if (assembler == null) {
+            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !is(CLIENT));
             int rsv = 0;
             for (Extension e : agreed.extensions()) {
                 rsv |= e.rsvBits();
             }
-            decoder.allowedRsv(rsv);
+            assembler.decoder().allowedRsv(rsv);
         }
-        return decoder;
+        return assembler.decoder();
     }
 
     private FrameWriter writer() {
@@ -130,8 +131,8 @@ public final class Session implements WebSocket {
 
     /** Stops decoding; a decoder not yet created has nothing to stop, and nothing is decoded from now on. */
     private void stopDecoding() {
-        if (decoder != null) {
-            decoder.stop();
+        if (assembler != null) {
+            assembler.decoder().stop();
         }
     }
 
@@ -263,7 +264,7 @@ public final class Session implements WebSocket {
             heldSurrogate = 0;
             return CompletableFuture.failedFuture(e);
         }
-        sendingOpcode = last ? -1 : Opcode.TEXT;
+        sendingOpcode = last ? -1 : (byte) Opcode.TEXT;
         return done;
     }
 
@@ -295,7 +296,7 @@ public final class Session implements WebSocket {
         } else {
             writer().writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
         }
-        sendingOpcode = last ? -1 : Opcode.BINARY;
+        sendingOpcode = last ? -1 : (byte) Opcode.BINARY;
         return done;
     }
 
@@ -312,7 +313,7 @@ public final class Session implements WebSocket {
             int rsv = e.encodes(opcode, length);
             if (rsv != 0) {
                 sendingEncoder = e;
-                sendingRsv = rsv;
+                sendingRsv = (byte) rsv;
                 break;
             }
         }

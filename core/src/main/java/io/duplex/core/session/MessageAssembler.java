@@ -5,6 +5,7 @@ import io.duplex.core.Extension;
 import io.duplex.core.ExtensionOutput;
 import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketException;
+import io.duplex.core.frame.FrameDecoder;
 import io.duplex.core.frame.FrameListener;
 import io.duplex.core.frame.Masking;
 import io.duplex.core.frame.Opcode;
@@ -33,6 +34,8 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private static final Extension[] NO_EXTENSIONS = {};
 
     private final MessageSink sink;
+    /** Reads the frames this assembler turns into messages; the session feeds it bytes. */
+    private final FrameDecoder decoder;
     private final long maxMessageSize;
     private final int maxFragments;
     private final boolean streaming;
@@ -77,12 +80,22 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private byte[] carry;
     private int carryLength;
 
-    public MessageAssembler(WebSocketConfig config, List<Extension> extensions, MessageSink sink) {
+    /**
+     * @param expectMasked {@code true} on a server, whose peer masks every frame (see {@link FrameDecoder})
+     */
+    public MessageAssembler(WebSocketConfig config, List<Extension> extensions, MessageSink sink,
+            boolean expectMasked) {
         this.sink = sink;
+        this.decoder = new FrameDecoder(expectMasked, config.maxFrameSize(), this);
         this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(new Extension[0]);
         this.maxMessageSize = config.maxMessageSize();
         this.maxFragments = config.maxFragmentsPerMessage();
         this.streaming = config.streaming();
+    }
+
+    /** The decoder that feeds this assembler: give it the connection's bytes. */
+    public FrameDecoder decoder() {
+        return decoder;
     }
 
     @Override
