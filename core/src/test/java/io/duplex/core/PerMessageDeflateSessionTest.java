@@ -154,13 +154,7 @@ class PerMessageDeflateSessionTest {
         byte[] payload = Arrays.copyOf(out, n);
         RecordingPeer peer = new RecordingPeer();
         byte[][] got = new byte[1][];
-        peer.delegate = new WebSocketHandler() {
-            @Override
-            public void onBinary(WebSocket ws, ByteBuffer data) {
-                got[0] = new byte[data.remaining()];
-                data.get(got[0]);
-            }
-        };
+        peer.delegate = binaryInto(got);
         Session s = serverSession(PerMessageDeflate.defaults(), peer, WebSocketConfig.defaults());
         int third = n / 3;
         s.receive(ByteBuffer.wrap(concat(frame(false, 4, 2, Arrays.copyOf(payload, third), true),
@@ -168,6 +162,49 @@ class PerMessageDeflateSessionTest {
                 frame(true, 0, 0, Arrays.copyOfRange(payload, 2 * third, n), true))));
         assertNull(peer.closeStatus);
         assertArrayEquals(message, got[0]);
+    }
+
+    /**
+     * The limit is on the inflated message: random bytes of exactly the limit deflate to a little more than the
+     * limit, and must still be accepted, while one byte more than the limit fails with 1009 once inflated.
+     */
+    @Test
+    void theMessageLimitCountsInflatedBytesNotTheLargerWireBytesOfIncompressibleData() throws Exception {
+        int limit = 100_000;
+        WebSocketConfig config = WebSocketConfig.builder().maxMessageSize(limit).maxFrameSize(limit * 2L).build();
+        for (int size : new int[] {limit, limit + 1}) {
+            byte[] message = new byte[size];
+            new java.util.Random(size).nextBytes(message);
+            Deflater d = new Deflater(Deflater.NO_COMPRESSION, true);
+            d.setInput(message);
+            byte[] out = new byte[size + 1024];
+            int n = d.deflate(out, 0, out.length, Deflater.SYNC_FLUSH) - 4;
+            d.end();
+            assertTrue(n > size, "stored blocks make the wire bytes larger than the message: " + n);
+            RecordingPeer peer = new RecordingPeer();
+            byte[][] got = new byte[1][];
+            peer.delegate = binaryInto(got);
+            Session s = serverSession(PerMessageDeflate.defaults(), peer, config);
+            s.receive(ByteBuffer.wrap(frame(true, 4, 2, Arrays.copyOf(out, n), true)));
+            if (size == limit) {
+                assertNull(peer.closeStatus);
+                assertArrayEquals(message, got[0]);
+            } else {
+                assertNull(got[0]);
+                assertEquals(CloseStatus.MESSAGE_TOO_BIG, peer.closeStatus.code());
+            }
+        }
+    }
+
+    /** A handler that copies the binary message it receives into {@code got[0]}. */
+    private static WebSocketHandler binaryInto(byte[][] got) {
+        return new WebSocketHandler() {
+            @Override
+            public void onBinary(WebSocket ws, ByteBuffer data) {
+                got[0] = new byte[data.remaining()];
+                data.get(got[0]);
+            }
+        };
     }
 
     private static Session serverSession(PerMessageDeflate deflate, RecordingPeer peer, WebSocketConfig config) {

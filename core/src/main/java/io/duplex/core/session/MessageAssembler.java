@@ -138,7 +138,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             throw new WebSocketException(CloseStatus.MESSAGE_TOO_BIG,
                     "message spans more than " + maxFragments + " frames");
         }
-        if (payloadLength > maxMessageSize - messageSize) {
+        if (payloadLength > wireLimit() - messageSize) {
             throw new WebSocketException(CloseStatus.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes");
         }
@@ -245,6 +245,20 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             deliverMessage(assembly == null ? EMPTY : assembly.flip());
         }
         endMessage();
+    }
+
+    /**
+     * The most wire bytes the message in progress may take. The limit is on the message as delivered: an
+     * extension's output is counted as it is produced, so its wire bytes only need a bound that a message
+     * within the limit never reaches. Deflate's worst case (stored blocks) adds 5 bytes per 65,535, so 1/1024
+     * plus a little is ample, and still bounds a stream that inflates to nothing.
+     */
+    private long wireLimit() {
+        if (decoding == null) {
+            return maxMessageSize;
+        }
+        long slack = (maxMessageSize >> 10) + 1024;
+        return maxMessageSize > Long.MAX_VALUE - slack ? Long.MAX_VALUE : maxMessageSize + slack;
     }
 
     /** The extension that decodes messages whose first frame carries {@code rsv}; none is a protocol error. */
