@@ -99,6 +99,47 @@ public final class WebSocketClient implements AutoCloseable {
         return connect(uri, handler, options, null);
     }
 
+    /**
+     * The address to connect to: resolved at once for an IP literal, which needs no lookup (and no hop to a
+     * resolver thread), else unresolved, for the resolver threads.
+     *
+     * @throws UnknownHostException for a bracketed IPv6 literal that does not parse
+     */
+    static InetSocketAddress addressOf(String host, int port) throws UnknownHostException {
+        if (host.startsWith("[")) {
+            // A bracketed host is an IPv6 literal to InetAddress, which parses it and never looks it up.
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        }
+        byte[] v4 = dottedQuad(host);
+        return v4 != null ? new InetSocketAddress(InetAddress.getByAddress(host, v4), port)
+                : InetSocketAddress.createUnresolved(host, port);
+    }
+
+    /** The four bytes of {@code a.b.c.d} with each part a decimal 0–255, or null for anything else. */
+    private static byte[] dottedQuad(String host) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = -1;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c == '.') {
+                if (value < 0 || part == 4) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = -1;
+            } else if (c >= '0' && c <= '9' && value < 256) {
+                value = (value < 0 ? 0 : value * 10) + (c - '0');
+                if (value > 255) {
+                    return null;
+                }
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? out : null;
+    }
+
     /** {@link #connect(URI, WebSocketHandler, ConnectOptions)} on {@code loop}, or the next loop when null. */
     CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler, ConnectOptions options,
             io.duplex.nio.loop.EventLoop loop) {
@@ -123,8 +164,12 @@ public final class WebSocketClient implements AutoCloseable {
         ProxySettings via = options.noProxy() ? null : options.proxy() != null ? options.proxy() : proxy;
         ProxyTunnel tunnel = via == null ? null : new ProxyTunnel(via, uri.getHost(), port,
                 settings.config.maxHeaderBytes(), settings.config.maxHeaderCount());
-        InetSocketAddress target = via == null ? InetSocketAddress.createUnresolved(uri.getHost(), port)
-                : via.address();
+        InetSocketAddress target;
+        try {
+            target = via != null ? via.address() : addressOf(uri.getHost(), port);
+        } catch (UnknownHostException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<WebSocket> opened = new CompletableFuture<>();
         SocketChannel ch;
         ClientHandshake handshake;

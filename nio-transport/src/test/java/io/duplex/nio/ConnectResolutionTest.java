@@ -67,4 +67,36 @@ class ConnectResolutionTest extends LoopbackFixture {
             client.close();
         }
     }
+
+    /** An IP literal needs no lookup: the resolver is never asked, and the connection opens. */
+    @Test
+    void anIpLiteralIsConnectedWithoutTheResolver() throws Exception {
+        WebSocketServer server = server(new Recorder());
+        WebSocketClient client = client(b -> b.resolver(host -> {
+            throw new AssertionError("the resolver was asked for " + host);
+        }));
+        try {
+            WebSocket ws = client.connect(uri(server), new Recorder()).get(10, TimeUnit.SECONDS);
+            assertTrue(ws.isOpen());
+            ws.close();
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void onlyDottedQuadsAndBracketedIpv6AreTakenAsLiterals() throws Exception {
+        java.net.InetSocketAddress v4 = WebSocketClient.addressOf("10.0.255.7", 80);
+        assertFalse(v4.isUnresolved());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {10, 0, (byte) 255, 7},
+                v4.getAddress().getAddress());
+        java.net.InetSocketAddress v6 = WebSocketClient.addressOf("[::1]", 443);
+        assertFalse(v6.isUnresolved());
+        assertTrue(v6.getAddress().isLoopbackAddress());
+        for (String name : new String[] {"example.com", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1.2.3.",
+                "01a.2.3.4", "localhost", ""}) {
+            assertTrue(WebSocketClient.addressOf(name, 80).isUnresolved(), name);
+        }
+        assertThrows(java.net.UnknownHostException.class, () -> WebSocketClient.addressOf("[::zz]", 80));
+    }
 }
