@@ -35,10 +35,11 @@ public record NegotiatedExtensions(List<Extension> extensions, String header) {
      */
     public static NegotiatedExtensions negotiate(List<ExtensionFactory> factories, HttpHeaders request)
             throws HandshakeException {
-        List<String> values = request.all("Sec-WebSocket-Extensions");
-        if (factories.isEmpty() || values.isEmpty()) {
+        // Without both sides there is nothing to negotiate: allocate nothing.
+        if (factories.isEmpty() || !request.contains("Sec-WebSocket-Extensions")) {
             return NONE;
         }
+        List<String> values = request.all("Sec-WebSocket-Extensions");
         List<ExtensionOffer> offers = ExtensionHeaderParser.parseOffers(values, MAX_ELEMENTS, MAX_PARAMS);
         Set<String> names = new LinkedHashSet<>();
         for (ExtensionOffer o : offers) {
