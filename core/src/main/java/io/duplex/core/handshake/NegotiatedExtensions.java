@@ -26,6 +26,11 @@ public record NegotiatedExtensions(List<Extension> extensions, String header) {
 
     private static final NegotiatedExtensions NONE = new NegotiatedExtensions(List.of(), "");
 
+    /** No extensions: one shared instance, as most connections negotiate none. */
+    public static NegotiatedExtensions none() {
+        return NONE;
+    }
+
     /**
      * Server side: offers each extension name the client mentions, in the client's order of first mention, to
      * the factory of that name; an accepted extension whose RSV bits an earlier one claims is dropped.
