@@ -58,6 +58,10 @@ public final class HandshakePolicy {
      * {@link UpgradeDecision#withSubprotocol}.
      */
     public String chooseSubprotocol(List<String> offered) {
+        if (offered.isEmpty()) {
+            // Spares the iterator on every handshake that offers none.
+            return null;
+        }
         for (String p : offered) {
             if (subprotocols.contains(p)) {
                 return p;

@@ -18,6 +18,7 @@ import java.util.Objects;
 public final class HandshakeRequest {
 
     private static final String GET = "GET";
+    private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
 
     private final String method;
     /** The request-target, then the header fields as {@link HttpHeaders} keeps them. */
@@ -125,8 +126,13 @@ public final class HandshakeRequest {
 
     /** The subprotocols the client offered in {@code Sec-WebSocket-Protocol}, in its order of preference. */
     public List<String> subprotocols() {
+        HttpHeaders headers = headers();
+        if (!headers.contains(SEC_WEBSOCKET_PROTOCOL)) {
+            // The common case, which a server meets once per connection: nothing to allocate.
+            return List.of();
+        }
         List<String> out = new ArrayList<>();
-        for (String v : headers().all("Sec-WebSocket-Protocol")) {
+        for (String v : headers.all(SEC_WEBSOCKET_PROTOCOL)) {
             for (String p : v.split(",")) {
                 String t = p.trim();
                 if (!t.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.duplex.core;
 
+import io.duplex.core.handshake.FieldBlock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,11 @@ public final class HttpHeaders {
     private static final byte COMMA = ',';
 
     private static final HttpHeaders EMPTY = new HttpHeaders(new byte[0]);
+
+    static {
+        // The request parser builds the field array itself; this lets it wrap the array without a copy.
+        FieldBlock.install(HttpHeaders::new);
+    }
 
     /** Every field as {@code name:value\n}, the value without surrounding white space, from {@link #from} to the end. */
     private final byte[] fields;
@@ -92,6 +98,40 @@ public final class HttpHeaders {
     public String first(String name) {
         int start = next(from, name);
         return start < 0 ? null : text(nameEnd(start) + 1, fieldEnd(start));
+    }
+
+    /** The number of fields named {@code name}; allocates nothing. */
+    public int count(String name) {
+        int n = 0;
+        for (int s = next(from, name); s >= 0; s = next(fieldEnd(s) + 1, name)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Whether exactly one field is named {@code name} and its value is {@code value}, compared exactly (as
+     * {@link String#equals}); allocates nothing.
+     */
+    public boolean hasSingle(String name, String value) {
+        int s = next(from, name);
+        if (s < 0 || value == null) {
+            return false;
+        }
+        int end = fieldEnd(s);
+        if (next(end + 1, name) >= 0) {
+            return false;
+        }
+        int v = nameEnd(s) + 1;
+        if (end - v != value.length()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if ((fields[v + i] & 0xFF) != value.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The values of every field named {@code name}, in order. */

@@ -46,6 +46,8 @@ public final class ServerHandshake {
     }
 
     private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
+    /** The 101's body: none, shared. */
+    private static final byte[] NO_BODY = new byte[0];
 
     private final WebSocketConfig config;
     private final HandshakePolicy policy;
@@ -56,7 +58,7 @@ public final class ServerHandshake {
     private int status;
     private WebSocketHandler handler;
     private String subprotocol = "";
-    private NegotiatedExtensions extensions = new NegotiatedExtensions(List.of(), "");
+    private NegotiatedExtensions extensions = NegotiatedExtensions.none();
     private HandshakeException failure;
 
     /** A handshake reading with {@code config}'s header limits and deciding by {@code policy}. */
@@ -135,7 +137,7 @@ public final class ServerHandshake {
         if (!negotiated.header().isEmpty()) {
             out.field("Sec-WebSocket-Extensions", negotiated.header());
         }
-        response = out.fields(decision.headers()).finish(new byte[0]);
+        response = out.fields(decision.headers()).finish(NO_BODY);
         status = 101;
         handler = decision.handler();
         subprotocol = chosen == null ? "" : chosen;

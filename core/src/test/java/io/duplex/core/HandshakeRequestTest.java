@@ -50,4 +50,38 @@ class HandshakeRequestTest {
                 HandshakeRequest.of("GET", "/", HttpHeaders.builder().add("Host", "x").build()));
         assertEquals("GET /a", r.toString());
     }
+
+    @Property(tries = 200)
+    void subprotocolsAreTheNonEmptyElementsOfEveryProtocolField(
+            @ForAll("protocolFields") java.util.List<String> values) {
+        HttpHeaders.Builder b = HttpHeaders.builder().add("Host", "h");
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            b.add(i % 2 == 0 ? "Sec-WebSocket-Protocol" : "sec-websocket-PROTOCOL", values.get(i));
+            for (String e : values.get(i).split(",")) {
+                if (!e.isBlank()) {
+                    expected.add(e.strip());
+                }
+            }
+        }
+        java.util.List<String> offered = HandshakeRequest.of("GET", "/", b.build()).subprotocols();
+        assertEquals(expected, offered);
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> offered.add("x"));
+        HandshakePolicy policy = HandshakePolicy.builder().handler(new WebSocketHandler() { })
+                .subprotocols(java.util.List.of("chat", "v2")).build();
+        String chosen = null;
+        for (String p : expected) {
+            if (p.equals("chat") || p.equals("v2")) {
+                chosen = p;
+                break;
+            }
+        }
+        assertEquals(chosen, policy.chooseSubprotocol(offered));
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<java.util.List<String>> protocolFields() {
+        return net.jqwik.api.Arbitraries.of("chat", "v2", "x", "", " ", "\t", ",", "chat, v2", " v2 ,, chat\t", "CHAT")
+                .list().ofMaxSize(3);
+    }
 }

@@ -121,6 +121,19 @@ class HttpHeadersTest {
             assertEquals(all, h.all(q), q);
             assertEquals(!all.isEmpty(), h.contains(q), q);
             assertEquals(all.isEmpty() ? null : all.get(0), h.first(q), q);
+            assertEquals(all.size(), h.count(q), q);
+            List<String> values = new ArrayList<>(all);
+            for (String v : all) {
+                // Values compare exactly: other cases and padding must not match.
+                values.add(v.toUpperCase(Locale.ROOT));
+                values.add(v.toLowerCase(Locale.ROOT));
+                values.add(" " + v);
+            }
+            values.add("");
+            values.add("a");
+            for (String v : values) {
+                assertEquals(all.size() == 1 && all.get(0).equals(v), h.hasSingle(q, v), q + " = " + v);
+            }
             for (String token : tokens(fields)) {
                 assertEquals(containsToken(fields, q, token), h.containsToken(q, token), q + " / " + token);
             }
@@ -179,6 +192,9 @@ class HttpHeadersTest {
         assertTrue(h.all(null).isEmpty());
         assertFalse(h.containsToken("A", null));
         assertFalse(h.containsToken(null, "b"));
+        assertEquals(0, h.count(null));
+        assertFalse(h.hasSingle(null, "b"));
+        assertFalse(h.hasSingle("A", null));
     }
 
     @Test

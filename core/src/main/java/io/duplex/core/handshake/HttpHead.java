@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A complete header block split into its start line and header fields (RFC 9112 §2.1, §5), parsed in place
- * over the bytes: one pass, no regular expressions, one String per name and per value.
+ * over the bytes: no regular expressions, no String per name or value; the fields are copied once into the
+ * array {@link HttpHeaders} keeps.
  *
  * @param bytes the block (from {@link HeaderBlockReader})
  * @param startLineEnd the index of the CR ending the start line
@@ -21,22 +22,32 @@ public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers) {
      *     colon, obs-fold, forbidden control character in a value), 431 for more than {@code maxFields} fields
      */
     public static HttpHead parse(byte[] b, int length, int maxFields) throws HandshakeException {
-        int lineEnd = indexOfCr(b, 0);
-        int startLineEnd = lineEnd;
-        HttpHeaders.Builder headers = HttpHeaders.builder();
-        int count = 0;
+        int startLineEnd = indexOfCr(b, 0);
         int blockEnd = length - 2;
-        for (int line = lineEnd + 2; line < blockEnd; line = lineEnd + 2) {
+        // Check every line and size the fields first, so that they are copied once into an exact array.
+        int size = 0;
+        int count = 0;
+        for (int line = startLineEnd + 2, lineEnd; line < blockEnd; line = lineEnd + 2) {
             lineEnd = indexOfCr(b, line);
             if (++count > maxFields) {
                 throw new HandshakeException(431, "more than " + maxFields + " header fields");
             }
-            field(b, line, lineEnd, headers);
+            size += checkedFieldSize(b, line, lineEnd);
         }
-        return new HttpHead(b, startLineEnd, headers.build());
+        if (count == 0) {
+            return new HttpHead(b, startLineEnd, HttpHeaders.empty());
+        }
+        byte[] fields = new byte[size];
+        int at = 0;
+        for (int line = startLineEnd + 2, lineEnd; line < blockEnd; line = lineEnd + 2) {
+            lineEnd = indexOfCr(b, line);
+            at = copyField(b, line, lineEnd, fields, at);
+        }
+        return new HttpHead(b, startLineEnd, FieldBlock.headers(fields));
     }
 
-    private static void field(byte[] b, int start, int end, HttpHeaders.Builder headers) throws HandshakeException {
+    /** Checks the field line {@code b[start, end)}; returns the length of its {@code name:value\n} form. */
+    private static int checkedFieldSize(byte[] b, int start, int end) throws HandshakeException {
         if (HttpGrammar.isWhitespace(b[start])) {
             throw new HandshakeException(400, "obsolete line folding");
         }
@@ -51,21 +62,49 @@ public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers) {
         if (colon == start) {
             throw new HandshakeException(400, "empty header name");
         }
-        int v = colon + 1;
-        int e = end;
-        while (v < e && HttpGrammar.isWhitespace(b[v])) {
-            v++;
-        }
-        while (e > v && HttpGrammar.isWhitespace(b[e - 1])) {
-            e--;
-        }
+        int v = valueStart(b, colon, end);
+        int e = valueEnd(b, v, end);
         for (int i = v; i < e; i++) {
             if (!HttpGrammar.isFieldValueChar(b[i] & 0xFF)) {
                 throw new HandshakeException(400, "control character in a header value");
             }
         }
-        headers.add(new String(b, start, colon - start, StandardCharsets.ISO_8859_1),
-                new String(b, v, e - v, StandardCharsets.ISO_8859_1));
+        return colon - start + e - v + 2;
+    }
+
+    /** Copies the checked field line {@code b[start, end)} as {@code name:value\n} to {@code to[at]}; returns the end. */
+    private static int copyField(byte[] b, int start, int end, byte[] to, int at) {
+        int colon = start;
+        while (b[colon] != ':') {
+            colon++;
+        }
+        int n = colon + 1 - start;
+        System.arraycopy(b, start, to, at, n);
+        at += n;
+        int v = valueStart(b, colon, end);
+        int e = valueEnd(b, v, end);
+        System.arraycopy(b, v, to, at, e - v);
+        at += e - v;
+        to[at++] = '\n';
+        return at;
+    }
+
+    /** The start of the value after {@code colon}, past optional white space. */
+    private static int valueStart(byte[] b, int colon, int end) {
+        int v = colon + 1;
+        while (v < end && HttpGrammar.isWhitespace(b[v])) {
+            v++;
+        }
+        return v;
+    }
+
+    /** The end of the value starting at {@code v}, before trailing optional white space. */
+    private static int valueEnd(byte[] b, int v, int end) {
+        int e = end;
+        while (e > v && HttpGrammar.isWhitespace(b[e - 1])) {
+            e--;
+        }
+        return e;
     }
 
     /** The CR of the CR LF ending the line at {@code from}; the block reader guarantees one exists. */

@@ -26,6 +26,11 @@ public record NegotiatedExtensions(List<Extension> extensions, String header) {
 
     private static final NegotiatedExtensions NONE = new NegotiatedExtensions(List.of(), "");
 
+    /** No extensions: one shared instance, as most connections negotiate none. */
+    public static NegotiatedExtensions none() {
+        return NONE;
+    }
+
     /**
      * Server side: offers each extension name the client mentions, in the client's order of first mention, to
      * the factory of that name; an accepted extension whose RSV bits an earlier one claims is dropped.
@@ -35,10 +40,11 @@ public record NegotiatedExtensions(List<Extension> extensions, String header) {
      */
     public static NegotiatedExtensions negotiate(List<ExtensionFactory> factories, HttpHeaders request)
             throws HandshakeException {
-        List<String> values = request.all("Sec-WebSocket-Extensions");
-        if (factories.isEmpty() || values.isEmpty()) {
+        // Without both sides there is nothing to negotiate: allocate nothing.
+        if (factories.isEmpty() || !request.contains("Sec-WebSocket-Extensions")) {
             return NONE;
         }
+        List<String> values = request.all("Sec-WebSocket-Extensions");
         List<ExtensionOffer> offers = ExtensionHeaderParser.parseOffers(values, MAX_ELEMENTS, MAX_PARAMS);
         Set<String> names = new LinkedHashSet<>();
         for (ExtensionOffer o : offers) {

@@ -24,7 +24,9 @@ public record RequestLine(String method, String target, int major, int minor) {
         if (i == 0 || i == end || b[i] != ' ') {
             throw malformed();
         }
-        String method = new String(b, 0, i, StandardCharsets.US_ASCII);
+        // Every valid handshake is a GET: share the constant rather than decode a copy per request.
+        String method = i == 3 && b[0] == 'G' && b[1] == 'E' && b[2] == 'T'
+                ? "GET" : new String(b, 0, i, StandardCharsets.US_ASCII);
         int t = ++i;
         while (i < end && b[i] > 0x20 && b[i] < 0x7F) {
             i++;

@@ -18,7 +18,7 @@ public final class UpgradeRequest {
      * HTTP client sends), which a server may ignore (RFC 9110 §7.8).
      */
     public static boolean asksForUpgrade(HttpHeaders h) {
-        return HttpGrammar.listContains(h.all("Upgrade"), "websocket") || h.contains("Sec-WebSocket-Key")
+        return h.containsToken("Upgrade", "websocket") || h.contains("Sec-WebSocket-Key")
                 || h.contains("Sec-WebSocket-Version");
     }
 
@@ -42,30 +42,29 @@ public final class UpgradeRequest {
             throw new HandshakeException(400, "request-target must be a path");
         }
         // The bytes behind the head are frames; a body would be read as frames (or smuggled as a request).
-        List<String> lengths = h.all("Content-Length");
-        if (h.contains("Transfer-Encoding") || lengths.size() > 1
-                || lengths.size() == 1 && !lengths.get(0).equals("0")) {
+        // The queries below read the parsed bytes in place, as each request's garbage costs a server's heap.
+        if (h.contains("Transfer-Encoding")
+                || h.contains("Content-Length") && !h.hasSingle("Content-Length", "0")) {
             throw new HandshakeException(400, "the opening handshake must not have a body");
         }
-        List<String> hosts = h.all("Host");
-        if (hosts.size() != 1 || hosts.get(0).isEmpty()) {
+        if (h.count("Host") != 1 || h.hasSingle("Host", "")) {
             throw new HandshakeException(400, "exactly one non-empty Host header is required");
         }
-        if (!HttpGrammar.listContains(h.all("Upgrade"), "websocket")) {
+        // As a list element, trimmed of SP and HTAB: the parser refuses every other control in a value.
+        if (!h.containsToken("Upgrade", "websocket")) {
             throw new HandshakeException(400, "Upgrade must name websocket");
         }
-        if (!HttpGrammar.listContains(h.all("Connection"), "upgrade")) {
+        if (!h.containsToken("Connection", "upgrade")) {
             throw new HandshakeException(400, "Connection must hold the upgrade option");
         }
-        List<String> keys = h.all("Sec-WebSocket-Key");
-        if (keys.size() != 1 || !AcceptKey.isValidKey(keys.get(0))) {
+        String key = h.count("Sec-WebSocket-Key") == 1 ? h.first("Sec-WebSocket-Key") : null;
+        if (key == null || !AcceptKey.isValidKey(key)) {
             throw new HandshakeException(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
-        List<String> versions = h.all("Sec-WebSocket-Version");
-        if (versions.size() != 1 || !versions.get(0).equals("13")) {
+        if (!h.hasSingle("Sec-WebSocket-Version", "13")) {
             throw new HandshakeException(426, "Sec-WebSocket-Version must be 13");
         }
-        return keys.get(0);
+        return key;
     }
 
     /** The offered subprotocols, in the client's order; 400 when one is not a token. */
