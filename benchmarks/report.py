@@ -374,7 +374,8 @@ def main():
     if drows:
         doc.extend(["## (d) idle connections: memory per connection", "",
                     "Heap = used heap after a full GC (`jcmd GC.run`, `GC.heap_info`), RSS = `VmRSS`, both "
-                    "minus the same server's figures before any connection, divided by the connections held. "
+                    "minus the same server's figures before any connection (taken after two full GCs, so that "
+                    "both of G1's mark bitmaps are already resident), divided by the connections held. "
                     "Java-WebSocket is left out: it accepted about 70 connections/s here.", "",
                     "| server | connections | heap bytes/conn | RSS bytes/conn | Duplex heap ÷ | Duplex RSS ÷ |",
                     "|---|---:|---:|---:|---:|---:|"])
