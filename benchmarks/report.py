@@ -59,6 +59,31 @@ def group(rows, scenario, key=None):
     return ordered, failed
 
 
+def paired_ratios(rows, scenario, server, metric):
+    """Duplex ÷ server within each run. The servers of one run are measured one after the other, minutes apart,
+    so the ratio of a run cancels most of the machine's drift between runs; the median of these ratios is
+    steadier than the ratio of the two medians when the machine drifts."""
+    by_run = collections.defaultdict(dict)
+    for r in rows:
+        if r.get("scenario") == scenario and "failed" not in r and metric in r:
+            by_run[r.get("run")][r["server"]] = float(r[metric])
+    out = []
+    for values in by_run.values():
+        if "duplex" in values and server in values and values[server]:
+            out.append(values["duplex"] / values[server])
+    return out
+
+
+def heap_pages_per_conn(rows, server, conns):
+    """Per run: the growth of the RSS inside the Java heap's mapping, per connection held (B)."""
+    out = []
+    for r in rows:
+        if (r.get("scenario") == "d" and r.get("server") == server and r.get("conns") == conns
+                and "heap_rss_kib" in r and "failed" not in r):
+            out.append((float(r["heap_rss_kib"]) - float(r["heap_rss0_kib"])) * 1024 / int(conns))
+    return out
+
+
 def med(values):
     return statistics.median(values) if values else float("nan")
 
@@ -314,7 +339,8 @@ def main():
             head += f" {col} |"
             sep += "---:|"
         head += " Duplex ÷ server (below 1: Duplex faster) |" if lower else " Duplex ÷ server |"
-        sep += "---:|"
+        head += " same ratio paired by run: median (min–max) |"
+        sep += "---:|---:|"
         for col, _ in (more_ratios or []):
             head += f" Duplex ÷ server, {col} (below 1: Duplex cheaper) |"
             sep += "---:|"
@@ -324,15 +350,18 @@ def main():
             row = f"| {LABELS.get(server, server)} | {spread(m.get(metric, []), digits)} |"
             for _, col_metric in (extra or []):
                 row += f" {spread(m.get(col_metric, []), 1)} |"
-            for ratio_metric in [metric] + [rm for _, rm in (more_ratios or [])]:
+            for i, ratio_metric in enumerate([metric] + [rm for _, rm in (more_ratios or [])]):
                 peer = med(m.get(ratio_metric, []))
                 mine = med(duplex.get(ratio_metric, []))
                 row += f" {'' if server == 'duplex' else ratio(mine, peer)} |"
+                if i == 0:
+                    pr = paired_ratios(rows, scenario, server, metric)
+                    row += f" {'' if server == 'duplex' else spread(pr, 2) + '×'} |"
             doc.append(row)
             series.append((LABELS.get(server, server), m.get(metric, [])))
         for server, n in failed.items():
             doc.append(f"| {LABELS.get(server, server)} | failed in {n} run(s), see the notes below |"
-                       + " |" * (len(extra or []) + 1 + len(more_ratios or [])))
+                       + " |" * (len(extra or []) + 2 + len(more_ratios or [])))
         svg = f"scenario-{scenario}.svg"
         if svg_bars(os.path.join(a.svg_dir, svg), title, unit, series, lower):
             doc.extend(["", f"![{title}]({rel_svg}/{svg})"])
@@ -373,12 +402,16 @@ def main():
     drows = [r for r in rows if r.get("scenario") == "d"]
     if drows:
         doc.extend(["## (d) idle connections: memory per connection", "",
-                    "Heap = used heap after a full GC (`jcmd GC.run`, `GC.heap_info`), RSS = `VmRSS`, both "
-                    "minus the same server's figures before any connection (taken after two full GCs, so that "
-                    "both of G1's mark bitmaps are already resident), divided by the connections held. "
+                    "Heap = used heap after a full GC (`jcmd GC.run`, `GC.heap_info`), RSS = `VmRSS` read 6 s later "
+                    "and after `jcmd System.trim_native_heap` (so that memory the JIT used for a moment and freed "
+                    "is not counted), both minus the same server's figures before any connection (taken after two "
+                    "full GCs, so that both of G1's mark bitmaps are already resident), divided by the connections "
+                    "held. \"Of it, heap pages\" is the part of the RSS that lies in the Java heap's mapping "
+                    "(from `/proc/<pid>/smaps`): live objects, and the young-generation pages that garbage has "
+                    "touched since the JVM started, which G1 keeps with a fixed 1 GiB heap. "
                     "Java-WebSocket is left out: it accepted about 70 connections/s here.", "",
-                    "| server | connections | heap bytes/conn | RSS bytes/conn | Duplex heap ÷ | Duplex RSS ÷ |",
-                    "|---|---:|---:|---:|---:|---:|"])
+                    "| server | connections | heap bytes/conn | RSS bytes/conn | of it, heap pages | Duplex heap ÷ | Duplex RSS ÷ |",
+                    "|---|---:|---:|---:|---:|---:|---:|"])
         series = []
         counts = sorted({r["conns"] for r in drows if "conns" in r}, key=int)
         for conns in counts:
@@ -387,14 +420,15 @@ def main():
             dr = med(g.get("duplex", {}).get("rss_per_conn_b", []))
             for server, m in g.items():
                 h, r = m.get("heap_per_conn_b", []), m.get("rss_per_conn_b", [])
-                doc.append(f"| {LABELS.get(server, server)} | {conns} | {spread(h)} | {spread(r)} | "
+                hp = heap_pages_per_conn(rows, server, conns)
+                doc.append(f"| {LABELS.get(server, server)} | {conns} | {spread(h)} | {spread(r)} | {spread(hp)} | "
                            f"{'' if server == 'duplex' else ratio(dh, med(h))} | "
                            f"{'' if server == 'duplex' else ratio(dr, med(r))} |")
                 if conns == counts[-1]:
                     series.append((LABELS.get(server, server) + " heap", h))
                     series.append((LABELS.get(server, server) + " RSS", r))
             for server, n in failed.items():
-                doc.append(f"| {LABELS.get(server, server)} | {conns} | failed ({n} run(s)) | | | |")
+                doc.append(f"| {LABELS.get(server, server)} | {conns} | failed ({n} run(s)) | | | | |")
         # The slope between the two counts: what one more connection costs once the one-off costs (JIT,
         # class metadata, young-generation pages first touched by handshake garbage) are paid.
         if len(counts) >= 2:

@@ -202,20 +202,43 @@ case $SCENARIOS in *c*)
     alternate c --conns 4 --inflight 1 --size 1048576 ;;
 esac
 
-# Heap after a full GC and RSS, both in KiB. The baseline takes two full GCs: G1 (JDK 17) alternates between
-# two mark bitmaps of 1/64 of the heap each, and the first full GC that uses the second one touches all of it
-# (16 MiB with -Xmx1g). Without the second GC here, that cost of the measurement itself would be counted
-# against the connections opened in between.
+# Heap after a full GC, RSS, and the part of RSS that is the Java heap's mapping, all in KiB. The baseline
+# takes two full GCs: G1 (JDK 17) alternates between two mark bitmaps of 1/64 of the heap each, and the first
+# full GC that uses the second one touches all of it (16 MiB with -Xmx1g). Without the second GC here, that
+# cost of the measurement itself would be counted against the connections opened in between.
+# Before reading RSS the JVM gets 6 s to hand its compilers' scratch memory back to malloc (HotSpot frees its
+# pooled arena chunks every 5 s), and then malloc returns free pages to the kernel (System.trim_native_heap,
+# JDK 17.0.9 and later). Without that, RSS counts memory the JIT used for a moment while the first connections
+# made the accept and handshake paths hot, and freed: a one-off that lands on whichever step it falls in.
+# This is to malloc what the full GC is to the heap, and it is done for every server alike.
 memory_of() {
     local pid=$1 gcs=${2:-1}
     for _ in $(seq "$gcs"); do
         jcmd "$pid" GC.run >/dev/null
         sleep 1
     done
-    local heap rss
-    heap=$(jcmd "$pid" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1)
+    sleep 5
+    jcmd "$pid" System.trim_native_heap >/dev/null 2>&1 || true
+    local info heap rss lo hi heap_rss
+    info=$(jcmd "$pid" GC.heap_info)
+    heap=$(sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' <<<"$info" | head -1)
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
-    echo "$heap $rss"
+    read -r lo hi < <(sed -n 's/.*used [0-9]*K \[0x\([0-9a-f]*\), 0x\([0-9a-f]*\)).*/\1 \2/p' <<<"$info" | head -1)
+    heap_rss=$(python3 - "$pid" "${lo:-0}" "${hi:-0}" <<'PY'
+import sys
+pid, lo, hi = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3], 16)
+total, inside = 0, False
+with open(f"/proc/{pid}/smaps") as f:
+    for line in f:
+        head = line.split(" ", 1)[0]
+        if "-" in head and ":" not in head:
+            inside = lo <= int(head.split("-")[0], 16) < hi
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+print(total)
+PY
+)
+    echo "$heap $rss $heap_rss"
 }
 
 # (d): one server start per run; 10,000 connections, then 9,000 more from a second load generator.
@@ -226,7 +249,7 @@ case $SCENARIOS in *d*)
         for s in "${IDLE_SERVERS[@]}"; do
             start_server "$s" || continue
             sleep 2
-            read -r heap0 rss0 < <(memory_of "$SERVER_PID" 2)
+            read -r heap0 rss0 hrss0 < <(memory_of "$SERVER_PID" 2)
             total=0
             holders=()
             for n in $IDLE_STEPS; do
@@ -244,8 +267,9 @@ case $SCENARIOS in *d*)
                     break
                 fi
                 total=$((total + n))
-                read -r heap rss < <(memory_of "$SERVER_PID")
+                read -r heap rss hrss < <(memory_of "$SERVER_PID")
                 line="scenario=d server=$s run=$run conns=$total heap0_kib=$heap0 rss0_kib=$rss0 heap_kib=$heap rss_kib=$rss"
+                line="$line heap_rss0_kib=$hrss0 heap_rss_kib=$hrss"
                 line="$line heap_per_conn_b=$(( (heap - heap0) * 1024 / total )) rss_per_conn_b=$(( (rss - rss0) * 1024 / total ))"
                 echo "$line" >>"$RESULTS"
                 log "$line"
