@@ -41,7 +41,8 @@ public interface WebSocket {
 
     /**
      * Sends a whole text message like {@link #sendText(CharSequence)}, with the same framing and extensions,
-     * but creates no future: on the connection's own thread, a send that allocates nothing in steady state.
+     * but creates no future. The core {@link Session}, and {@code duplex-nio} on the connection's own thread,
+     * then allocate nothing for the send in steady state when no extension encodes the message.
      *
      * <p>Returns {@code false}, having sent nothing and thrown nothing, where {@code sendText} would have
      * failed its future at once: the WebSocket is not open yet, is closing or closed, a message is being sent
