@@ -237,10 +237,35 @@ public final class Session implements WebSocket {
 
     private CompletableFuture<Void> sendText(CharSequence text, boolean last, boolean whole) {
         Objects.requireNonNull(text, "text");
-        CompletableFuture<Void> refused = checkData(Opcode.TEXT, whole);
-        if (refused != null) {
-            return refused;
+        if (!mayWriteData(Opcode.TEXT, whole)) {
+            return CompletableFuture.failedFuture(refusal());
         }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            writeText(text, last, whole, done);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return done;
+    }
+
+    @Override
+    public boolean offerText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        if (!mayWriteData(Opcode.TEXT, true)) {
+            return false;
+        }
+        writeText(text, true, true, null);
+        return true;
+    }
+
+    /**
+     * Frames a text message or part of one, after {@link #mayWriteData} admitted it.
+     *
+     * @param done null when nobody waits for the bytes
+     * @throws IllegalArgumentException at an unpaired surrogate, before anything is written
+     */
+    private void writeText(CharSequence text, boolean last, boolean whole, CompletableFuture<Void> done) {
         CharSequence part = text;
         if (heldSurrogate != 0) {
             part = new StringBuilder(text.length() + 1).append(heldSurrogate).append(text);
@@ -250,7 +275,6 @@ public final class Session implements WebSocket {
         if (!last && end > 0 && Character.isHighSurrogate(part.charAt(end - 1))) {
             heldSurrogate = part.charAt(--end);
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             Extension encoder = agreed.extensions().isEmpty() ? null
                     : encoderFor(Opcode.TEXT, whole ? MessageEncoding.utf8Length(part, 0, end) : -1);
@@ -262,10 +286,9 @@ public final class Session implements WebSocket {
             }
         } catch (IllegalArgumentException e) {
             heldSurrogate = 0;
-            return CompletableFuture.failedFuture(e);
+            throw e;
         }
         sendingOpcode = last ? -1 : (byte) Opcode.TEXT;
-        return done;
     }
 
     @Override
@@ -280,11 +303,30 @@ public final class Session implements WebSocket {
 
     private CompletableFuture<Void> sendBinary(ByteBuffer data, boolean last, boolean whole) {
         Objects.requireNonNull(data, "data");
-        CompletableFuture<Void> refused = checkData(Opcode.BINARY, whole);
-        if (refused != null) {
-            return refused;
+        if (!mayWriteData(Opcode.BINARY, whole)) {
+            return CompletableFuture.failedFuture(refusal());
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        writeBinary(data, last, whole, done);
+        return done;
+    }
+
+    @Override
+    public boolean offerBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (!mayWriteData(Opcode.BINARY, true)) {
+            return false;
+        }
+        writeBinary(data, true, true, null);
+        return true;
+    }
+
+    /**
+     * Frames a binary message or part of one, after {@link #mayWriteData} admitted it.
+     *
+     * @param done null when nobody waits for the bytes
+     */
+    private void writeBinary(ByteBuffer data, boolean last, boolean whole, CompletableFuture<Void> done) {
         Extension encoder = agreed.extensions().isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
         Consumer<ByteBuffer> release;
         if (encoder != null) {
@@ -297,7 +339,6 @@ public final class Session implements WebSocket {
             writer().writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
         }
         sendingOpcode = last ? -1 : (byte) Opcode.BINARY;
-        return done;
     }
 
     /**
@@ -335,17 +376,22 @@ public final class Session implements WebSocket {
         return sendingOpcode == opcode ? Opcode.CONTINUATION : opcode;
     }
 
-    /** Null when a data frame of this type may be sent now, else the failed future to return. */
-    private CompletableFuture<Void> checkData(int opcode, boolean whole) {
+    /**
+     * Whether a data frame of this type may be sent now: the connection is open, and no message is being sent
+     * in parts unless this continues it. Allocates nothing, so a refused offer costs nothing.
+     */
+    private boolean mayWriteData(int opcode, boolean whole) {
+        return sendable() && (sendingOpcode < 0 || (!whole && sendingOpcode == opcode));
+    }
+
+    /** Why {@link #mayWriteData} refused, for the failed future of a send. */
+    private IllegalStateException refusal() {
         if (!sendable()) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    is(OPENED) ? "the WebSocket is closing or closed: no data may be sent" : "the WebSocket is not open"));
+            return new IllegalStateException(
+                    is(OPENED) ? "the WebSocket is closing or closed: no data may be sent" : "the WebSocket is not open");
         }
-        if (sendingOpcode >= 0 && (whole || sendingOpcode != opcode)) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    "a " + Opcode.name(sendingOpcode) + " message is being sent in parts; finish it first"));
-        }
-        return null;
+        return new IllegalStateException(
+                "a " + Opcode.name(sendingOpcode) + " message is being sent in parts; finish it first");
     }
 
     @Override

@@ -17,6 +17,10 @@ import java.util.concurrent.CompletableFuture;
  * changed until the returned future completes (a transport may write them later from another thread). A
  * send made from within a handler callback on the connection's own thread writes or copies the bytes before
  * it returns, so echoing a buffer received in a callback is safe.
+ *
+ * <p>{@link #offerText} and {@link #offerBinary} send a whole message without a future, for a sender that
+ * would ignore it anyway (an echo, a fan-out): they answer at once whether the message was accepted, and a
+ * failure found later reaches the {@link WebSocketHandler} instead.
  */
 public interface WebSocket {
 
@@ -34,6 +38,40 @@ public interface WebSocket {
 
     /** Sends one part of a binary message; see {@link #sendText(CharSequence, boolean)}. */
     CompletableFuture<Void> sendBinary(ByteBuffer fragment, boolean last);
+
+    /**
+     * Sends a whole text message like {@link #sendText(CharSequence)}, with the same framing and extensions,
+     * but creates no future. The core {@link Session}, and {@code duplex-nio} on the connection's own thread,
+     * then allocate nothing for the send in steady state when no extension encodes the message.
+     *
+     * <p>Returns {@code false}, having sent nothing and thrown nothing, where {@code sendText} would have
+     * failed its future at once: the WebSocket is not open yet, is closing or closed, a message is being sent
+     * in parts, or the transport refuses it at once (in {@code duplex-nio}, the outbound buffer limit with
+     * the {@code FAIL_SEND} policy; the closing policies also fail the connection). {@code true} means the
+     * message was accepted: a failure found later (a write error, the connection closing before the bytes go
+     * out) is reported as for a send whose future nobody watches, through {@link WebSocketHandler#onError} and
+     * {@link WebSocketHandler#onClose} when the connection ends because of it. A transport that hands a send
+     * from another thread to the connection's thread may answer {@code true} for a message it then drops
+     * because the connection closed in between; see the transport's documentation.
+     *
+     * @return whether the message was accepted for sending
+     * @throws IllegalArgumentException if {@code text} holds an unpaired surrogate, so it has no UTF-8 form
+     *     ({@code sendText} fails its future with the same exception); nothing is sent. Checked only once the
+     *     message would otherwise be accepted: on a closed WebSocket the answer is {@code false}.
+     * @throws NullPointerException if {@code text} is null
+     */
+    boolean offerText(CharSequence text);
+
+    /**
+     * Sends a whole binary message like {@link #sendBinary(ByteBuffer)}: the bytes between {@code data}'s
+     * position and limit, consumed and lent as for {@code sendBinary}. Creates no future; returns {@code false},
+     * having sent nothing and left {@code data} as it was, in the cases {@link #offerText} lists, and reports
+     * later failures the same way.
+     *
+     * @return whether the message was accepted for sending
+     * @throws NullPointerException if {@code data} is null
+     */
+    boolean offerBinary(ByteBuffer data);
 
     /** Sends a Ping with up to 125 bytes of payload. The peer's Pong arrives at {@link WebSocketHandler#onPong}. */
     CompletableFuture<Void> sendPing(ByteBuffer payload);

@@ -4,10 +4,12 @@ import io.duplex.core.CloseStatus;
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
+import io.duplex.core.session.MessageEncoding;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -186,11 +188,86 @@ final class NioWebSocket implements WebSocket {
             // Refused (for example a whole message while another is sent in parts): nothing changed.
             return sent;
         }
+        partSent(last);
+        return sent;
+    }
+
+    /** A data message or part of one went to the session. Loop thread. */
+    private void partSent(boolean last) {
         midMessage = !last;
         if (last && deferred != null) {
             writeDeferred();
         }
-        return sent;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On the connection's loop thread (in a handler callback) the answer is final and, in steady state,
+     * nothing is allocated. From another thread the message is copied and handed to the loop, as for
+     * {@code sendText}; {@code true} then means it was handed over while the connection was open, and the
+     * text was checked for unpaired surrogates in the caller's thread. If the connection closes before the
+     * loop takes it, or a message sent in parts from another thread is then unfinished, the message is
+     * dropped, as the future of such a send would fail with nobody watching. An outbound buffer over its hard
+     * limit answers {@code false} on any thread, and a closing {@link OverflowPolicy} also fails the
+     * connection, which the handler hears through {@code onError} and {@code onClose}.
+     */
+    @Override
+    public boolean offerText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        return offer(TEXT, text, null);
+    }
+
+    /** {@inheritDoc} See {@link #offerText} for which thread answers what. */
+    @Override
+    public boolean offerBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        return offer(BINARY, null, data);
+    }
+
+    private boolean offer(int kind, CharSequence text, ByteBuffer data) {
+        if ((text != null ? conn.admitText(text) : conn.admit(data.remaining())) != null) {
+            return false;
+        }
+        if (conn.loop.inEventLoop()) {
+            boolean accepted = offerOnLoop(kind, text, data);
+            conn.reportWritability();
+            return accepted;
+        }
+        if (!isOpen()) {
+            return false;
+        }
+        // Throws here, in the caller's thread, for an unpaired surrogate: the loop could only drop the message.
+        long size = text != null ? MessageEncoding.utf8Length(text, 0, text.length()) : data.remaining();
+        String t = text == null ? null : text.toString();
+        ByteBuffer d = data == null ? null : copy(data);
+        if (data != null) {
+            data.position(data.limit());
+        }
+        PENDING.addAndGet(this, size);
+        try {
+            conn.loop.execute(() -> {
+                PENDING.addAndGet(this, -size);
+                offerOnLoop(kind, t, d);
+                conn.reportWritability();
+            });
+        } catch (RejectedExecutionException e) {
+            PENDING.addAndGet(this, -size);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean offerOnLoop(int kind, CharSequence text, ByteBuffer data) {
+        Session s = conn.session;
+        if (s == null || conn.isClosed()) {
+            return false;
+        }
+        boolean accepted = kind == TEXT ? s.offerText(text) : s.offerBinary(data);
+        if (accepted) {
+            partSent(true);
+        }
+        return accepted;
     }
 
     @Override

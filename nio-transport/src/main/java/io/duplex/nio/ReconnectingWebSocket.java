@@ -135,6 +135,22 @@ public final class ReconnectingWebSocket implements WebSocket {
         return c == null ? notConnected() : c.sendBinary(fragment, last);
     }
 
+    /** Offers to the current connection; {@code false} while there is none, as a send would fail at once. */
+    @Override
+    public boolean offerText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        WebSocket c = live();
+        return c != null && c.offerText(text);
+    }
+
+    /** Offers to the current connection; {@code false} while there is none, as a send would fail at once. */
+    @Override
+    public boolean offerBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        WebSocket c = live();
+        return c != null && c.offerBinary(data);
+    }
+
     @Override
     public CompletableFuture<Void> sendPing(ByteBuffer payload) {
         WebSocket c = live();

@@ -18,7 +18,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * message back (encode into the session's scratch buffers) and the {@link Outbound} takes the bytes.
  *
  * <p>Run it with {@code -prof gc}: {@code gc.alloc.rate.norm} is the heap allocated per echoed message,
- * the figure behind "no allocation per frame in steady state".
+ * the figure behind "no allocation per frame in steady state". {@link #echo()} sends back with
+ * {@code sendText}/{@code sendBinary}, whose future is most of that figure; {@link #offerEcho()} with the
+ * offers, which create none.
  */
 public class SessionEchoBenchmark extends ThroughputBenchmark {
 
@@ -34,6 +36,8 @@ public class SessionEchoBenchmark extends ThroughputBenchmark {
     private ByteBuffer wire;
     private int frameLength;
     private Session session;
+    /** Echoes with {@link WebSocket#offerBinary}/{@link WebSocket#offerText}: no future per message. */
+    private Session offeringSession;
 
     @Setup
     public void setUp(Blackhole blackhole) {
@@ -52,16 +56,30 @@ public class SessionEchoBenchmark extends ThroughputBenchmark {
         }
         wire.flip();
         frameLength = wire.limit();
-        session = Session.server()
+        session = echoSession(blackhole, false);
+        offeringSession = echoSession(blackhole, true);
+    }
+
+    /** A server session whose handler echoes each message with a send, or with an offer when {@code offer}. */
+    private static Session echoSession(Blackhole blackhole, boolean offer) {
+        Session s = Session.server()
                 .handler(new WebSocketHandler() {
                     @Override
                     public void onText(WebSocket socket, String message) {
-                        socket.sendText(message);
+                        if (offer) {
+                            socket.offerText(message);
+                        } else {
+                            socket.sendText(message);
+                        }
                     }
 
                     @Override
                     public void onBinary(WebSocket socket, ByteBuffer data) {
-                        socket.sendBinary(data);
+                        if (offer) {
+                            socket.offerBinary(data);
+                        } else {
+                            socket.sendBinary(data);
+                        }
                     }
                 })
                 .outbound(new Outbound() {
@@ -81,7 +99,8 @@ public class SessionEchoBenchmark extends ThroughputBenchmark {
                     }
                 })
                 .build();
-        session.open();
+        s.open();
+        return s;
     }
 
     /**
@@ -92,5 +111,12 @@ public class SessionEchoBenchmark extends ThroughputBenchmark {
     public void echo() {
         wire.limit(frameLength).position(0);
         session.receive(wire);
+    }
+
+    /** As {@link #echo()}, with the handler echoing by offer rather than send: the same work, minus the future. */
+    @Benchmark
+    public void offerEcho() {
+        wire.limit(frameLength).position(0);
+        offeringSession.receive(wire);
     }
 }

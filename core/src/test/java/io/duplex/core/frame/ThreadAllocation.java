@@ -10,14 +10,14 @@ import java.lang.invoke.MethodType;
  * reached reflectively because the tests run patched into the {@code io.duplex.core} module, which reads
  * neither java.management nor jdk.management at compile time; reflection needs no read edge.
  */
-final class ThreadAllocation {
+public final class ThreadAllocation {
 
     private static final MethodHandle ALLOCATED_BYTES = lookUp();
 
     private ThreadAllocation() {
     }
 
-    static long bytes() {
+    public static long bytes() {
         try {
             return (long) ALLOCATED_BYTES.invokeExact(Thread.currentThread().getId());
         } catch (Throwable e) {
