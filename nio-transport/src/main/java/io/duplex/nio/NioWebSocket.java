@@ -241,9 +241,6 @@ final class NioWebSocket implements WebSocket {
         long size = text != null ? MessageEncoding.utf8Length(text, 0, text.length()) : data.remaining();
         String t = text == null ? null : text.toString();
         ByteBuffer d = data == null ? null : copy(data);
-        if (data != null) {
-            data.position(data.limit());
-        }
         PENDING.addAndGet(this, size);
         try {
             conn.loop.execute(() -> {
@@ -381,9 +378,10 @@ final class NioWebSocket implements WebSocket {
         return n;
     }
 
+    /** A copy of {@code src}'s remaining bytes; consumes {@code src}, as every send does. */
     private static ByteBuffer copy(ByteBuffer src) {
         ByteBuffer c = ByteBuffer.allocate(src.remaining());
-        c.put(src.duplicate()).flip();
+        c.put(src).flip();
         return c;
     }
 

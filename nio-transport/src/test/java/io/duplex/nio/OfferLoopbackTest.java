@@ -13,6 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -109,6 +110,26 @@ class OfferLoopbackTest extends LoopbackFixture {
             assertEquals("m" + i, serverSide.nextMessage());
             assertEquals("s" + i, serverSide.nextMessage());
         }
+        client.close();
+        serverSide.awaitClose();
+    }
+
+    @Test
+    void sendsFromAnotherThreadConsumeTheirBufferLikeOffers() throws Exception {
+        Recorder serverSide = new Recorder();
+        WebSocketServer server = server(serverSide);
+        WebSocket client = connect(server, new Recorder());
+        ByteBuffer heap = ByteBuffer.wrap(pattern(40), 5, 30);
+        ByteBuffer direct = ByteBuffer.allocateDirect(16).put(pattern(16)).flip();
+        client.sendBinary(heap).get(20, TimeUnit.SECONDS);
+        client.sendBinary(direct, true).get(20, TimeUnit.SECONDS);
+        ByteBuffer ping = ByteBuffer.wrap(pattern(4));
+        client.sendPing(ping).get(20, TimeUnit.SECONDS);
+        assertFalse(heap.hasRemaining(), "sendBinary consumed its buffer");
+        assertFalse(direct.hasRemaining(), "a last part consumed its buffer");
+        assertFalse(ping.hasRemaining(), "sendPing consumed its buffer");
+        assertArrayEquals(Arrays.copyOfRange(pattern(40), 5, 35), (byte[]) serverSide.nextMessage());
+        assertArrayEquals(pattern(16), (byte[]) serverSide.nextMessage());
         client.close();
         serverSide.awaitClose();
     }
