@@ -22,7 +22,8 @@ public final class DuplexEchoServer {
             public void onText(WebSocket socket, String text) {
                 int size = BroadcastTrigger.size(text);
                 if (size < 0) {
-                    socket.sendText(text);
+                    // Nobody waits for the echo's outcome: an offer creates no future.
+                    socket.offerText(text);
                     return;
                 }
                 if (broadcast == null || broadcast.payloadLength() != size) {
@@ -34,7 +35,7 @@ public final class DuplexEchoServer {
 
             @Override
             public void onBinary(WebSocket socket, ByteBuffer data) {
-                socket.sendBinary(data);
+                socket.offerBinary(data);
             }
         };
         self[0] = WebSocketServer.builder().port(port).loops(1).handler(echo).build().start();
