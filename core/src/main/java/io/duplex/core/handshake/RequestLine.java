@@ -42,6 +42,24 @@ public record RequestLine(String method, String target, int major, int minor) {
         return new RequestLine(method, target, b[i + 5] - '0', b[i + 7] - '0');
     }
 
+    /**
+     * The length {@link #parse} finds for the request-target of the start line in {@code b}, which ends in
+     * CR: the bytes between its first two SPs, or 0 when there are not two. Lets the header parser leave
+     * room for the target before the line is parsed (and its errors reported) in turn.
+     */
+    public static int targetLength(byte[] b) {
+        int first = -1;
+        for (int i = 0; b[i] != '\r'; i++) {
+            if (b[i] == ' ') {
+                if (first >= 0) {
+                    return i - first - 1;
+                }
+                first = i;
+            }
+        }
+        return 0;
+    }
+
     private static HandshakeException malformed() {
         return new HandshakeException(400, "malformed request line");
     }
