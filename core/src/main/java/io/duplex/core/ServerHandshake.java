@@ -86,6 +86,10 @@ public final class ServerHandshake {
             reject(e, e.status() == 405 ? HttpHeaders.builder().add("Allow", "GET").build()
                     : e.status() == 426 ? versionHeaders() : HttpHeaders.empty(), e.getMessage());
         }
+        if (state != State.NEED_MORE) {
+            // Decided: the request keeps its own copy of what it needs, so the block can serve the next one.
+            reader.release();
+        }
         return state;
     }
 
