@@ -142,7 +142,11 @@ public final class HandshakeRequest {
 
     /** The subprotocols the client offered in {@code Sec-WebSocket-Protocol}, in its order of preference. */
     public List<String> subprotocols() {
-        HttpHeaders headers = headers();
+        return subprotocols(headers());
+    }
+
+    /** {@link #subprotocols()} of {@code headers}. */
+    static List<String> subprotocols(HttpHeaders headers) {
         if (!headers.contains(SEC_WEBSOCKET_PROTOCOL)) {
             // The common case, which a server meets once per connection: nothing to allocate.
             return List.of();

@@ -107,10 +107,11 @@ public final class ServerHandshake {
             return;
         }
         UpgradeRequest.validate(line, head);
-        List<String> offered = UpgradeRequest.subprotocols(request);
+        // From the parsed view, which is the request's: request.origin() and the like would each make another.
+        List<String> offered = UpgradeRequest.checkSubprotocols(HandshakeRequest.subprotocols(headers));
         UpgradeDecision decision;
         try {
-            if (!policy.originPolicy().test(request.origin())) {
+            if (!policy.originPolicy().test(headers.first("Origin"))) {
                 throw new HandshakeException(403, "origin not allowed");
             }
             decision = policy.decider().apply(request);

@@ -1,7 +1,6 @@
 package io.duplex.core.handshake;
 
 import io.duplex.core.HandshakeException;
-import io.duplex.core.HandshakeRequest;
 import io.duplex.core.HttpHeaders;
 import java.util.List;
 
@@ -102,9 +101,8 @@ public final class UpgradeRequest {
         }
     }
 
-    /** The offered subprotocols, in the client's order; 400 when one is not a token. */
-    public static List<String> subprotocols(HandshakeRequest request) throws HandshakeException {
-        List<String> offered = request.subprotocols();
+    /** Checks the offered subprotocols ({@link HandshakeRequest#subprotocols()}): 400 when one is not a token. */
+    public static List<String> checkSubprotocols(List<String> offered) throws HandshakeException {
         // Indexed, not for-each: most requests offer none, and an iterator over nothing is still garbage.
         for (int i = 0; i < offered.size(); i++) {
             if (!HttpGrammar.isToken(offered.get(i))) {
