@@ -1,5 +1,6 @@
 package io.duplex.core;
 
+import io.duplex.core.handshake.RequestLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,14 +52,19 @@ public final class HandshakeRequest {
 
     /**
      * A request over the parser's {@code fields}, an array of its own that holds the fields from
-     * {@code target.length()} on and leaves the bytes in front for the target, which is ASCII (RFC 9112
-     * §3.2): the request keeps that array, so a server copies its fields once.
+     * {@code line}'s target length on and leaves the bytes in front for the target, which is ASCII (RFC 9112
+     * §3.2) and copied there from the parsed line: the request keeps that array, so a server copies its
+     * fields and target once and makes no String of either.
      */
-    static HandshakeRequest received(String method, String target, HttpHeaders fields) {
-        if (fields.from() != target.length() || !isLatin1(target)) {
+    static HandshakeRequest received(RequestLine line, HttpHeaders fields) {
+        int targetBytes = line.targetEnd() - line.targetStart();
+        if (fields.from() != targetBytes) {
             throw new IllegalArgumentException("the fields do not leave room for the target");
         }
-        return behind(method, target, fields.array(), true);
+        byte[] bytes = fields.array();
+        System.arraycopy(line.bytes(), line.targetStart(), bytes, 0, targetBytes);
+        // Every valid handshake is a GET, which the parser shares.
+        return new HandshakeRequest(line.method(), bytes, targetBytes);
     }
 
     /** Writes {@code target} in front of the fields in {@code bytes}: one byte a char when {@code narrow}. */

@@ -101,7 +101,7 @@ public final class ServerHandshake {
                 RequestLine.targetLength(block), UpgradeRequest.KEY);
         RequestLine line = RequestLine.parse(head.bytes(), head.startLineEnd());
         HttpHeaders headers = head.headers();
-        request = HandshakeRequest.received(line.method(), line.target(), headers);
+        request = HandshakeRequest.received(line, headers);
         if (!UpgradeRequest.asksForUpgrade(head)) {
             state = State.NOT_UPGRADE;
             return;

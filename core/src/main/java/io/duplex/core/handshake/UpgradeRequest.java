@@ -70,7 +70,7 @@ public final class UpgradeRequest {
         if (line.major() != 1 || line.minor() != 1) {
             throw new HandshakeException(505, "the opening handshake must be HTTP/1.1");
         }
-        if (line.target().charAt(0) != '/') {
+        if (!line.targetIsPath()) {
             throw new HandshakeException(400, "request-target must be a path");
         }
         // The bytes behind the head are frames; a body would be read as frames (or smuggled as a request).
