@@ -1,5 +1,6 @@
 package io.duplex.core;
 
+import io.duplex.core.handshake.RequestLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,17 +38,37 @@ public final class HandshakeRequest {
 
     /** A request with the given method, request-target (for example {@code /chat?room=1}) and headers. */
     public static HandshakeRequest of(String method, String target, HttpHeaders headers) {
-        return withoutField(method, target, headers, null);
-    }
-
-    /** {@link #of}, keeping none of the fields named {@code omitted} (every field when {@code null}). */
-    static HandshakeRequest withoutField(String method, String target, HttpHeaders headers, String omitted) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(headers, "headers");
         boolean narrow = isLatin1(target);
         int targetBytes = narrow ? target.length() : 2 * target.length();
-        byte[] bytes = headers.copyBehind(targetBytes, omitted);
+        byte[] fields = headers.array();
+        int n = fields.length - headers.from();
+        byte[] bytes = new byte[targetBytes + n];
+        System.arraycopy(fields, headers.from(), bytes, targetBytes, n);
+        return behind(method, target, bytes, narrow);
+    }
+
+    /**
+     * A request over the parser's {@code fields}, an array of its own that holds the fields from
+     * {@code line}'s target length on and leaves the bytes in front for the target, which is ASCII (RFC 9112
+     * §3.2) and copied there from the parsed line: the request keeps that array, so a server copies its
+     * fields and target once and makes no String of either.
+     */
+    static HandshakeRequest received(RequestLine line, HttpHeaders fields) {
+        int targetBytes = line.targetEnd() - line.targetStart();
+        if (fields.from() != targetBytes) {
+            throw new IllegalArgumentException("the fields do not leave room for the target");
+        }
+        byte[] bytes = fields.array();
+        System.arraycopy(line.bytes(), line.targetStart(), bytes, 0, targetBytes);
+        // Every valid handshake is a GET, which the parser shares.
+        return new HandshakeRequest(line.method(), bytes, targetBytes);
+    }
+
+    /** Writes {@code target} in front of the fields in {@code bytes}: one byte a char when {@code narrow}. */
+    private static HandshakeRequest behind(String method, String target, byte[] bytes, boolean narrow) {
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (narrow) {
@@ -57,6 +78,7 @@ public final class HandshakeRequest {
                 bytes[2 * i + 1] = (byte) c;
             }
         }
+        int targetBytes = narrow ? target.length() : 2 * target.length();
         // Every valid handshake is a GET: share the constant rather than keep the parser's copy.
         return new HandshakeRequest(method.equals(GET) ? GET : method, bytes, narrow ? targetBytes : ~targetBytes);
     }
@@ -126,7 +148,11 @@ public final class HandshakeRequest {
 
     /** The subprotocols the client offered in {@code Sec-WebSocket-Protocol}, in its order of preference. */
     public List<String> subprotocols() {
-        HttpHeaders headers = headers();
+        return subprotocols(headers());
+    }
+
+    /** {@link #subprotocols()} of {@code headers}. */
+    static List<String> subprotocols(HttpHeaders headers) {
         if (!headers.contains(SEC_WEBSOCKET_PROTOCOL)) {
             // The common case, which a server meets once per connection: nothing to allocate.
             return List.of();

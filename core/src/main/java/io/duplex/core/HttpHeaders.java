@@ -278,30 +278,22 @@ public final class HttpHeaders {
     }
 
     /**
-     * The fields except those named {@code omitted} (none when {@code null}), in a new array behind
-     * {@code prefix} bytes left for the caller; {@link #HttpHeaders(byte[], int)} views them at {@code prefix}.
+     * The array under this view: a {@link HandshakeRequest} made by the request parser writes its
+     * request-target into the bytes in front of {@link #from()}, which this view never reads.
      */
-    byte[] copyBehind(int prefix, String omitted) {
-        int length = prefix;
-        for (int s = from; s < fields.length; s = fieldEnd(s) + 1) {
-            if (!isNamed(s, omitted)) {
-                length += fieldEnd(s) + 1 - s;
-            }
-        }
-        byte[] out = new byte[length];
-        int at = prefix;
-        for (int s = from; s < fields.length; s = fieldEnd(s) + 1) {
-            if (!isNamed(s, omitted)) {
-                int n = fieldEnd(s) + 1 - s;
-                System.arraycopy(fields, s, out, at, n);
-                at += n;
-            }
-        }
-        return out;
+    byte[] array() {
+        return fields;
     }
 
-    private boolean isNamed(int start, String name) {
-        return name != null && equalsIgnoreCase(start, nameEnd(start), name);
+    /** Where the fields start in {@link #array()}. */
+    int from() {
+        return from;
+    }
+
+    /** The length of these fields written as HTTP field lines, {@code name: value CR LF} each. */
+    int wireLength() {
+        // Each name:value\n gains a space after the colon and a CR before the LF.
+        return fields.length - from + 2 * size();
     }
 
     /** Builds {@link HttpHeaders}. Not thread-safe. */

@@ -1,6 +1,5 @@
 package io.duplex.core;
 
-import io.duplex.core.handshake.AcceptKey;
 import io.duplex.core.handshake.HeaderBlockReader;
 import io.duplex.core.handshake.HttpHead;
 import io.duplex.core.handshake.HttpHeadWriter;
@@ -45,7 +44,9 @@ public final class ServerHandshake {
         NOT_UPGRADE
     }
 
-    private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
+    private static final String SWITCHING_PROTOCOLS = "Switching Protocols";
+    private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+    private static final String SEC_WEBSOCKET_EXTENSIONS = "Sec-WebSocket-Extensions";
     /** The 101's body: none, shared. */
     private static final byte[] NO_BODY = new byte[0];
 
@@ -54,7 +55,8 @@ public final class ServerHandshake {
     private final HeaderBlockReader reader;
     private State state = State.NEED_MORE;
     private HandshakeRequest request;
-    private ByteBuffer response;
+    /** The response, exactly: {@link #response()} wraps it afresh. */
+    private byte[] response;
     private int status;
     private WebSocketHandler handler;
     private String subprotocol = "";
@@ -84,25 +86,32 @@ public final class ServerHandshake {
             reject(e, e.status() == 405 ? HttpHeaders.builder().add("Allow", "GET").build()
                     : e.status() == 426 ? versionHeaders() : HttpHeaders.empty(), e.getMessage());
         }
+        if (state != State.NEED_MORE) {
+            // Decided: the request keeps its own copy of what it needs, so the block can serve the next one.
+            reader.release();
+        }
         return state;
     }
 
     private void decide() throws HandshakeException {
-        HttpHead head = HttpHead.parse(reader.bytes(), reader.length(), config.maxHeaderCount());
+        byte[] block = reader.bytes();
+        // The fields are parsed once into the array the request keeps: without the key, which is validated
+        // and answered from the block but is of no use once answered, and behind room for the target.
+        HttpHead head = HttpHead.parse(block, reader.length(), config.maxHeaderCount(),
+                RequestLine.targetLength(block), UpgradeRequest.KEY);
         RequestLine line = RequestLine.parse(head.bytes(), head.startLineEnd());
         HttpHeaders headers = head.headers();
-        // The key is validated from the parsed fields below, but the request kept for the connection's
-        // lifetime (and shown to the policy) goes without it: it is of no use once answered.
-        request = HandshakeRequest.withoutField(line.method(), line.target(), headers, SEC_WEBSOCKET_KEY);
-        if (!UpgradeRequest.asksForUpgrade(headers)) {
+        request = HandshakeRequest.received(line, headers);
+        if (!UpgradeRequest.asksForUpgrade(head)) {
             state = State.NOT_UPGRADE;
             return;
         }
-        String key = UpgradeRequest.validate(line, headers);
-        List<String> offered = UpgradeRequest.subprotocols(request);
+        UpgradeRequest.validate(line, head);
+        // From the parsed view, which is the request's: request.origin() and the like would each make another.
+        List<String> offered = UpgradeRequest.checkSubprotocols(HandshakeRequest.subprotocols(headers));
         UpgradeDecision decision;
         try {
-            if (!policy.originPolicy().test(request.origin())) {
+            if (!policy.originPolicy().test(headers.first("Origin"))) {
                 throw new HandshakeException(403, "origin not allowed");
             }
             decision = policy.decider().apply(request);
@@ -127,17 +136,26 @@ public final class ServerHandshake {
         } catch (RuntimeException e) {
             throw new HandshakeException(500, "an extension factory failed");
         }
-        HttpHeadWriter out = HttpHeadWriter.response(101, "Switching Protocols")
+        String extensionsHeader = negotiated.header();
+        // Sized exactly, so the 101 is one array that is all response.
+        int length = HttpHeadWriter.statusLineLength(SWITCHING_PROTOCOLS)
+                + HttpHeadWriter.fieldLength("Upgrade", "websocket")
+                + HttpHeadWriter.fieldLength("Connection", "Upgrade")
+                + HttpHeadWriter.acceptFieldLength()
+                + (chosen == null ? 0 : HttpHeadWriter.fieldLength(SEC_WEBSOCKET_PROTOCOL, chosen))
+                + (extensionsHeader.isEmpty() ? 0 : HttpHeadWriter.fieldLength(SEC_WEBSOCKET_EXTENSIONS, extensionsHeader))
+                + decision.headers().wireLength() + HttpHeadWriter.endLength();
+        HttpHeadWriter out = HttpHeadWriter.response(101, SWITCHING_PROTOCOLS, length)
                 .field("Upgrade", "websocket")
                 .field("Connection", "Upgrade")
-                .field("Sec-WebSocket-Accept", AcceptKey.accept(key));
+                .acceptField(head.bytes(), head.omittedValueStart(), head.omittedValueEnd());
         if (chosen != null) {
-            out.field("Sec-WebSocket-Protocol", chosen);
+            out.field(SEC_WEBSOCKET_PROTOCOL, chosen);
         }
-        if (!negotiated.header().isEmpty()) {
-            out.field("Sec-WebSocket-Extensions", negotiated.header());
+        if (!extensionsHeader.isEmpty()) {
+            out.field(SEC_WEBSOCKET_EXTENSIONS, extensionsHeader);
         }
-        response = out.fields(decision.headers()).finish(NO_BODY);
+        response = out.fields(decision.headers()).finishArray(NO_BODY);
         status = 101;
         handler = decision.handler();
         subprotocol = chosen == null ? "" : chosen;
@@ -148,7 +166,7 @@ public final class ServerHandshake {
     private void reject(HandshakeException cause, HttpHeaders extra, String body) {
         failure = cause;
         status = cause.status();
-        response = errorResponse(status, extra, body.getBytes(StandardCharsets.UTF_8));
+        response = errorHead(status, extra, body.getBytes(StandardCharsets.UTF_8));
         state = State.REJECTED;
     }
 
@@ -158,6 +176,11 @@ public final class ServerHandshake {
 
     /** An error response that closes the connection after its body (RFC 9112 §9.6). */
     private static ByteBuffer errorResponse(int status, HttpHeaders extra, byte[] body) {
+        return ByteBuffer.wrap(errorHead(status, extra, body));
+    }
+
+    /** {@link #errorResponse} as an exact array. */
+    private static byte[] errorHead(int status, HttpHeaders extra, byte[] body) {
         HttpHeadWriter out = HttpHeadWriter.response(status, HttpHeadWriter.reason(status)).fields(extra);
         if (body.length > 0 && !extra.contains("Content-Type")) {
             out.field("Content-Type", "text/plain; charset=utf-8");
@@ -165,7 +188,7 @@ public final class ServerHandshake {
         // RFC 9110 §7.8: a sender of Upgrade also sends the upgrade connection option.
         out.field("Content-Length", Integer.toString(body.length))
                 .field("Connection", extra.contains("Upgrade") ? "Upgrade, close" : "close");
-        return out.finish(body);
+        return out.finishArray(body);
     }
 
     /**
@@ -178,7 +201,7 @@ public final class ServerHandshake {
 
     /** A fresh view of the bytes to write: the 101 after {@link State#ACCEPTED}, the error response after {@link State#REJECTED}; else {@code null}. */
     public ByteBuffer response() {
-        return response == null ? null : response.duplicate();
+        return response == null ? null : ByteBuffer.wrap(response);
     }
 
     /** 101 once accepted, the error status once rejected, else 0. */

@@ -290,19 +290,27 @@ public final class WebSocketServer implements AutoCloseable {
         live.incrementAndGet();
         int index = group.nextIndex();
         EventLoop loop = group.loop(index);
+        if (loop.inEventLoop()) {
+            // The acceptor's own loop: start at once, sparing a task and its queue node per connection.
+            startConnection(loop, ch, over);
+            return;
+        }
         try {
-            loop.execute(() -> {
-                ServerConnection c = new ServerConnection(loop, ch, this, over);
-                if (tls != null) {
-                    c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
-                }
-                c.start();
-            });
+            loop.execute(() -> startConnection(loop, ch, over));
         } catch (RejectedExecutionException e) {
             closeQuietly(ch);
             handshakeEnded();
             releasedCounts(over);
         }
+    }
+
+    /** On {@code loop}. */
+    private void startConnection(EventLoop loop, SocketChannel ch, boolean over) {
+        ServerConnection c = new ServerConnection(loop, ch, this, over);
+        if (tls != null) {
+            c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
+        }
+        c.start();
     }
 
     void handshakeEnded() {

@@ -1,9 +1,9 @@
 package io.duplex.core.handshake;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 /** The {@code Sec-WebSocket-Key} / {@code Sec-WebSocket-Accept} pair of RFC 6455 §4.2.2 and §1.3. */
 public final class AcceptKey {
@@ -26,6 +26,13 @@ public final class AcceptKey {
         }
     });
 
+    /** The length of an accept value: base64 of the 20 bytes of a SHA-1 digest. */
+    public static final int LENGTH = 28;
+
+    /** The base64 alphabet (RFC 4648 §4), indexed by 6-bit value. */
+    private static final byte[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+
     /** base64(SHA-1(key + GUID)): the accept value the server answers for {@code key}. */
     public static String accept(String key) {
         MessageDigest sha1 = SHA1.get();
@@ -33,7 +40,48 @@ public final class AcceptKey {
         for (int i = 0; i < key.length(); i++) {
             sha1.update((byte) key.charAt(i));
         }
-        return Base64.getEncoder().encodeToString(sha1.digest(GUID));
+        byte[] out = new byte[LENGTH];
+        digestAndEncode(sha1, out, 0);
+        return new String(out, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Writes the accept value for the key {@code key[from, to)} as {@link #LENGTH} ASCII bytes to
+     * {@code out[at]}, allocating nothing: a server answers every connection with one.
+     */
+    public static void accept(byte[] key, int from, int to, byte[] out, int at) {
+        MessageDigest sha1 = SHA1.get();
+        sha1.update(key, from, to - from);
+        digestAndEncode(sha1, out, at);
+    }
+
+    /**
+     * Finishes {@code sha1} over the GUID and writes base64 of the digest to {@code out[at, at + 28)}. The
+     * digest lands in the last 20 of those bytes and is encoded forward in place: each 3-byte group is read
+     * before its 4 characters are written, and the characters never catch up with the unread bytes.
+     */
+    private static void digestAndEncode(MessageDigest sha1, byte[] out, int at) {
+        sha1.update(GUID);
+        int digestAt = at + LENGTH - 20;
+        try {
+            sha1.digest(out, digestAt, 20);
+        } catch (DigestException e) {
+            throw new IllegalStateException("a SHA-1 digest is 20 bytes", e);
+        }
+        int w = at;
+        for (int r = digestAt; r < digestAt + 18; r += 3) {
+            int group = (out[r] & 0xFF) << 16 | (out[r + 1] & 0xFF) << 8 | out[r + 2] & 0xFF;
+            out[w++] = ALPHABET[group >>> 18];
+            out[w++] = ALPHABET[group >>> 12 & 0x3F];
+            out[w++] = ALPHABET[group >>> 6 & 0x3F];
+            out[w++] = ALPHABET[group & 0x3F];
+        }
+        // 20 = 6 * 3 + 2: the last two bytes make three characters and one pad.
+        int last = (out[digestAt + 18] & 0xFF) << 8 | out[digestAt + 19] & 0xFF;
+        out[w++] = ALPHABET[last >>> 10];
+        out[w++] = ALPHABET[last >>> 4 & 0x3F];
+        out[w++] = ALPHABET[last << 2 & 0x3F];
+        out[w] = '=';
     }
 
     /**
@@ -43,11 +91,17 @@ public final class AcceptKey {
      * {@code w} do), or the key is not canonical.
      */
     public static boolean isValidKey(String key) {
-        if (key.length() != 24 || key.charAt(22) != '=' || key.charAt(23) != '=') {
+        // A char above U+00FF becomes '?', which is not base64 either.
+        return key.length() == 24 && isValidKey(key.getBytes(StandardCharsets.ISO_8859_1), 0, 24);
+    }
+
+    /** {@link #isValidKey(String)} of the ISO-8859-1 bytes {@code b[from, to)}, allocating nothing. */
+    public static boolean isValidKey(byte[] b, int from, int to) {
+        if (to - from != 24 || b[from + 22] != '=' || b[from + 23] != '=') {
             return false;
         }
         for (int i = 0; i < 22; i++) {
-            int v = base64Value(key.charAt(i));
+            int v = base64Value(b[from + i] & 0xFF);
             if (v < 0 || i == 21 && (v & 0xF) != 0) {
                 return false;
             }
@@ -56,7 +110,7 @@ public final class AcceptKey {
     }
 
     /** The 6-bit value of a base64 character (RFC 4648 §4), or -1. */
-    private static int base64Value(char c) {
+    private static int base64Value(int c) {
         if (c >= 'A' && c <= 'Z') {
             return c - 'A';
         }

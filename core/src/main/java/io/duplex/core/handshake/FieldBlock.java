@@ -1,7 +1,6 @@
 package io.duplex.core.handshake;
 
 import io.duplex.core.HttpHeaders;
-import java.util.function.Function;
 
 /**
  * Hands a parsed field block ({@code name:value\n} per field, ISO-8859-1) to {@link HttpHeaders} without a
@@ -10,27 +9,37 @@ import java.util.function.Function;
  */
 public final class FieldBlock {
 
-    private static volatile Function<byte[], HttpHeaders> wrap;
+    /** Views the fields of {@code fields} from {@code from} to its end. */
+    @FunctionalInterface
+    public interface Wrapper {
+        /** Headers over {@code fields[from, length)}, an array nobody changes again. */
+        HttpHeaders wrap(byte[] fields, int from);
+    }
+
+    private static volatile Wrapper wrap;
 
     private FieldBlock() {
     }
 
     /** Called once, by {@link HttpHeaders} as it initializes. */
-    public static void install(Function<byte[], HttpHeaders> wrapper) {
+    public static void install(Wrapper wrapper) {
         if (wrap != null) {
             throw new IllegalStateException("already installed");
         }
         wrap = wrapper;
     }
 
-    /** Headers over {@code fields}, which the caller never changes again. */
-    static HttpHeaders headers(byte[] fields) {
-        Function<byte[], HttpHeaders> w = wrap;
+    /**
+     * Headers over {@code fields} from {@code from}, which the caller never changes again (but for the bytes
+     * in front of {@code from}, which are the caller's).
+     */
+    static HttpHeaders headers(byte[] fields, int from) {
+        Wrapper w = wrap;
         if (w == null) {
             // Initializing HttpHeaders installs its wrapper.
             HttpHeaders.empty();
             w = wrap;
         }
-        return w.apply(fields);
+        return w.wrap(fields, from);
     }
 }

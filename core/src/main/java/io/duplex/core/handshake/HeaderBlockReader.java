@@ -17,6 +17,15 @@ public final class HeaderBlockReader {
 
     private static final byte[] NONE = {};
 
+    /**
+     * A spare block array per thread: a reader whose whole block arrives in one read (nearly every one) takes
+     * it rather than allocate, and {@link #release()} gives the array back. A server parses its request once
+     * and then needs the block no more, so without the spare every accepted connection would leave a block's
+     * worth of garbage. Taking empties the slot, so a reader that never releases (or one nested on the same
+     * thread) simply allocates: no two readers ever share an array.
+     */
+    private static final ThreadLocal<byte[][]> SPARE = ThreadLocal.withInitial(() -> new byte[1][]);
+
     private final int maxBytes;
     /** Sized when the first bytes arrive: exactly, when the whole block came in one read (the usual case). */
     private byte[] bytes = NONE;
@@ -45,6 +54,9 @@ public final class HeaderBlockReader {
             step(in.get(p++));
         }
         int n = p - start;
+        if (length == 0 && matched == 4) {
+            bytes = takeSpare(n);
+        }
         if (length + n > bytes.length) {
             long wanted = matched == 4 && length == 0 ? n : Math.max(Math.max((long) bytes.length * 2, length + n), 512);
             bytes = Arrays.copyOf(bytes, (int) Math.min(wanted, maxBytes));
@@ -56,6 +68,31 @@ public final class HeaderBlockReader {
             throw new HandshakeException(431, "header block larger than " + maxBytes + " bytes");
         }
         return matched == 4;
+    }
+
+    /** The thread's spare array if it holds {@code n} bytes, taken out of its slot; else {@link #NONE}. */
+    private static byte[] takeSpare(int n) {
+        byte[][] slot = SPARE.get();
+        byte[] spare = slot[0];
+        if (spare == null || spare.length < n) {
+            return NONE;
+        }
+        slot[0] = null;
+        return spare;
+    }
+
+    /**
+     * Gives the block's array to the thread's spare slot (when larger than the spare there) and empties this
+     * reader. Only for a caller done with {@link #bytes()} that kept no reference into it.
+     */
+    public void release() {
+        byte[][] slot = SPARE.get();
+        if (slot[0] == null || slot[0].length < bytes.length) {
+            slot[0] = bytes;
+        }
+        bytes = NONE;
+        length = 0;
+        matched = 0;
     }
 
     private void step(byte b) throws HandshakeException {

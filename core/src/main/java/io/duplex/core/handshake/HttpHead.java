@@ -11,9 +11,13 @@ import java.nio.charset.StandardCharsets;
  *
  * @param bytes the block (from {@link HeaderBlockReader})
  * @param startLineEnd the index of the CR ending the start line
- * @param headers the header fields, names and values as ISO-8859-1
+ * @param headers the header fields, names and values as ISO-8859-1, without the omitted ones
+ * @param omittedCount how many fields were left out of {@code headers} (see {@link #parse(byte[], int, int, int, String)})
+ * @param omittedValueStart where the value of the first omitted field starts in {@code bytes}, or -1
+ * @param omittedValueEnd where that value ends, or -1
  */
-public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers) {
+public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers, int omittedCount,
+        int omittedValueStart, int omittedValueEnd) {
 
     /**
      * Parses a block that ends in CR LF CR LF and whose every line end is CR LF.
@@ -22,28 +26,73 @@ public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers) {
      *     colon, obs-fold, forbidden control character in a value), 431 for more than {@code maxFields} fields
      */
     public static HttpHead parse(byte[] b, int length, int maxFields) throws HandshakeException {
+        return parse(b, length, maxFields, 0, null);
+    }
+
+    /**
+     * {@link #parse(byte[], int, int)}, but the fields named {@code omitted} (none when {@code null}) are
+     * checked and counted yet left out of {@link #headers()}, and the field array keeps {@code prefix} free
+     * bytes in front of the fields for the caller. A server keeps its request's fields without the
+     * {@code Sec-WebSocket-Key}: leaving the key out here spares it copying every other field a second time.
+     */
+    public static HttpHead parse(byte[] b, int length, int maxFields, int prefix, String omitted)
+            throws HandshakeException {
         int startLineEnd = indexOfCr(b, 0);
         int blockEnd = length - 2;
         // Check every line and size the fields first, so that they are copied once into an exact array.
-        int size = 0;
+        int size = prefix;
         int count = 0;
+        int omittedCount = 0;
+        int omittedStart = -1;
+        int omittedEnd = -1;
         for (int line = startLineEnd + 2, lineEnd; line < blockEnd; line = lineEnd + 2) {
             lineEnd = indexOfCr(b, line);
             if (++count > maxFields) {
                 throw new HandshakeException(431, "more than " + maxFields + " header fields");
             }
-            size += checkedFieldSize(b, line, lineEnd);
+            int fieldSize = checkedFieldSize(b, line, lineEnd);
+            if (isNamed(b, line, lineEnd, omitted)) {
+                if (omittedCount++ == 0) {
+                    omittedStart = valueStart(b, line + omitted.length(), lineEnd);
+                    omittedEnd = valueEnd(b, omittedStart, lineEnd);
+                }
+            } else {
+                size += fieldSize;
+            }
         }
-        if (count == 0) {
-            return new HttpHead(b, startLineEnd, HttpHeaders.empty());
+        if (size == 0) {
+            return new HttpHead(b, startLineEnd, HttpHeaders.empty(), omittedCount, omittedStart, omittedEnd);
         }
         byte[] fields = new byte[size];
-        int at = 0;
+        int at = prefix;
         for (int line = startLineEnd + 2, lineEnd; line < blockEnd; line = lineEnd + 2) {
             lineEnd = indexOfCr(b, line);
-            at = copyField(b, line, lineEnd, fields, at);
+            if (!isNamed(b, line, lineEnd, omitted)) {
+                at = copyField(b, line, lineEnd, fields, at);
+            }
         }
-        return new HttpHead(b, startLineEnd, FieldBlock.headers(fields));
+        return new HttpHead(b, startLineEnd, FieldBlock.headers(fields, prefix), omittedCount, omittedStart,
+                omittedEnd);
+    }
+
+    /**
+     * Whether the checked field line {@code b[start, end)} is named {@code name} (a token), compared ignoring
+     * case: names are tokens, which are ASCII, so ASCII case folding is all there is.
+     */
+    private static boolean isNamed(byte[] b, int start, int end, String name) {
+        if (name == null || start + name.length() >= end || b[start + name.length()] != ':') {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (asciiLower(b[start + i]) != asciiLower(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int asciiLower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 
     /** Checks the field line {@code b[start, end)}; returns the length of its {@code name:value\n} form. */

@@ -8,12 +8,17 @@ import java.nio.charset.StandardCharsets;
  * exactly one SP between the parts, a token method, a target of visible ASCII, and a version of the form
  * {@code HTTP/d.d}.
  *
+ * <p>The request-target stays in the parsed bytes until asked for: a server copies it from there straight
+ * into the request it keeps, so a String of it would be garbage.
+ *
  * @param method the method token
- * @param target the request-target as sent
+ * @param bytes the bytes the line was parsed from, which must not change while the line is used
+ * @param targetStart where the request-target starts in {@code bytes}
+ * @param targetEnd where it ends
  * @param major the HTTP major version digit
  * @param minor the HTTP minor version digit
  */
-public record RequestLine(String method, String target, int major, int minor) {
+public record RequestLine(String method, byte[] bytes, int targetStart, int targetEnd, int major, int minor) {
 
     /** Parses {@code b[0, end)}; 400 when malformed. */
     public static RequestLine parse(byte[] b, int end) throws HandshakeException {
@@ -34,12 +39,40 @@ public record RequestLine(String method, String target, int major, int minor) {
         if (i == t || i == end || b[i] != ' ') {
             throw malformed();
         }
-        String target = new String(b, t, i - t, StandardCharsets.US_ASCII);
+        int targetEnd = i;
         i++;
         if (end - i != 8 || !HttpVersion.matches(b, i)) {
             throw malformed();
         }
-        return new RequestLine(method, target, b[i + 5] - '0', b[i + 7] - '0');
+        return new RequestLine(method, b, t, targetEnd, b[i + 5] - '0', b[i + 7] - '0');
+    }
+
+    /** The request-target as sent (visible ASCII, RFC 9112 §3.2). */
+    public String target() {
+        return new String(bytes, targetStart, targetEnd - targetStart, StandardCharsets.US_ASCII);
+    }
+
+    /** Whether the request-target is in origin-form, a path starting with {@code /} (RFC 9112 §3.2.1). */
+    public boolean targetIsPath() {
+        return bytes[targetStart] == '/';
+    }
+
+    /**
+     * The length {@link #parse} finds for the request-target of the start line in {@code b}, which ends in
+     * CR: the bytes between its first two SPs, or 0 when there are not two. Lets the header parser leave
+     * room for the target before the line is parsed (and its errors reported) in turn.
+     */
+    public static int targetLength(byte[] b) {
+        int first = -1;
+        for (int i = 0; b[i] != '\r'; i++) {
+            if (b[i] == ' ') {
+                if (first >= 0) {
+                    return i - first - 1;
+                }
+                first = i;
+            }
+        }
+        return 0;
     }
 
     private static HandshakeException malformed() {

@@ -1,12 +1,14 @@
 package io.duplex.core.handshake;
 
 import io.duplex.core.HandshakeException;
-import io.duplex.core.HandshakeRequest;
 import io.duplex.core.HttpHeaders;
 import java.util.List;
 
 /** The server's checks of a client's opening handshake (RFC 6455 §4.2.1), each failing with its HTTP status. */
 public final class UpgradeRequest {
+
+    /** The field a server validates and answers but does not keep (see {@link HttpHead#parse(byte[], int, int, int, String)}). */
+    public static final String KEY = "Sec-WebSocket-Key";
 
     private UpgradeRequest() {
     }
@@ -18,7 +20,13 @@ public final class UpgradeRequest {
      * HTTP client sends), which a server may ignore (RFC 9110 §7.8).
      */
     public static boolean asksForUpgrade(HttpHeaders h) {
-        return h.containsToken("Upgrade", "websocket") || h.contains("Sec-WebSocket-Key")
+        return h.containsToken("Upgrade", "websocket") || h.contains(KEY) || h.contains("Sec-WebSocket-Version");
+    }
+
+    /** {@link #asksForUpgrade(HttpHeaders)} of a head parsed with {@link #KEY} omitted. */
+    public static boolean asksForUpgrade(HttpHead head) {
+        HttpHeaders h = head.headers();
+        return h.containsToken("Upgrade", "websocket") || head.omittedCount() > 0
                 || h.contains("Sec-WebSocket-Version");
     }
 
@@ -32,13 +40,37 @@ public final class UpgradeRequest {
      *     16 bytes or is repeated; 426 for a {@code Sec-WebSocket-Version} other than one {@code 13}
      */
     public static String validate(RequestLine line, HttpHeaders h) throws HandshakeException {
+        checkBeforeKey(line, h);
+        String key = h.count(KEY) == 1 ? h.first(KEY) : null;
+        if (key == null || !AcceptKey.isValidKey(key)) {
+            throw badKey();
+        }
+        checkVersion(h);
+        return key;
+    }
+
+    /**
+     * {@link #validate(RequestLine, HttpHeaders)} of a head parsed with {@link #KEY} omitted, which checks
+     * the key in place in the head's bytes (from {@link HttpHead#omittedValueStart()} to
+     * {@link HttpHead#omittedValueEnd()}) rather than make a String of it.
+     */
+    public static void validate(RequestLine line, HttpHead head) throws HandshakeException {
+        checkBeforeKey(line, head.headers());
+        if (head.omittedCount() != 1
+                || !AcceptKey.isValidKey(head.bytes(), head.omittedValueStart(), head.omittedValueEnd())) {
+            throw badKey();
+        }
+        checkVersion(head.headers());
+    }
+
+    private static void checkBeforeKey(RequestLine line, HttpHeaders h) throws HandshakeException {
         if (!line.method().equals("GET")) {
             throw new HandshakeException(405, "the opening handshake must be a GET");
         }
         if (line.major() != 1 || line.minor() != 1) {
             throw new HandshakeException(505, "the opening handshake must be HTTP/1.1");
         }
-        if (line.target().charAt(0) != '/') {
+        if (!line.targetIsPath()) {
             throw new HandshakeException(400, "request-target must be a path");
         }
         // The bytes behind the head are frames; a body would be read as frames (or smuggled as a request).
@@ -57,21 +89,23 @@ public final class UpgradeRequest {
         if (!h.containsToken("Connection", "upgrade")) {
             throw new HandshakeException(400, "Connection must hold the upgrade option");
         }
-        String key = h.count("Sec-WebSocket-Key") == 1 ? h.first("Sec-WebSocket-Key") : null;
-        if (key == null || !AcceptKey.isValidKey(key)) {
-            throw new HandshakeException(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
-        }
+    }
+
+    private static HandshakeException badKey() {
+        return new HandshakeException(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
+    }
+
+    private static void checkVersion(HttpHeaders h) throws HandshakeException {
         if (!h.hasSingle("Sec-WebSocket-Version", "13")) {
             throw new HandshakeException(426, "Sec-WebSocket-Version must be 13");
         }
-        return key;
     }
 
-    /** The offered subprotocols, in the client's order; 400 when one is not a token. */
-    public static List<String> subprotocols(HandshakeRequest request) throws HandshakeException {
-        List<String> offered = request.subprotocols();
-        for (String p : offered) {
-            if (!HttpGrammar.isToken(p)) {
+    /** Checks the offered subprotocols ({@link HandshakeRequest#subprotocols()}): 400 when one is not a token. */
+    public static List<String> checkSubprotocols(List<String> offered) throws HandshakeException {
+        // Indexed, not for-each: most requests offer none, and an iterator over nothing is still garbage.
+        for (int i = 0; i < offered.size(); i++) {
+            if (!HttpGrammar.isToken(offered.get(i))) {
                 throw new HandshakeException(400, "Sec-WebSocket-Protocol element is not a token");
             }
         }

@@ -9,14 +9,13 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +35,14 @@ public final class EventLoop implements Executor {
     private static final int GATHER_LIMIT = 16;
 
     private final Selector selector;
+    /**
+     * Dispatches each ready key as the selector finds it: a selector's selected-key set costs a hash-set
+     * node per ready key and an iterator per pass, garbage on every readiness event (every accept, every
+     * handshake).
+     */
+    private final Consumer<SelectionKey> dispatcher = this::dispatchReady;
+    /** Whether the clock was read since the last select returned: at most once per pass, before any handler runs. */
+    private boolean clockRead;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Set while a wakeup is owed or in flight, so concurrent producers wake the selector once. */
@@ -174,22 +181,27 @@ public final class EventLoop implements Executor {
     private void iterate() throws IOException {
         wakeupPending.set(false);
         // A task queued after this check finds the flag clear and wakes the selector, so none is missed.
+        clockRead = false;
         if (!tasks.isEmpty()) {
-            selector.selectNow();
+            selector.selectNow(dispatcher);
         } else {
-            selector.select(timers.millisUntilNextTick(nowMillis));
+            selector.select(dispatcher, timers.millisUntilNextTick(nowMillis));
         }
-        nowMillis = clock();
-        Set<SelectionKey> keys = selector.selectedKeys();
-        if (!keys.isEmpty()) {
-            for (SelectionKey key : keys) {
-                dispatch(key);
-            }
-            keys.clear();
+        if (!clockRead) {
+            nowMillis = clock();
         }
         runTasks();
         nowMillis = clock();
         timers.advance(nowMillis);
+    }
+
+    private void dispatchReady(SelectionKey key) {
+        // The handlers stamp reads with the loop's time: read it once the select is over.
+        if (!clockRead) {
+            nowMillis = clock();
+            clockRead = true;
+        }
+        dispatch(key);
     }
 
     private static void dispatch(SelectionKey key) {
