@@ -306,9 +306,20 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** On {@code loop}. */
     private void startConnection(EventLoop loop, SocketChannel ch, boolean over) {
-        ServerConnection c = new ServerConnection(loop, ch, this, over);
-        if (tls != null) {
-            c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
+        ServerConnection c;
+        try {
+            c = new ServerConnection(loop, ch, this, over);
+            if (tls != null) {
+                c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
+            }
+        } catch (RuntimeException e) {
+            // A broken SSLContext, say. Nothing is registered yet: drop this socket and keep accepting the
+            // rest of the batch, which runs in this same call on the acceptor's loop.
+            LOG.warn("could not set up an accepted connection", e);
+            closeQuietly(ch);
+            handshakeEnded();
+            releasedCounts(over);
+            return;
         }
         c.start();
     }
