@@ -21,8 +21,17 @@ public final class FieldBlock {
     private FieldBlock() {
     }
 
-    /** Called once, by {@link HttpHeaders} as it initializes. */
+    /**
+     * Called once, by {@link HttpHeaders} as it initializes.
+     *
+     * @throws IllegalCallerException if called from anywhere else: on the class path this package is open to
+     *     everyone, and a wrapper installed first would stand in for every parsed header block
+     */
     public static void install(Wrapper wrapper) {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        if (caller != HttpHeaders.class) {
+            throw new IllegalCallerException("only HttpHeaders installs its wrapper");
+        }
         if (wrap != null) {
             throw new IllegalStateException("already installed");
         }
