@@ -110,8 +110,8 @@ public final class WebSocketServer implements AutoCloseable {
             ssc.bind(host == null ? new InetSocketAddress(requestedPort) : new InetSocketAddress(host, requestedPort),
                     backlog);
             port = ((InetSocketAddress) ssc.getLocalAddress()).getPort();
-            Acceptor a = new Acceptor(ssc, this);
             EventLoop loop = group.loop(0);
+            Acceptor a = new Acceptor(ssc, this, loop);
             CompletableFuture<SelectionKey> registered = new CompletableFuture<>();
             loop.execute(() -> {
                 try {

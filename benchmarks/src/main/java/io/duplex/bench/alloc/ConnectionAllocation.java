@@ -18,8 +18,9 @@ import java.util.Random;
 /**
  * Bytes the server's event-loop thread allocates per accepted connection, and heap retained per idle
  * connection: a one-loop server on loopback, rounds of plain-socket clients that each upgrade and stay open.
- * Run with {@code java -cp ... io.duplex.bench.alloc.ConnectionAllocation [perRound] [rounds]}; keep
- * {@code perRound * rounds} under half the open-file limit, as client and server share this process.
+ * Run with {@code java -cp ... io.duplex.bench.alloc.ConnectionAllocation [perRound] [rounds]} (defaults 2000
+ * and 3); keep {@code perRound * (rounds + 1)}, the warm-up round included, under half the open-file limit, as
+ * client and server share this process.
  */
 public final class ConnectionAllocation {
 
@@ -28,7 +29,7 @@ public final class ConnectionAllocation {
 
     public static void main(String[] args) throws Exception {
         int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<Socket> open = new ArrayList<>();
         try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(1)
