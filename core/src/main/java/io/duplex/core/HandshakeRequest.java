@@ -47,7 +47,18 @@ public final class HandshakeRequest {
         int n = fields.length - headers.from();
         byte[] bytes = new byte[targetBytes + n];
         System.arraycopy(fields, headers.from(), bytes, targetBytes, n);
-        return behind(method, target, bytes, narrow);
+        // The target goes in front of the fields: one byte a char when narrow, else two.
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (narrow) {
+                bytes[i] = (byte) c;
+            } else {
+                bytes[2 * i] = (byte) (c >>> 8);
+                bytes[2 * i + 1] = (byte) c;
+            }
+        }
+        // Every valid handshake is a GET: share the constant rather than keep the caller's copy.
+        return new HandshakeRequest(method.equals(GET) ? GET : method, bytes, narrow ? targetBytes : ~targetBytes);
     }
 
     /**
@@ -65,22 +76,6 @@ public final class HandshakeRequest {
         System.arraycopy(line.bytes(), line.targetStart(), bytes, 0, targetBytes);
         // Every valid handshake is a GET, which the parser shares.
         return new HandshakeRequest(line.method(), bytes, targetBytes);
-    }
-
-    /** Writes {@code target} in front of the fields in {@code bytes}: one byte a char when {@code narrow}. */
-    private static HandshakeRequest behind(String method, String target, byte[] bytes, boolean narrow) {
-        for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
-            if (narrow) {
-                bytes[i] = (byte) c;
-            } else {
-                bytes[2 * i] = (byte) (c >>> 8);
-                bytes[2 * i + 1] = (byte) c;
-            }
-        }
-        int targetBytes = narrow ? target.length() : 2 * target.length();
-        // Every valid handshake is a GET: share the constant rather than keep the parser's copy.
-        return new HandshakeRequest(method.equals(GET) ? GET : method, bytes, narrow ? targetBytes : ~targetBytes);
     }
 
     private static boolean isLatin1(String s) {

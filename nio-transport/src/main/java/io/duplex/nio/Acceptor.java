@@ -26,7 +26,6 @@ final class Acceptor implements IoHandler {
     private final EventLoop loop;
     /** Turns accepting back on after a pause; made at the first failure. */
     private TimerWheel.Timer resume;
-    private SelectionKey key;
     private int failuresInARow;
 
     Acceptor(ServerSocketChannel channel, WebSocketServer server, EventLoop loop) {
@@ -65,18 +64,16 @@ final class Acceptor implements IoHandler {
         } else {
             LOG.debug("accept failed again; not accepting for {} ms", millis, e);
         }
-        this.key = key;
         key.interestOps(0);
         if (resume == null) {
-            resume = loop.newTimer(this::resume);
+            // The acceptor keeps one key for its whole life.
+            resume = loop.newTimer(() -> {
+                if (key.isValid()) {
+                    key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            });
         }
         loop.schedule(resume, millis);
-    }
-
-    private void resume() {
-        if (key.isValid()) {
-            key.interestOps(SelectionKey.OP_ACCEPT);
-        }
     }
 
     @Override

@@ -147,18 +147,31 @@ final class NioWebSocket implements WebSocket {
         String t = text == null ? null : text.toString();
         ByteBuffer d = data == null ? null : copy(data);
         CompletableFuture<Void> result = new CompletableFuture<>();
+        if (!handToLoop(size, () -> relay(dispatch(kind, t, d, last, whole), result))) {
+            result.completeExceptionally(new ClosedChannelException());
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code send} on the connection's loop, counting {@code size} bytes in {@link #bufferedAmount()} until
+     * it runs.
+     *
+     * @return false if the loop is shut down and will never run it
+     */
+    private boolean handToLoop(long size, Runnable send) {
         PENDING.addAndGet(this, size);
         try {
             conn.loop.execute(() -> {
                 PENDING.addAndGet(this, -size);
-                relay(dispatch(kind, t, d, last, whole), result);
+                send.run();
                 conn.reportWritability();
             });
+            return true;
         } catch (RejectedExecutionException e) {
             PENDING.addAndGet(this, -size);
-            result.completeExceptionally(new ClosedChannelException());
+            return false;
         }
-        return result;
     }
 
     private CompletableFuture<Void> dispatch(int kind, CharSequence text, ByteBuffer data, boolean last,
@@ -241,18 +254,7 @@ final class NioWebSocket implements WebSocket {
         long size = text != null ? MessageEncoding.utf8Length(text, 0, text.length()) : data.remaining();
         String t = text == null ? null : text.toString();
         ByteBuffer d = data == null ? null : copy(data);
-        PENDING.addAndGet(this, size);
-        try {
-            conn.loop.execute(() -> {
-                PENDING.addAndGet(this, -size);
-                offerOnLoop(kind, t, d);
-                conn.reportWritability();
-            });
-        } catch (RejectedExecutionException e) {
-            PENDING.addAndGet(this, -size);
-            return false;
-        }
-        return true;
+        return handToLoop(size, () -> offerOnLoop(kind, t, d));
     }
 
     private boolean offerOnLoop(int kind, CharSequence text, ByteBuffer data) {

@@ -85,17 +85,11 @@ public final class AcceptKey {
     }
 
     /**
-     * Whether {@code key} is the canonical base64 of exactly 16 bytes (RFC 6455 §4.1 item 7): 24 characters,
-     * 22 from the base64 alphabet and then {@code ==}. 16 bytes fill 128 of the 132 bits that 22 characters
-     * carry, so the last of them must leave its low 4 bits zero (only {@code A}, {@code Q}, {@code g} and
-     * {@code w} do), or the key is not canonical.
+     * Whether the ISO-8859-1 bytes {@code b[from, to)} are the canonical base64 of exactly 16 bytes (RFC 6455
+     * §4.1 item 7), allocating nothing: 24 characters, 22 from the base64 alphabet and then {@code ==}. 16
+     * bytes fill 128 of the 132 bits that 22 characters carry, so the last of them must leave its low 4 bits
+     * zero (only {@code A}, {@code Q}, {@code g} and {@code w} do), or the key is not canonical.
      */
-    public static boolean isValidKey(String key) {
-        // A char above U+00FF becomes '?', which is not base64 either.
-        return key.length() == 24 && isValidKey(key.getBytes(StandardCharsets.ISO_8859_1), 0, 24);
-    }
-
-    /** {@link #isValidKey(String)} of the ISO-8859-1 bytes {@code b[from, to)}, allocating nothing. */
     public static boolean isValidKey(byte[] b, int from, int to) {
         if (to - from != 24 || b[from + 22] != '=' || b[from + 23] != '=') {
             return false;

@@ -17,13 +17,9 @@ public final class UpgradeRequest {
      * Whether the request is a WebSocket handshake at all: its {@code Upgrade} names {@code websocket}, or it
      * carries a {@code Sec-WebSocket-Key} or {@code Sec-WebSocket-Version}. Anything else is plain HTTP for the
      * embedder to answer, including requests that offer another protocol ({@code Upgrade: h2c}, as the JDK's
-     * HTTP client sends), which a server may ignore (RFC 9110 §7.8).
+     * HTTP client sends), which a server may ignore (RFC 9110 §7.8). {@code head} was parsed with {@link #KEY}
+     * omitted, so the key counts by {@link HttpHead#omittedCount()}.
      */
-    public static boolean asksForUpgrade(HttpHeaders h) {
-        return h.containsToken("Upgrade", "websocket") || h.contains(KEY) || h.contains("Sec-WebSocket-Version");
-    }
-
-    /** {@link #asksForUpgrade(HttpHeaders)} of a head parsed with {@link #KEY} omitted. */
     public static boolean asksForUpgrade(HttpHead head) {
         HttpHeaders h = head.headers();
         return h.containsToken("Upgrade", "websocket") || head.omittedCount() > 0
@@ -31,39 +27,18 @@ public final class UpgradeRequest {
     }
 
     /**
-     * Checks an upgrade request.
+     * Checks an upgrade request whose head was parsed with {@link #KEY} omitted: the key is checked in place in
+     * the head's bytes (from {@link HttpHead#omittedValueStart()} to {@link HttpHead#omittedValueEnd()}) rather
+     * than made into a String.
      *
-     * @return the {@code Sec-WebSocket-Key}
      * @throws HandshakeException 405 for a method other than GET; 505 for a version other than HTTP/1.1;
-     *     400 for a body ({@code Transfer-Encoding}, non-zero {@code Content-Length}), a target not in origin-form, a missing, repeated or empty {@code Host}, an {@code Upgrade}
-     *     without {@code websocket}, a {@code Connection} without {@code upgrade}, a key that is not base64 of
-     *     16 bytes or is repeated; 426 for a {@code Sec-WebSocket-Version} other than one {@code 13}
-     */
-    public static String validate(RequestLine line, HttpHeaders h) throws HandshakeException {
-        checkBeforeKey(line, h);
-        String key = h.count(KEY) == 1 ? h.first(KEY) : null;
-        if (key == null || !AcceptKey.isValidKey(key)) {
-            throw badKey();
-        }
-        checkVersion(h);
-        return key;
-    }
-
-    /**
-     * {@link #validate(RequestLine, HttpHeaders)} of a head parsed with {@link #KEY} omitted, which checks
-     * the key in place in the head's bytes (from {@link HttpHead#omittedValueStart()} to
-     * {@link HttpHead#omittedValueEnd()}) rather than make a String of it.
+     *     400 for a body ({@code Transfer-Encoding}, non-zero {@code Content-Length}), a target not in
+     *     origin-form, a missing, repeated or empty {@code Host}, an {@code Upgrade} without {@code websocket},
+     *     a {@code Connection} without {@code upgrade}, a key that is not base64 of 16 bytes or is repeated;
+     *     426 for a {@code Sec-WebSocket-Version} other than one {@code 13}
      */
     public static void validate(RequestLine line, HttpHead head) throws HandshakeException {
-        checkBeforeKey(line, head.headers());
-        if (head.omittedCount() != 1
-                || !AcceptKey.isValidKey(head.bytes(), head.omittedValueStart(), head.omittedValueEnd())) {
-            throw badKey();
-        }
-        checkVersion(head.headers());
-    }
-
-    private static void checkBeforeKey(RequestLine line, HttpHeaders h) throws HandshakeException {
+        HttpHeaders h = head.headers();
         if (!line.method().equals("GET")) {
             throw new HandshakeException(405, "the opening handshake must be a GET");
         }
@@ -89,13 +64,10 @@ public final class UpgradeRequest {
         if (!h.containsToken("Connection", "upgrade")) {
             throw new HandshakeException(400, "Connection must hold the upgrade option");
         }
-    }
-
-    private static HandshakeException badKey() {
-        return new HandshakeException(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
-    }
-
-    private static void checkVersion(HttpHeaders h) throws HandshakeException {
+        if (head.omittedCount() != 1
+                || !AcceptKey.isValidKey(head.bytes(), head.omittedValueStart(), head.omittedValueEnd())) {
+            throw new HandshakeException(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
+        }
         if (!h.hasSingle("Sec-WebSocket-Version", "13")) {
             throw new HandshakeException(426, "Sec-WebSocket-Version must be 13");
         }
