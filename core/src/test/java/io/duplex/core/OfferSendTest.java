@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.SessionExtensionTest.XorExtension;
 import io.duplex.core.WireFrames.Frame;
-import io.duplex.core.frame.ThreadAllocation;
+import io.duplex.testing.ThreadCounters;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -322,13 +322,13 @@ class OfferSendTest {
         int rounds = 20_000;
         long least = Long.MAX_VALUE;
         for (int round = 0; round < 8; round++) {
-            long before = ThreadAllocation.bytes();
+            long before = ThreadCounters.allocatedBytes();
             for (int i = 0; i < rounds; i++) {
                 // Unmasking changes the bytes in place; the frame stays a valid binary frame of 64 bytes.
                 wire.clear();
                 s.receive(wire);
             }
-            least = Math.min(least, ThreadAllocation.bytes() - before);
+            least = Math.min(least, ThreadCounters.allocatedBytes() - before);
         }
         assertTrue(s.isOpen());
         return least / rounds;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.WebSocketException;
+import io.duplex.testing.ThreadCounters;
 import java.nio.ByteBuffer;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -106,12 +107,12 @@ class FrameDecoderFuzzTest {
         // allocate once, while anything the decoder allocated per call would show in every round.
         long allocated = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
-            long before = ThreadAllocation.bytes();
+            long before = ThreadCounters.allocatedBytes();
             for (int i = 0; i < 1_000; i++) {
                 decoder.decode(heap.clear());
                 decoder.decode(direct.clear());
             }
-            allocated = Math.min(allocated, ThreadAllocation.bytes() - before);
+            allocated = Math.min(allocated, ThreadCounters.allocatedBytes() - before);
         }
         assertEquals(1, listener.headers);
         assertEquals((3_000L + 5_000L) * 2 * 4096, listener.bytes);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.ThreadCounters;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -96,11 +97,11 @@ class MaskKeysTest {
         for (int i = 0; i < 3_000_000; i++) { // lets the JIT compile the refill path
             sink ^= pool.next();
         }
-        long before = ThreadAllocation.bytes();
+        long before = ThreadCounters.allocatedBytes();
         for (int i = 0; i < 1_024_000; i++) {
             sink ^= pool.next();
         }
-        long perKey = (ThreadAllocation.bytes() - before) / 1_024_000;
+        long perKey = (ThreadCounters.allocatedBytes() - before) / 1_024_000;
         // About 0.25 byte per key once compiled (the DRBG's own refill garbage); any object made per call
         // would cost at least 16.
         assertTrue(perKey < 8, perKey + " bytes per key (sink " + sink + ")");
