@@ -34,15 +34,21 @@ public final class Session implements WebSocket {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    /** {@link #flags}: the client side (expects unmasked frames, masks what it sends). */
-    private static final int CLIENT = 1;
-    /** {@link #flags}: {@link #open()} ran. */
-    private static final int OPENED = 1 << 1;
-    private static final int CLOSE_SENT = 1 << 2;
-    private static final int CLOSE_RECEIVED = 1 << 3;
-    private static final int TRANSPORT_CLOSING = 1 << 4;
-    /** {@link #flags}: {@link WebSocketHandler#onClose} was reported. */
-    private static final int REPORTED = 1 << 5;
+    /**
+     * Where a session is in the life of its connection. The states are those of RFC 6455: the opening
+     * handshake is complete but the session not yet opened (§4), open (§4.1, §4.2.2: "the WebSocket connection
+     * is established"), the closing handshake started by us (§7.1.2), and closed (§7.1.4).
+     */
+    public enum State {
+        /** The handshake is done but {@link #open()} has not run: nothing may be sent yet. */
+        CONNECTING,
+        /** Data and control frames flow both ways. */
+        OPEN,
+        /** We sent a Close (§7.1.2) and wait for the peer's: no data goes out any more, frames still come in. */
+        CLOSING,
+        /** {@link WebSocketHandler#onClose} was reported: nothing more is sent or delivered. */
+        CLOSED
+    }
 
     private final WebSocketHandler handler;
     private final Outbound out;
@@ -62,11 +68,11 @@ public final class Session implements WebSocket {
     private MessageAssembler assembler;
     private FrameWriter writer;
 
-    /**
-     * {@link #CLIENT}, {@link #OPENED}, {@link #CLOSE_SENT}, {@link #CLOSE_RECEIVED}, {@link #TRANSPORT_CLOSING},
-     * {@link #REPORTED}: one byte rather than six booleans keeps an idle session a size class smaller.
-     */
-    private byte flags;
+    /** The client side: expects unmasked frames and masks what it sends. */
+    private final boolean client;
+    private State state = State.CONNECTING;
+    /** Whether the transport was asked to close TCP, or told us it did: it is asked once. */
+    private boolean transportClosing;
     /** The data message being sent in parts, if any: its opcode, or -1. */
     private byte sendingOpcode = -1;
     /** The extension encoding the message being sent in parts, or null. */
@@ -78,7 +84,7 @@ public final class Session implements WebSocket {
     private Object attachment;
 
     private Session(Builder b) {
-        this.flags = b.client ? (byte) CLIENT : 0;
+        this.client = b.client;
         this.handler = Objects.requireNonNull(b.handler, "handler");
         this.out = Objects.requireNonNull(b.outbound, "outbound");
         this.facade = b.facade == null ? this : b.facade;
@@ -97,22 +103,14 @@ public final class Session implements WebSocket {
         }
     }
 
-    private boolean is(int flag) {
-        return (flags & flag) != 0;
-    }
-
-    private void set(int flag) {
-        flags |= (byte) flag;
-    }
-
-    /** Open and no Close sent or reported: data and control frames may go out. One test on the send path. */
-    private boolean sendable() {
-        return (flags & (OPENED | CLOSE_SENT | REPORTED)) == OPENED;
+    /** The protocol state. */
+    public State state() {
+        return state;
     }
 
     private FrameDecoder decoder() {
         if (assembler == null) {
-            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !is(CLIENT));
+            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !client);
             int rsv = 0;
             for (Extension e : agreed.extensions()) {
                 rsv |= e.rsvBits();
@@ -124,7 +122,7 @@ public final class Session implements WebSocket {
 
     private FrameWriter writer() {
         if (writer == null) {
-            writer = new FrameWriter(out, is(CLIENT), config.outboundFragmentSize());
+            writer = new FrameWriter(out, client, config.outboundFragmentSize());
         }
         return writer;
     }
@@ -148,10 +146,10 @@ public final class Session implements WebSocket {
 
     /** Reports {@link WebSocketHandler#onOpen}. Call once, after the handshake response was written or read. */
     public void open() {
-        if (is(OPENED)) {
-            throw new IllegalStateException("already open");
+        if (state != State.CONNECTING) {
+            throw new IllegalStateException("open() was already called: the session is " + state);
         }
-        set(OPENED);
+        state = State.OPEN;
         try {
             handler.onOpen(facade);
         } catch (RuntimeException e) {
@@ -161,11 +159,11 @@ public final class Session implements WebSocket {
 
     /**
      * Processes received bytes: consumes everything between {@code in}'s position and limit, delivering
-     * events as whole frames and messages complete. Bytes after a Close frame, or after the connection
-     * failed, are discarded.
+     * events as whole frames and messages complete. Bytes after the peer's Close frame, or after the
+     * connection failed, are discarded.
      */
     public void receive(ByteBuffer in) {
-        if (is(REPORTED) || is(CLOSE_RECEIVED)) {
+        if (state == State.CLOSED) {
             in.position(in.limit());
             return;
         }
@@ -183,8 +181,8 @@ public final class Session implements WebSocket {
      * close handshake had completed, 1006 otherwise.
      */
     public void transportClosed(Throwable cause) {
-        set(TRANSPORT_CLOSING);
-        if (is(REPORTED)) {
+        transportClosing = true;
+        if (state == State.CLOSED) {
             return;
         }
         if (cause != null) {
@@ -196,7 +194,7 @@ public final class Session implements WebSocket {
     /** The close timeout armed at {@link Outbound#closeStarted()} expired: the session gives up waiting. */
     public void closeTimeoutExpired() {
         closeTransport();
-        if (!is(REPORTED)) {
+        if (state != State.CLOSED) {
             report(CloseStatus.ABNORMAL, false);
         }
     }
@@ -210,14 +208,14 @@ public final class Session implements WebSocket {
         failConnection(code, reason, cause);
     }
 
-    /** Whether a Close frame has been sent or received. */
+    /** Whether we sent a Close and wait for the peer's ({@link State#CLOSING}). */
     public boolean isClosing() {
-        return is(CLOSE_SENT) || is(CLOSE_RECEIVED);
+        return state == State.CLOSING;
     }
 
-    /** Whether {@link WebSocketHandler#onClose} has been reported. */
+    /** Whether {@link WebSocketHandler#onClose} has been reported ({@link State#CLOSED}). */
     public boolean isClosed() {
-        return is(REPORTED);
+        return state == State.CLOSED;
     }
 
     /** The handler this session reports to. */
@@ -381,14 +379,14 @@ public final class Session implements WebSocket {
      * in parts unless this continues it. Allocates nothing, so a refused offer costs nothing.
      */
     private boolean mayWriteData(int opcode, boolean whole) {
-        return sendable() && (sendingOpcode < 0 || (!whole && sendingOpcode == opcode));
+        return state == State.OPEN && (sendingOpcode < 0 || (!whole && sendingOpcode == opcode));
     }
 
     /** Why {@link #mayWriteData} refused, for the failed future of a send. */
     private IllegalStateException refusal() {
-        if (!sendable()) {
-            return new IllegalStateException(
-                    is(OPENED) ? "the WebSocket is closing or closed: no data may be sent" : "the WebSocket is not open");
+        if (state != State.OPEN) {
+            return new IllegalStateException(state == State.CONNECTING ? "the WebSocket is not open"
+                    : "the WebSocket is closing or closed: no data may be sent");
         }
         return new IllegalStateException(
                 "a " + Opcode.name(sendingOpcode) + " message is being sent in parts; finish it first");
@@ -410,8 +408,9 @@ public final class Session implements WebSocket {
             return CompletableFuture.failedFuture(
                     new IllegalArgumentException("control frame payload over 125 bytes: " + payload.remaining()));
         }
-        if (!sendable()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is closing or closed"));
+        if (state != State.OPEN) {
+            return CompletableFuture.failedFuture(new IllegalStateException(state == State.CONNECTING
+                    ? "the WebSocket is not open" : "the WebSocket is closing or closed"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         writer().writeControl(opcode, payload, done);
@@ -421,27 +420,29 @@ public final class Session implements WebSocket {
     @Override
     public CompletableFuture<Void> close(int code, String reason) {
         CloseStatus status = CloseStatus.of(code, reason);
-        if (is(CLOSE_SENT) || is(REPORTED)) {
-            return closeFuture != null ? closeFuture : DONE;
+        switch (state) {
+            case CONNECTING:
+                return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is not open"));
+            case OPEN:
+                // §7.1.2: start the closing handshake; the peer answers with its own Close (§7.1.3).
+                sendClose(status);
+                return closeFuture;
+            default:
+                return closeFuture != null ? closeFuture : DONE;
         }
-        if (!is(OPENED)) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is not open"));
-        }
-        sendClose(status);
-        return closeFuture;
     }
 
     @Override
     public void abort() {
         closeTransport();
-        if (!is(REPORTED)) {
+        if (state != State.CLOSED) {
             report(CloseStatus.ABNORMAL, false);
         }
     }
 
     @Override
     public boolean isOpen() {
-        return sendable();
+        return state == State.OPEN;
     }
 
     @Override
@@ -492,8 +493,8 @@ public final class Session implements WebSocket {
 
     @Override
     public String toString() {
-        return (is(CLIENT) ? "client" : "server") + " session " + request.target()
-                + (is(REPORTED) ? " closed" : isClosing() ? " closing" : is(OPENED) ? " open" : " new");
+        return (client ? "client" : "server") + " session " + request.target() + " "
+                + state.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void sendClose(CloseStatus status) {
@@ -502,7 +503,7 @@ public final class Session implements WebSocket {
             ClosePayload.write(status, payload);
         }
         payload.flip();
-        set(CLOSE_SENT);
+        state = State.CLOSING;
         closeFuture = new CompletableFuture<>();
         writer().writeControl(Opcode.CLOSE, payload, closeFuture);
         out.closeStarted();
@@ -510,14 +511,14 @@ public final class Session implements WebSocket {
 
     /** Fail the WebSocket Connection (RFC 6455 §7.1.7): tell the peer why if we still may, then close TCP. */
     private void failConnection(int code, String reason, Throwable cause) {
-        if (is(REPORTED)) {
+        if (state == State.CLOSED) {
             return;
         }
         if (cause != null) {
             notifyError(cause);
         }
         CloseStatus status = CloseStatus.received(code, truncate(reason));
-        if (!is(CLOSE_SENT) && is(OPENED) && CloseStatus.isSendable(code)) {
+        if (state == State.OPEN && CloseStatus.isSendable(code)) {
             sendClose(CloseStatus.of(code, status.reason()));
         }
         stopDecoding();
@@ -526,14 +527,15 @@ public final class Session implements WebSocket {
     }
 
     private void closeTransport() {
-        if (!is(TRANSPORT_CLOSING)) {
-            set(TRANSPORT_CLOSING);
+        if (!transportClosing) {
+            transportClosing = true;
             out.closeTransport();
         }
     }
 
+    /** The connection is closed (§7.1.4): release what it holds and tell the handler, once. */
     private void report(CloseStatus status, boolean clean) {
-        set(REPORTED);
+        state = State.CLOSED;
         sendingOpcode = -1;
         for (Extension e : agreed.extensions()) {
             try {
@@ -621,7 +623,8 @@ public final class Session implements WebSocket {
 
         @Override
         public void onPing(ByteBuffer payload) {
-            if (!is(CLOSE_SENT)) {
+            // §5.5.2: a Ping is answered with a Pong, unless our Close already went out (§5.5.1).
+            if (state == State.OPEN) {
                 int start = payload.position();
                 writer().writeControl(Opcode.PONG, payload, null);
                 payload.position(start);
@@ -644,14 +647,18 @@ public final class Session implements WebSocket {
 
         @Override
         public void onClose(CloseStatus status) {
-            set(CLOSE_RECEIVED);
+            // §5.5.1: nothing the peer sends after its Close is read.
             stopDecoding();
-            if (!is(CLOSE_SENT)) {
+            if (state == State.OPEN) {
+                // §5.5.1: answer a Close with a Close, echoing its status code.
                 sendClose(status);
             }
-            if (!is(CLIENT)) {
+            // §7.1.1: having both sent and received a Close, the server closes TCP first; the client waits
+            // for it, up to the transport's close timeout.
+            if (!client) {
                 closeTransport();
             }
+            // §7.1.4: the WebSocket Connection is Closed, cleanly: both Close frames were exchanged.
             report(status, true);
         }
     }
