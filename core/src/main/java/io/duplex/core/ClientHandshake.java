@@ -236,6 +236,19 @@ public final class ClientHandshake {
         extensions = negotiated;
     }
 
+    /**
+     * Everything the session needs from an opened handshake, with the handler it will report to; start it
+     * with {@link Session#client(HandshakeResult)}.
+     *
+     * @throws IllegalStateException unless the handshake is {@link State#OPENED}
+     */
+    public HandshakeResult result(WebSocketHandler handler) {
+        if (state != State.OPENED) {
+            throw new IllegalStateException("the handshake is " + state + ": no session can start from it");
+        }
+        return new HandshakeResult(requestHead(), subprotocol, extensions.header(), extensions.extensions(), handler);
+    }
+
     /** The status the server answered, 0 before a status line was read. */
     public int status() {
         return status;

@@ -209,6 +209,18 @@ public final class ServerHandshake {
         return status;
     }
 
+    /**
+     * Everything the session needs from an accepted handshake; start it with {@link Session#server(HandshakeResult)}.
+     *
+     * @throws IllegalStateException unless the handshake is {@link State#ACCEPTED}
+     */
+    public HandshakeResult result() {
+        if (state != State.ACCEPTED) {
+            throw new IllegalStateException("the handshake is " + state + ": no session can start from it");
+        }
+        return new HandshakeResult(request, subprotocol, extensions.header(), extensions.extensions(), handler);
+    }
+
     /** The handler chosen by the policy's decider, after {@link State#ACCEPTED}. */
     public WebSocketHandler handler() {
         return handler;

@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  * server to do so, until the transport's close timeout. Nothing is sent after our Close. A peer that breaks
  * the protocol gets a Close with the RFC's code (1002, 1007, 1009) and the connection is closed.
  *
- * <p>Create one with {@link #server()} or {@link #client()}.
+ * <p>Create one from the opening handshake's outcome with {@link #server(HandshakeResult)} or
+ * {@link #client(HandshakeResult)}; {@link #server()} and {@link #client()} start one with no handshake behind it
+ * (no subprotocol, no extension), for tests and for protocols that agree on nothing.
  */
 public final class Session implements WebSocket {
 
@@ -134,12 +136,32 @@ public final class Session implements WebSocket {
         }
     }
 
-    /** A builder for the server side of a connection (expects masked frames, sends unmasked ones). */
+    /**
+     * A builder for the server side of a connection whose handshake {@code agreed} (from
+     * {@link ServerHandshake#result()}): its request, subprotocol, extensions and handler are set; add the
+     * outbound side (and the config) and build.
+     */
+    public static Builder server(HandshakeResult agreed) {
+        return new Builder(false).handshake(agreed);
+    }
+
+    /**
+     * A builder for the client side of a connection whose handshake {@code agreed} (from
+     * {@link ClientHandshake#result(WebSocketHandler)}).
+     */
+    public static Builder client(HandshakeResult agreed) {
+        return new Builder(true).handshake(agreed);
+    }
+
+    /**
+     * A builder for the server side of a connection with no handshake behind it: no subprotocol and no
+     * extension; set the handler yourself. Expects masked frames, sends unmasked ones.
+     */
     public static Builder server() {
         return new Builder(false);
     }
 
-    /** A builder for the client side of a connection (expects unmasked frames, masks what it sends). */
+    /** Like {@link #server()}, for the client side: expects unmasked frames, masks what it sends. */
     public static Builder client() {
         return new Builder(true);
     }
@@ -685,7 +707,7 @@ public final class Session implements WebSocket {
             return this;
         }
 
-        /** The handler events go to. Required. */
+        /** The handler events go to; required, and set already by a {@link HandshakeResult}. */
         public Builder handler(WebSocketHandler handler) {
             this.handler = Objects.requireNonNull(handler);
             return this;
@@ -697,19 +719,17 @@ public final class Session implements WebSocket {
             return this;
         }
 
-        /** What the opening handshake agreed: the request, the subprotocol ("" for none), and the extensions. */
-        public Builder handshake(HandshakeRequest request, String subprotocol, String extensionsHeader) {
-            this.request = Objects.requireNonNull(request);
-            this.subprotocol = Objects.requireNonNull(subprotocol);
-            this.extensionsHeader = Objects.requireNonNull(extensionsHeader);
+        private Builder handshake(HandshakeResult agreed) {
+            this.request = agreed.request();
+            this.subprotocol = agreed.subprotocol();
+            this.extensionsHeader = agreed.extensionsHeader();
+            this.extensions = agreed.extensions();
+            this.handler = agreed.handler();
             return this;
         }
 
-        /**
-         * The extensions the handshake negotiated ({@code ServerHandshake.extensions()} or
-         * {@code ClientHandshake.extensions()}), in the order of the response header.
-         */
-        public Builder extensions(List<Extension> extensions) {
+        /** Extensions with no handshake behind them, for the core's own tests. */
+        Builder extensions(List<Extension> extensions) {
             this.extensions = List.copyOf(extensions);
             return this;
         }

@@ -2,6 +2,7 @@ package io.duplex.examples;
 
 import io.duplex.core.HandshakePolicy;
 import io.duplex.core.Outbound;
+import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.ServerHandshake;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
@@ -15,11 +16,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A conformant WebSocket echo server on plain blocking {@link java.net.Socket}s and {@code duplex-core} alone,
- * one thread per connection: the proof that the core embeds without the NIO transport.
+ * one thread per connection, with permessage-deflate offered: the proof that the core embeds without the NIO
+ * transport, and the recipe {@code docs/embedding.md} describes.
  *
  * <p>Run: {@code ./mvnw -q -pl examples -am exec:java -Dexec.mainClass=io.duplex.examples.BlockingEchoServer
  * -Dexec.args=9002}
@@ -38,7 +41,8 @@ public final class BlockingEchoServer {
         this.listener = new ServerSocket();
         this.listener.bind(new InetSocketAddress("127.0.0.1", port));
         this.config = WebSocketConfig.builder().maxMessageSize(16 << 20).build();
-        this.policy = HandshakePolicy.builder().handler(new Echo()).build();
+        this.policy = HandshakePolicy.builder().handler(new Echo())
+                .extensions(List.of(PerMessageDeflate.defaults())).build();
     }
 
     /** The bound port. */
@@ -93,8 +97,7 @@ public final class BlockingEchoServer {
                 return;
             }
             SocketOutbound outbound = new SocketOutbound(socket, out);
-            Session session = Session.server().config(config).handler(handshake.handler()).outbound(outbound)
-                    .handshake(handshake.request(), handshake.subprotocol(), handshake.extensionsHeader()).build();
+            Session session = Session.server(handshake.result()).config(config).outbound(outbound).build();
             session.open();
             buffer.flip();
             session.receive(buffer); // frames that arrived right behind the request

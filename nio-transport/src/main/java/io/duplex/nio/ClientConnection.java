@@ -141,8 +141,7 @@ final class ClientConnection extends Connection {
                 keepUnconsumed(in);
                 break;
             case OPENED:
-                openSession(Session.client(), handler, handshake.requestHead(), handshake.subprotocol(),
-                        handshake.extensionsHeader(), handshake.extensions(), in);
+                openSession(Session.client(handshake.result(handler)), in);
                 opened.complete(facade);
                 break;
             default:

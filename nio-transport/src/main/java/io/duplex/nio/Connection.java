@@ -1,11 +1,8 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.core.Extension;
-import io.duplex.core.HandshakeRequest;
 import io.duplex.core.Outbound;
 import io.duplex.core.Session;
-import io.duplex.core.WebSocketHandler;
 import io.duplex.nio.loop.EventLoop;
 import io.duplex.nio.loop.IoHandler;
 import io.duplex.nio.loop.TimerWheel;
@@ -16,7 +13,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -186,15 +182,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     // ---- opening --------------------------------------------------------------------------------------
 
     /**
-     * The handshake succeeded: builds and opens the session, then feeds it {@code leftover}, the bytes that
-     * followed the handshake's header block.
+     * The handshake succeeded: builds and opens the session ({@code builder} holds what the handshake
+     * agreed), then feeds it {@code leftover}, the bytes that followed the handshake's header block.
      */
-    final void openSession(Session.Builder builder, WebSocketHandler handler, HandshakeRequest request,
-            String subprotocol, String extensionsHeader, List<Extension> extensions, ByteBuffer leftover) {
+    final void openSession(Session.Builder builder, ByteBuffer leftover) {
         cancelDeadline();
         deadline = null;
-        session = builder.config(settings.config).handler(handler).outbound(this)
-                .handshake(request, subprotocol, extensionsHeader).extensions(extensions).facade(facade).build();
+        session = builder.config(settings.config).outbound(this).facade(facade).build();
         facade.handshakeDone(session);
         liveness = Liveness.start(this);
         try {

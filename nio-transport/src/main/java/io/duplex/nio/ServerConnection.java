@@ -51,8 +51,7 @@ final class ServerConnection extends Connection {
                 ServerHandshake hs = handshake;
                 handshake = null;
                 writeRaw(hs.response());
-                openSession(Session.server(), hs.handler(), hs.request(), hs.subprotocol(),
-                        hs.extensionsHeader(), hs.extensions(), in);
+                openSession(Session.server(hs.result()), in);
                 break;
             case NOT_UPGRADE:
                 respondAndClose(server.plainHttpResponse(handshake.request()));
