@@ -230,6 +230,22 @@ public final class Session implements WebSocket {
         failConnection(code, reason, cause);
     }
 
+    /**
+     * The transport's outbound buffer crossed a watermark: reports
+     * {@link WebSocketHandler#onWritabilityChanged}, under the policy every callback follows (a handler that
+     * throws gets {@code onError}, then the connection is failed with 1011). Nothing is reported once closed.
+     */
+    public void writabilityChanged(boolean writable) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        try {
+            handler.onWritabilityChanged(facade, writable);
+        } catch (RuntimeException e) {
+            handlerFailed(e);
+        }
+    }
+
     /** Whether we sent a Close and wait for the peer's ({@link State#CLOSING}). */
     public boolean isClosing() {
         return state == State.CLOSING;

@@ -603,12 +603,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             return;
         }
         set(WRITABILITY_UNREPORTED, false);
-        if (session != null && !session.isClosed()) {
-            try {
-                session.handler().onWritabilityChanged(facade, is(WRITABLE));
-            } catch (RuntimeException e) {
-                LOG.warn("onWritabilityChanged failed", e);
-            }
+        if (session != null) {
+            session.writabilityChanged(is(WRITABLE));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -194,6 +195,44 @@ class FlowControlTest extends LoopbackFixture {
         assertEquals(Boolean.TRUE, clientSide.writability.poll(10, TimeUnit.SECONDS));
         assertTrue(client.bufferedAmount() <= (64 << 10));
         client.close();
+        serverSide.awaitClose();
+    }
+    /** onWritabilityChanged follows the policy of every callback: a throw is reported, then 1011 closes. */
+    @Test
+    void aHandlerThatThrowsFromOnWritabilityChangedFailsTheConnectionWith1011() throws Exception {
+        Recorder serverSide = new Recorder() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                socket.pauseReading();
+                super.onOpen(socket);
+            }
+        };
+        WebSocketServer server = server(serverSide);
+        long high = 64 << 10;
+        IllegalStateException thrown = new IllegalStateException("thrown by onWritabilityChanged");
+        Recorder clientSide = new Recorder() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                super.onOpen(socket);
+                for (int i = 0; i < 1024 && socket.bufferedAmount() <= high; i++) {
+                    socket.sendBinary(ByteBuffer.allocate(CHUNK));
+                }
+            }
+
+            @Override
+            public void onWritabilityChanged(WebSocket socket, boolean writable) {
+                super.onWritabilityChanged(socket, writable);
+                throw thrown;
+            }
+        };
+        client(b -> b.writeBufferWatermarks(high, 16 << 10).maxBufferedBytes(0))
+                .connect(uri(server), clientSide).get(10, TimeUnit.SECONDS);
+        assertEquals(Boolean.FALSE, clientSide.writability.poll(10, TimeUnit.SECONDS));
+        assertEquals(thrown, clientSide.errors.poll(10, TimeUnit.SECONDS));
+        Recorder.Closed closed = clientSide.closed.get(10, TimeUnit.SECONDS);
+        assertEquals(CloseStatus.INTERNAL_ERROR, closed.status().code());
+        assertEquals(1, clientSide.closeCount.get());
+        serverSide.opened.get(5, TimeUnit.SECONDS).resumeReading();
         serverSide.awaitClose();
     }
 }
