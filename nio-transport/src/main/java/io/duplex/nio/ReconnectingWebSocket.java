@@ -39,19 +39,31 @@ import java.util.random.RandomGenerator;
  * {@link Backoff#maxAttempts()} failed retries in a row end it: {@link #terminated()} completes.
  *
  * <p><b>Sending.</b> Sends go to the current connection. While there is none (between connections, or
- * stopped) a send's future fails at once with {@link NotConnectedException}: nothing is buffered for a later
- * connection. A message sent in parts must end on the connection it started on. Thread-safe.
+ * stopped) a send's future fails at once with {@link NotConnectedException}, unless the socket has an
+ * {@linkplain Builder#outbox outbox}: then whole messages sent between connections wait in it, bounded by
+ * count and bytes, and go out in order on the next connection right after its {@code onOpen} (where a client
+ * re-subscribes; sends made there go first). Their futures complete when they reach that connection's socket:
+ * delivery is at most once, as a connection that drops may lose what it had taken. Pings, pongs and messages
+ * sent in parts never wait: a message sent in parts must end on the connection it started on. Thread-safe.
  */
 public final class ReconnectingWebSocket implements WebSocket {
 
     private final Reconnector reconnector;
+    /** Null unless the builder asked for one. */
+    final Outbox outbox;
     /** The open connection, or null between connections. Written on the loop thread. */
     volatile WebSocket current;
     volatile boolean readingPaused;
     private volatile Object attachment;
 
     private ReconnectingWebSocket(Builder b) {
+        this.outbox = b.outboxMessages == 0 ? null
+                : new Outbox(b.outboxMessages, b.outboxBytes, b.outboxPolicy, this::describeState);
         this.reconnector = new Reconnector(this, b);
+    }
+
+    private String describeState() {
+        return reconnector.describe();
     }
 
     /**
@@ -113,6 +125,10 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        if (outbox != null) {
+            return outbox.sendText(text);
+        }
         WebSocket c = live();
         return c == null ? notConnected() : c.sendText(text);
     }
@@ -125,6 +141,10 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (outbox != null) {
+            return outbox.sendBinary(data);
+        }
         WebSocket c = live();
         return c == null ? notConnected() : c.sendBinary(data);
     }
@@ -135,18 +155,30 @@ public final class ReconnectingWebSocket implements WebSocket {
         return c == null ? notConnected() : c.sendBinary(fragment, last);
     }
 
-    /** Offers to the current connection; {@code false} while there is none, as a send would fail at once. */
+    /**
+     * Offers to the current connection; while there is none, to the outbox if there is one, else
+     * {@code false}, as a send would fail at once.
+     */
     @Override
     public boolean offerText(CharSequence text) {
         Objects.requireNonNull(text, "text");
+        if (outbox != null) {
+            return outbox.offerText(text);
+        }
         WebSocket c = live();
         return c != null && c.offerText(text);
     }
 
-    /** Offers to the current connection; {@code false} while there is none, as a send would fail at once. */
+    /**
+     * Offers to the current connection; while there is none, to the outbox if there is one, else
+     * {@code false}, as a send would fail at once.
+     */
     @Override
     public boolean offerBinary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
+        if (outbox != null) {
+            return outbox.offerBinary(data);
+        }
         WebSocket c = live();
         return c != null && c.offerBinary(data);
     }
@@ -272,6 +304,9 @@ public final class ReconnectingWebSocket implements WebSocket {
         Predicate<Throwable> retryOn = ReconnectingWebSocket::retriesByDefault;
         ReconnectListener listener = new ReconnectListener() { };
         RandomGenerator random;
+        int outboxMessages;
+        long outboxBytes;
+        OutboxPolicy outboxPolicy = OutboxPolicy.REJECT_NEW;
 
         private Builder(WebSocketClient client, URI uri, WebSocketHandler handler) {
             this.client = Objects.requireNonNull(client, "client");
@@ -306,6 +341,26 @@ public final class ReconnectingWebSocket implements WebSocket {
         /** Hears retries and reconnects. Default none. */
         public Builder listener(ReconnectListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Keeps whole messages sent while there is no connection, up to {@code maxMessages} and
+         * {@code maxBytes} (UTF-8 bytes of text, bytes of binary), and sends them in order on the next
+         * connection after its {@code onOpen}. What does not fit is handled by {@code whenFull}. What waits
+         * when reconnecting stops for good fails with {@link NotConnectedException}. Default: no outbox, so a
+         * send between connections fails at once.
+         *
+         * @throws IllegalArgumentException if a bound is not positive
+         */
+        public Builder outbox(int maxMessages, long maxBytes, OutboxPolicy whenFull) {
+            if (maxMessages <= 0 || maxBytes <= 0) {
+                throw new IllegalArgumentException(
+                        "outbox bounds must be positive: " + maxMessages + " messages, " + maxBytes + " bytes");
+            }
+            this.outboxMessages = maxMessages;
+            this.outboxBytes = maxBytes;
+            this.outboxPolicy = Objects.requireNonNull(whenFull, "whenFull");
             return this;
         }
 

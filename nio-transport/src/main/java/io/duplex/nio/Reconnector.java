@@ -183,6 +183,9 @@ final class Reconnector {
 
     private void finish(Throwable failure) {
         stopped = true;
+        if (facade.outbox != null) {
+            facade.outbox.stop();
+        }
         if (retry != null) {
             retry.cancel();
         }
@@ -231,7 +234,17 @@ final class Reconnector {
             boolean again = everOpened;
             attempt = 0;
             everOpened = true;
-            handler.onOpen(facade);
+            if (facade.outbox == null) {
+                handler.onOpen(facade);
+            } else {
+                // The handler re-subscribes first; what waited in the outbox follows, before any later send.
+                facade.outbox.opening(socket);
+                try {
+                    handler.onOpen(facade);
+                } finally {
+                    facade.outbox.flush(socket);
+                }
+            }
             if (again && facade.current == socket) {
                 try {
                     listener.onReconnected(facade, retries);
@@ -302,6 +315,9 @@ final class Reconnector {
             dialing = false;
             if (facade.current == socket) {
                 facade.current = null;
+            }
+            if (facade.outbox != null) {
+                facade.outbox.disconnected(socket);
             }
             if (announced) {
                 try {

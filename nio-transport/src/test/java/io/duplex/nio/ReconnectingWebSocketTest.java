@@ -1,6 +1,7 @@
 package io.duplex.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,8 +18,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -161,6 +164,90 @@ class ReconnectingWebSocketTest extends LoopbackFixture {
         assertEquals(scheduled, retries.attempts.size(), "no retry after close()");
         assertEquals(2, user.opens.get());
         assertEquals(CloseStatus.NORMAL_CLOSURE, user.closes.get(user.closes.size() - 1).code());
+    }
+
+    @Test
+    void theOutboxKeepsWhatIsSentWhileDisconnectedAndSendsItInOrderAfterTheResubscribe() throws Exception {
+        List<String> first = new CopyOnWriteArrayList<>();
+        WebSocketServer a = server(counting(first));
+        int port = a.port();
+        Subscriber user = new Subscriber();
+        Retries retries = new Retries();
+        ReconnectingWebSocket ws = ReconnectingWebSocket.builder(client(), uri(a), user)
+                .backoff(Backoff.exponential(Duration.ofMillis(20), 2, Duration.ofMillis(160)))
+                .outbox(3, 1024, OutboxPolicy.REJECT_NEW).listener(retries).connect();
+        eventually(() -> first.contains("subscribe"), "first subscription");
+        a.stop(Duration.ofSeconds(2));
+        eventually(() -> retries.attempts.size() >= 1, "a retry while the server is down");
+
+        CompletableFuture<Void> one = ws.sendText("one");
+        assertTrue(ws.offerBinary(ByteBuffer.wrap(new byte[] {2})), "an offer waits in the outbox too");
+        CompletableFuture<Void> three = ws.sendText("three");
+        ExecutionException full = assertThrows(ExecutionException.class,
+                () -> ws.sendText("four").get(1, TimeUnit.SECONDS));
+        assertInstanceOf(OutboundOverflowException.class, full.getCause(), "REJECT_NEW refuses the fourth");
+        assertFalse(ws.offerText("five"), "a refused offer says so");
+        ExecutionException parts = assertThrows(ExecutionException.class,
+                () -> ws.sendText("part", false).get(1, TimeUnit.SECONDS));
+        assertInstanceOf(NotConnectedException.class, parts.getCause(), "messages in parts never wait");
+        assertFalse(one.isDone(), "waits for a connection");
+
+        List<Object> second = new CopyOnWriteArrayList<>();
+        server(b -> b.handler(new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket socket, String text) {
+                second.add(text);
+            }
+
+            @Override
+            public void onBinary(WebSocket socket, ByteBuffer data) {
+                second.add(Recorder.bytes(data)[0]);
+            }
+        }).port(port));
+        one.get(10, TimeUnit.SECONDS);
+        three.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> after = ws.sendText("after");
+        after.get(5, TimeUnit.SECONDS);
+        eventually(() -> second.size() == 5, "everything arrived: " + second);
+        assertEquals(List.of("subscribe", "one", (byte) 2, "three", "after"), second,
+                "the re-subscribe first, then the outbox in order, then new sends");
+        ws.close().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aFullOutboxDropsTheOldestUnderDropOldestAndFailsWhatWaitsWhenStopped() throws Exception {
+        try (HangUp down = new HangUp()) {
+            Retries retries = new Retries();
+            ReconnectingWebSocket ws = ReconnectingWebSocket.builder(client(), down.uri(), new Recorder())
+                    .backoff(Backoff.exponential(Duration.ofMillis(50), 2, Duration.ofMillis(200)))
+                    .outbox(2, 10, OutboxPolicy.DROP_OLDEST).listener(retries).connect();
+            CompletableFuture<Void> a = ws.sendText("aaaa");
+            CompletableFuture<Void> b = ws.sendText("bbbb");
+            CompletableFuture<Void> c = ws.sendText("cccc"); // over 2 messages: "aaaa" is dropped
+            ExecutionException dropped = assertThrows(ExecutionException.class, () -> a.get(1, TimeUnit.SECONDS));
+            assertInstanceOf(OutboundOverflowException.class, dropped.getCause());
+            ExecutionException tooBig = assertThrows(ExecutionException.class,
+                    () -> ws.sendText("more than ten bytes").get(1, TimeUnit.SECONDS));
+            assertInstanceOf(OutboundOverflowException.class, tooBig.getCause(), "larger than the whole outbox");
+            assertFalse(b.isDone());
+            ws.close().get(5, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> waiting : List.of(b, c)) {
+                ExecutionException stopped = assertThrows(ExecutionException.class,
+                        () -> waiting.get(5, TimeUnit.SECONDS));
+                assertInstanceOf(NotConnectedException.class, stopped.getCause(), "fails when reconnecting stops");
+            }
+            ExecutionException afterStop = assertThrows(ExecutionException.class,
+                    () -> ws.sendText("late").get(1, TimeUnit.SECONDS));
+            assertInstanceOf(NotConnectedException.class, afterStop.getCause());
+        }
+    }
+
+    @Test
+    void outboxBoundsMustBePositive() throws Exception {
+        ReconnectingWebSocket.Builder b = ReconnectingWebSocket.builder(client(),
+                URI.create("ws://127.0.0.1:1/"), new Recorder());
+        assertThrows(IllegalArgumentException.class, () -> b.outbox(0, 10, OutboxPolicy.REJECT_NEW));
+        assertThrows(IllegalArgumentException.class, () -> b.outbox(10, 0, OutboxPolicy.REJECT_NEW));
     }
 
     @Test
