@@ -1,11 +1,14 @@
 package io.duplex.core;
 
+import io.duplex.core.handshake.CookieHeader;
+import io.duplex.core.handshake.QueryParameters;
 import io.duplex.core.handshake.RequestLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -116,6 +119,33 @@ public final class HandshakeRequest {
         String target = target();
         int q = target.indexOf('?');
         return q < 0 ? "" : target.substring(q + 1);
+    }
+
+    /**
+     * The query's parameters, form-decoded ({@code +} is a space, {@code %XX} a UTF-8 byte), each with every
+     * value it was given, in order; empty without a query. Unmodifiable; parsed on each call.
+     */
+    public Map<String, List<String>> queryParameters() {
+        return QueryParameters.parse(query());
+    }
+
+    /** The first value of the query parameter {@code name}, form-decoded, or {@code null} when absent. */
+    public String queryParameter(String name) {
+        List<String> values = queryParameters().get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    /**
+     * The cookies the request carries in its {@code Cookie} fields (RFC 6265 §5.4), by name; the first wins
+     * when a name repeats. Unmodifiable; parsed on each call.
+     */
+    public Map<String, String> cookies() {
+        return CookieHeader.parse(headers().all("Cookie"));
+    }
+
+    /** The value of the cookie {@code name}, or {@code null} when the request does not carry it. */
+    public String cookie(String name) {
+        return cookies().get(name);
     }
 
     /**

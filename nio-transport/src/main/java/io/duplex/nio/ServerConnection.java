@@ -1,5 +1,6 @@
 package io.duplex.nio;
 
+import io.duplex.core.HandshakeRequest;
 import io.duplex.core.ServerHandshake;
 import io.duplex.core.Session;
 import io.duplex.nio.loop.EventLoop;
@@ -16,6 +17,9 @@ final class ServerConnection extends Connection {
     private final boolean overCapacity;
     private ServerHandshake handshake;
     private boolean handshaking = true;
+    /** A plain HTTP request whose body is being read, and its head. */
+    private RequestBody body;
+    private HandshakeRequest plainRequest;
 
     ServerConnection(EventLoop loop, SocketChannel channel, WebSocketServer server, boolean overCapacity) {
         super(loop, channel, server.settings);
@@ -31,6 +35,10 @@ final class ServerConnection extends Connection {
 
     @Override
     void handshakeRead(ByteBuffer buf) {
+        if (body != null) {
+            readBody(buf);
+            return;
+        }
         if (!handshaking) {
             return;
         }
@@ -38,6 +46,10 @@ final class ServerConnection extends Connection {
         ServerHandshake.State state = handshake.receive(in);
         if (state == ServerHandshake.State.NEED_MORE) {
             keepUnconsumed(in);
+            return;
+        }
+        if (state == ServerHandshake.State.NOT_UPGRADE && !overCapacity) {
+            startBody(handshake.request(), in);
             return;
         }
         endHandshake();
@@ -53,13 +65,40 @@ final class ServerConnection extends Connection {
                 writeRaw(hs.response());
                 openSession(Session.server(hs.result()), in);
                 break;
-            case NOT_UPGRADE:
-                respondAndClose(server.plainHttpResponse(handshake.request()));
-                break;
             default:
                 respondAndClose(handshake.response());
                 break;
         }
+    }
+
+    /**
+     * A plain HTTP request: its body is read (still under the handshake's deadline and counted as a pending
+     * handshake) before the HTTP handler answers, so nothing is left unread in the socket.
+     */
+    private void startBody(HandshakeRequest head, ByteBuffer in) {
+        handshake = null;
+        Object start = RequestBody.start(head, server.maxHttpBodyBytes);
+        if (start instanceof HttpResponse refused) {
+            endHandshake();
+            respondAndClose(WebSocketServer.closingResponse(refused.status(), refused.reason(), refused.headers(),
+                    refused.bodyUnsafe()));
+            return;
+        }
+        plainRequest = head;
+        body = (RequestBody) start;
+        readBody(in);
+    }
+
+    private void readBody(ByteBuffer in) {
+        if (!body.read(in)) {
+            return;
+        }
+        in.position(in.limit()); // a pipelined request after this one is not served: the connection closes
+        RequestBody complete = body;
+        body = null;
+        endHandshake();
+        respondAndClose(server.plainHttpResponse(new HttpRequest(plainRequest, complete.bytes())));
+        plainRequest = null;
     }
 
     private void respondAndClose(ByteBuffer response) {

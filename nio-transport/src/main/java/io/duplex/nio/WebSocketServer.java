@@ -62,6 +62,8 @@ public final class WebSocketServer implements AutoCloseable {
     private final int backlog;
     private final int maxConnections;
     private final int maxPendingHandshakes;
+    /** The largest plain request body read for the HTTP handler. */
+    final int maxHttpBodyBytes;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final AtomicInteger connections = new AtomicInteger();
@@ -83,6 +85,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.backlog = b.backlog;
         this.maxConnections = b.maxConnections;
         this.maxPendingHandshakes = b.maxPendingHandshakes;
+        this.maxHttpBodyBytes = b.maxHttpBodyBytes;
         this.ownsGroup = b.group == null;
         this.group = b.groupOrCreate();
     }
@@ -344,19 +347,48 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** The response to a request without {@code Upgrade: websocket}. */
-    ByteBuffer plainHttpResponse(HandshakeRequest request) {
+    /**
+     * The response to a request without {@code Upgrade: websocket}, its body read: the HTTP handler's, else
+     * 426 to {@code GET} and {@code HEAD} and 405 to other methods; a {@code HEAD} request gets the head of the
+     * response alone.
+     */
+    ByteBuffer plainHttpResponse(HttpRequest request) {
+        String method = request.method();
+        boolean readOnly = method.equals("GET") || method.equals("HEAD");
+        ByteBuffer response;
         if (httpHandler == null) {
-            return ServerHandshake.upgradeRequiredResponse();
+            response = readOnly ? ServerHandshake.upgradeRequiredResponse() : methodNotAllowed();
+        } else {
+            HttpResponse r;
+            try {
+                r = httpHandler.handle(request);
+            } catch (RuntimeException e) {
+                LOG.warn("HTTP handler failed for {}", request, e);
+                r = HttpResponse.text(500, "Internal Server Error", "internal error");
+            }
+            response = r != null ? closingResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe())
+                    : readOnly ? closingResponse(404, "Not Found", HttpHeaders.empty(),
+                            "Not found.\n".getBytes(StandardCharsets.US_ASCII))
+                    : methodNotAllowed();
         }
-        try {
-            HttpResponse r = httpHandler.handle(request);
-            return closingResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe());
-        } catch (RuntimeException e) {
-            LOG.warn("HTTP handler failed for {}", request, e);
-            return closingResponse(500, "Internal Server Error", HttpHeaders.empty(),
-                    "internal error".getBytes(StandardCharsets.US_ASCII));
+        return method.equals("HEAD") ? headOnly(response) : response;
+    }
+
+    private static ByteBuffer methodNotAllowed() {
+        return closingResponse(405, "Method Not Allowed", HttpHeaders.builder().add("Allow", "GET, HEAD").build(),
+                "Method not allowed.\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** {@code response} cut after its header block: what a HEAD request gets (RFC 9110 §9.3.2). */
+    private static ByteBuffer headOnly(ByteBuffer response) {
+        for (int i = response.position(); i + 3 < response.limit(); i++) {
+            if (response.get(i) == '\r' && response.get(i + 1) == '\n' && response.get(i + 2) == '\r'
+                    && response.get(i + 3) == '\n') {
+                response.limit(i + 4);
+                break;
+            }
         }
+        return response;
     }
 
     /** A response after which the server closes the connection, saying so ({@code Connection: close}). */
@@ -388,6 +420,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int maxConnections = Integer.MAX_VALUE;
         private int maxPendingHandshakes = 1024;
         private HttpHandler httpHandler;
+        private int maxHttpBodyBytes = 64 * 1024;
         private SSLContext tls;
 
         private Builder() {
@@ -471,9 +504,25 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers plain HTTP requests. Default: 426 Upgrade Required. */
+        /**
+         * Answers plain HTTP requests (see {@link HttpHandler}; {@link HttpRoutes} routes them). Default: none,
+         * so {@code GET} and {@code HEAD} get 426 Upgrade Required and other methods 405.
+         */
         public Builder httpHandler(HttpHandler httpHandler) {
             this.httpHandler = Objects.requireNonNull(httpHandler, "httpHandler");
+            return this;
+        }
+
+        /**
+         * The largest plain HTTP request body the server reads for its {@link HttpHandler}, by its
+         * {@code Content-Length}: a larger one is answered 413 before any of it is kept, a chunked one 411.
+         * Default 65,536 bytes.
+         */
+        public Builder maxHttpBodyBytes(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxHttpBodyBytes must not be negative: " + max);
+            }
+            this.maxHttpBodyBytes = max;
             return this;
         }
 
