@@ -65,9 +65,18 @@ public final class ServerHandshake {
 
     /** A handshake reading with {@code config}'s header limits and deciding by {@code policy}. */
     public ServerHandshake(WebSocketConfig config, HandshakePolicy policy) {
+        this(config, policy, BufferProvider.allocating());
+    }
+
+    /**
+     * A handshake reading with {@code config}'s header limits and deciding by {@code policy}, which borrows
+     * the array of a request's header block from {@code buffers} and gives it back once decided (a transport
+     * that accepts many connections on one thread passes that thread's {@link BufferProvider#pooled()}).
+     */
+    public ServerHandshake(WebSocketConfig config, HandshakePolicy policy, BufferProvider buffers) {
         this.config = Objects.requireNonNull(config, "config");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.reader = new HeaderBlockReader(config.maxHeaderBytes());
+        this.reader = new HeaderBlockReader(config.maxHeaderBytes(), Objects.requireNonNull(buffers, "buffers"));
     }
 
     /**

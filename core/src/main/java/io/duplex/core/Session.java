@@ -10,6 +10,7 @@ import io.duplex.core.session.MessageSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +33,6 @@ import java.util.function.Consumer;
  */
 public final class Session implements WebSocket {
 
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-
     /** {@link #flags}: the client side (expects unmasked frames, masks what it sends). */
     private static final int CLIENT = 1;
     /** {@link #flags}: {@link #open()} ran. */
@@ -51,6 +50,12 @@ public final class Session implements WebSocket {
     /** What the handshake negotiated; the shared {@link Agreement#NONE} when nothing was. */
     private final Agreement agreed;
     private final WebSocketConfig config;
+    /** Lends the buffers frames are built in and messages assembled in: the builder's, by default none kept. */
+    private final BufferProvider buffers;
+    /** A client's masking keys: the builder's, or made with the first masked frame; null on a server. */
+    private MaskKeySource maskKeys;
+    /** Encodes messages through an extension; made with the first such message. */
+    private MessageEncoding encoding;
     /**
      * Created with the first bytes received, and {@link #writer} with the first frame sent: a server holds
      * thousands of sessions that mostly sit idle, and these are a good part of what each would otherwise keep.
@@ -85,6 +90,8 @@ public final class Session implements WebSocket {
         this.request = b.request == null ? HandshakeRequest.of("GET", "/", HttpHeaders.empty()) : b.request;
         this.agreed = Agreement.of(b.subprotocol, b.extensionsHeader, b.extensions);
         this.config = b.config;
+        this.buffers = b.buffers;
+        this.maskKeys = b.maskKeys;
     }
 
     /** The subprotocol and extensions of the handshake, grouped so a connection without any keeps one reference. */
@@ -112,7 +119,7 @@ public final class Session implements WebSocket {
 
     private FrameDecoder decoder() {
         if (assembler == null) {
-            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !is(CLIENT));
+            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !is(CLIENT), buffers);
             int rsv = 0;
             for (Extension e : agreed.extensions()) {
                 rsv |= e.rsvBits();
@@ -124,7 +131,10 @@ public final class Session implements WebSocket {
 
     private FrameWriter writer() {
         if (writer == null) {
-            writer = new FrameWriter(out, is(CLIENT), config.outboundFragmentSize());
+            if (is(CLIENT) && maskKeys == null) {
+                maskKeys = MaskKeySource.of(new SecureRandom());
+            }
+            writer = new FrameWriter(out, is(CLIENT) ? maskKeys : null, buffers, config.outboundFragmentSize());
         }
         return writer;
     }
@@ -364,8 +374,15 @@ public final class Session implements WebSocket {
     /** Runs a message part through its extension and frames the result; RSV bits go on the first frame only. */
     private void writeEncoded(Extension encoder, int opcode, boolean last, ByteBuffer data, CompletableFuture<Void> done) {
         int rsv = sendingOpcode >= 0 ? 0 : sendingRsv;
-        ByteBuffer encoded = MessageEncoding.encode(encoder, data, last);
-        writer().writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
+        if (encoding == null) {
+            encoding = new MessageEncoding(buffers);
+        }
+        ByteBuffer encoded = encoding.encode(encoder, data, last);
+        try {
+            writer().writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
+        } finally {
+            encoding.done(encoded);
+        }
         if (last) {
             sendingEncoder = null;
         }
@@ -422,7 +439,7 @@ public final class Session implements WebSocket {
     public CompletableFuture<Void> close(int code, String reason) {
         CloseStatus status = CloseStatus.of(code, reason);
         if (is(CLOSE_SENT) || is(REPORTED)) {
-            return closeFuture != null ? closeFuture : DONE;
+            return closeFuture != null ? closeFuture : CompletableFuture.completedFuture(null);
         }
         if (!is(OPENED)) {
             return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is not open"));
@@ -667,6 +684,8 @@ public final class Session implements WebSocket {
         String extensionsHeader = "";
         List<Extension> extensions = List.of();
         WebSocket facade;
+        BufferProvider buffers = BufferProvider.allocating();
+        MaskKeySource maskKeys;
 
         private Builder(boolean client) {
             this.client = client;
@@ -713,6 +732,27 @@ public final class Session implements WebSocket {
          */
         public Builder facade(WebSocket facade) {
             this.facade = Objects.requireNonNull(facade);
+            return this;
+        }
+
+        /**
+         * Where the session borrows the buffers it needs for a while (see {@link BufferProvider}); default
+         * {@link BufferProvider#allocating()}, which keeps nothing. A transport that drives many sessions on
+         * one thread passes that thread's {@link BufferProvider#pooled()} pool, so that sending and
+         * receiving allocate nothing in steady state.
+         */
+        public Builder buffers(BufferProvider buffers) {
+            this.buffers = Objects.requireNonNull(buffers);
+            return this;
+        }
+
+        /**
+         * Where a client session draws its masking keys; ignored on a server, which does not mask. Default: a
+         * source of the session's own over a new {@link SecureRandom}, made with its first frame. A transport
+         * that drives many client sessions on one thread passes that thread's {@link MaskKeySource#secure()}.
+         */
+        public Builder maskKeys(MaskKeySource maskKeys) {
+            this.maskKeys = Objects.requireNonNull(maskKeys);
             return this;
         }
 

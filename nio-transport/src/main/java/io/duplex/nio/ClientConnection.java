@@ -141,7 +141,7 @@ final class ClientConnection extends Connection {
                 keepUnconsumed(in);
                 break;
             case OPENED:
-                openSession(Session.client(), handler, handshake.requestHead(), handshake.subprotocol(),
+                openSession(Session.client().maskKeys(loop.maskKeys()), handler, handshake.requestHead(), handshake.subprotocol(),
                         handshake.extensionsHeader(), handshake.extensions(), in);
                 opened.complete(facade);
                 break;

@@ -193,7 +193,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             String subprotocol, String extensionsHeader, List<Extension> extensions, ByteBuffer leftover) {
         cancelDeadline();
         deadline = null;
-        session = builder.config(settings.config).handler(handler).outbound(this)
+        session = builder.config(settings.config).buffers(loop.sessionBuffers()).handler(handler).outbound(this)
                 .handshake(request, subprotocol, extensionsHeader).extensions(extensions).facade(facade).build();
         facade.handshakeDone(session);
         liveness = Liveness.start(this);
