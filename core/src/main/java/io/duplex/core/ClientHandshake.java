@@ -41,7 +41,6 @@ public final class ClientHandshake {
         FAILED
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<String> subprotocols;
     private final List<ExtensionFactory> factories;
@@ -96,7 +95,8 @@ public final class ClientHandshake {
         }
 
         byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
+        // A generator per handshake: the platform's default is cheap to make and shares the system's source.
+        new SecureRandom().nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         this.expectedAccept = AcceptKey.accept(key);
 

@@ -5,7 +5,6 @@ import io.duplex.core.handshake.QueryParameters;
 import io.duplex.core.handshake.RequestLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,8 @@ import java.util.Objects;
  * The HTTP request of an opening handshake (RFC 6455 §4.1), as received by a server or sent by a client.
  * Immutable.
  *
- * <p>A server keeps one per connection for {@link WebSocket#handshakeRequest()}, so it is kept small: one
- * array holds the request-target and the header fields, and {@link #target()} and {@link #headers()} decode
- * them on demand (see {@link HttpHeaders}); the method {@code GET} is shared.
+ * <p>A server keeps one per connection for {@link WebSocket#handshakeRequest()}; the method {@code GET} and
+ * the common names and values of a handshake's fields are shared between requests rather than kept by each.
  */
 public final class HandshakeRequest {
 
@@ -25,18 +23,13 @@ public final class HandshakeRequest {
     private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
 
     private final String method;
-    /** The request-target, then the header fields as {@link HttpHeaders} keeps them. */
-    private final byte[] bytes;
-    /**
-     * Where the fields start. Negative (as {@code ~start}) when the target holds a char above U+00FF and is
-     * kept as two bytes a char, big-endian; every target a server receives is ASCII, one byte a char.
-     */
-    private final int fieldsStart;
+    private final String target;
+    private final HttpHeaders headers;
 
-    private HandshakeRequest(String method, byte[] bytes, int fieldsStart) {
+    private HandshakeRequest(String method, String target, HttpHeaders headers) {
         this.method = method;
-        this.bytes = bytes;
-        this.fieldsStart = fieldsStart;
+        this.target = target;
+        this.headers = headers;
     }
 
     /** A request with the given method, request-target (for example {@code /chat?room=1}) and headers. */
@@ -44,50 +37,8 @@ public final class HandshakeRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(headers, "headers");
-        boolean narrow = isLatin1(target);
-        int targetBytes = narrow ? target.length() : 2 * target.length();
-        byte[] fields = headers.array();
-        int n = fields.length - headers.from();
-        byte[] bytes = new byte[targetBytes + n];
-        System.arraycopy(fields, headers.from(), bytes, targetBytes, n);
-        // The target goes in front of the fields: one byte a char when narrow, else two.
-        for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
-            if (narrow) {
-                bytes[i] = (byte) c;
-            } else {
-                bytes[2 * i] = (byte) (c >>> 8);
-                bytes[2 * i + 1] = (byte) c;
-            }
-        }
         // Every valid handshake is a GET: share the constant rather than keep the caller's copy.
-        return new HandshakeRequest(method.equals(GET) ? GET : method, bytes, narrow ? targetBytes : ~targetBytes);
-    }
-
-    /**
-     * A request over the parser's {@code fields}, an array of its own that holds the fields from
-     * {@code line}'s target length on and leaves the bytes in front for the target, which is ASCII (RFC 9112
-     * §3.2) and copied there from the parsed line: the request keeps that array, so a server copies its
-     * fields and target once and makes no String of either.
-     */
-    static HandshakeRequest received(RequestLine line, HttpHeaders fields) {
-        int targetBytes = line.targetEnd() - line.targetStart();
-        if (fields.from() != targetBytes) {
-            throw new IllegalArgumentException("the fields do not leave room for the target");
-        }
-        byte[] bytes = fields.array();
-        System.arraycopy(line.bytes(), line.targetStart(), bytes, 0, targetBytes);
-        // Every valid handshake is a GET, which the parser shares.
-        return new HandshakeRequest(line.method(), bytes, targetBytes);
-    }
-
-    private static boolean isLatin1(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) > 0xFF) {
-                return false;
-            }
-        }
-        return true;
+        return new HandshakeRequest(method.equals(GET) ? GET : method, target, headers);
     }
 
     /** The method, {@code GET} for every valid handshake. */
@@ -97,14 +48,7 @@ public final class HandshakeRequest {
 
     /** The request-target as sent: path and query. */
     public String target() {
-        if (fieldsStart >= 0) {
-            return new String(bytes, 0, fieldsStart, StandardCharsets.ISO_8859_1);
-        }
-        char[] chars = new char[~fieldsStart / 2];
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = (char) ((bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF);
-        }
-        return new String(chars);
+        return target;
     }
 
     /** The path part of the request-target, without the query. */
@@ -157,8 +101,7 @@ public final class HandshakeRequest {
      * bytes of keeping it. A request a client sends keeps every field.
      */
     public HttpHeaders headers() {
-        int start = fieldsStart >= 0 ? fieldsStart : ~fieldsStart;
-        return start == bytes.length ? HttpHeaders.empty() : new HttpHeaders(bytes, start);
+        return headers;
     }
 
     /** The {@code Host} header, or {@code null}. */
@@ -196,14 +139,13 @@ public final class HandshakeRequest {
 
     @Override
     public boolean equals(Object o) {
-        // The same target and fields always make the same bytes and split.
-        return o instanceof HandshakeRequest other && other.method.equals(method)
-                && other.fieldsStart == fieldsStart && Arrays.equals(other.bytes, bytes);
+        return o instanceof HandshakeRequest other && other.method.equals(method) && other.target.equals(target)
+                && other.headers.equals(headers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(method, target(), headers());
+        return Objects.hash(method, target, headers);
     }
 
     @Override

@@ -29,9 +29,11 @@ public interface Outbound {
      * Writes one frame like {@link #write}, except that the session gives {@code payload} away instead of
      * lending it: nobody changes its bytes from now on, so the transport may keep a reference to what the
      * socket refused rather than copy it (the header is still only lent). The transport must call
-     * {@code release.accept(payload)} exactly once, on any thread, when it no longer reads the payload: after
-     * its last byte was written, or when the bytes are dropped because the connection closed. It must not
-     * touch {@code payload} after that call.
+     * {@code release.accept(payload)} exactly once when it no longer reads the payload: after its last byte
+     * was written, or when the bytes are dropped because the connection closed. It must not touch
+     * {@code payload} after that call. The payload goes back to the session's {@link BufferProvider}, so make
+     * the call on the thread that drives the session, unless that provider is thread-safe (the default,
+     * {@link BufferProvider#allocating()}, is).
      *
      * <p>The session only gives away buffers it owns (a received message it assembled itself and the handler
      * sends back from {@code onBinary}); a buffer a caller passed to a send is always lent through

@@ -47,7 +47,8 @@ import java.util.List;
  * connection without this extension for them, or no-context-takeover and never mix them in one message.
  *
  * <p>The settings are immutable; the instance is thread-safe and serves every connection, sharing among
- * them a bounded pool of idle codecs.
+ * them a bounded pool of idle codecs. The pool is this instance's own (a short lock guards it), so two
+ * instances share nothing, and it goes away with the instance.
  */
 public final class PerMessageDeflate implements ExtensionFactory {
 

@@ -65,9 +65,18 @@ public final class ServerHandshake {
 
     /** A handshake reading with {@code config}'s header limits and deciding by {@code policy}. */
     public ServerHandshake(WebSocketConfig config, HandshakePolicy policy) {
+        this(config, policy, BufferProvider.allocating());
+    }
+
+    /**
+     * A handshake reading with {@code config}'s header limits and deciding by {@code policy}, which borrows
+     * the array of a request's header block from {@code buffers} and gives it back once decided (a transport
+     * that accepts many connections on one thread passes that thread's {@link BufferProvider#pooled()}).
+     */
+    public ServerHandshake(WebSocketConfig config, HandshakePolicy policy, BufferProvider buffers) {
         this.config = Objects.requireNonNull(config, "config");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.reader = new HeaderBlockReader(config.maxHeaderBytes());
+        this.reader = new HeaderBlockReader(config.maxHeaderBytes(), Objects.requireNonNull(buffers, "buffers"));
     }
 
     /**
@@ -95,13 +104,12 @@ public final class ServerHandshake {
 
     private void decide() throws HandshakeException {
         byte[] block = reader.bytes();
-        // The fields are parsed once into the array the request keeps: without the key, which is validated
-        // and answered from the block but is of no use once answered, and behind room for the target.
-        HttpHead head = HttpHead.parse(block, reader.length(), config.maxHeaderCount(),
-                RequestLine.targetLength(block), UpgradeRequest.KEY);
+        // The request keeps its fields without the key, which is validated and answered from the block but
+        // is of no use once answered.
+        HttpHead head = HttpHead.parse(block, reader.length(), config.maxHeaderCount(), UpgradeRequest.KEY);
         RequestLine line = RequestLine.parse(head.bytes(), head.startLineEnd());
         HttpHeaders headers = head.headers();
-        request = HandshakeRequest.received(line, headers);
+        request = HandshakeRequest.of(line.method(), line.target(), headers);
         if (!UpgradeRequest.asksForUpgrade(head)) {
             state = State.NOT_UPGRADE;
             return;

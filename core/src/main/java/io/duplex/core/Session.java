@@ -10,6 +10,7 @@ import io.duplex.core.session.MessageSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +35,6 @@ import java.util.function.Consumer;
  */
 public final class Session implements WebSocket {
 
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-
     /**
      * Where a session is in the life of its connection. The states are those of RFC 6455: the opening
      * handshake is complete but the session not yet opened (§4), open (§4.1, §4.2.2: "the WebSocket connection
@@ -59,6 +58,12 @@ public final class Session implements WebSocket {
     /** What the handshake negotiated; the shared {@link Agreement#NONE} when nothing was. */
     private final Agreement agreed;
     private final WebSocketConfig config;
+    /** Lends the buffers frames are built in and messages assembled in: the builder's, by default none kept. */
+    private final BufferProvider buffers;
+    /** A client's masking keys: the builder's, or made with the first masked frame; null on a server. */
+    private MaskKeySource maskKeys;
+    /** Encodes messages through an extension; made with the first such message. */
+    private MessageEncoding encoding;
     /**
      * Created with the first bytes received, and {@link #writer} with the first frame sent: a server holds
      * thousands of sessions that mostly sit idle, and these are a good part of what each would otherwise keep.
@@ -93,6 +98,8 @@ public final class Session implements WebSocket {
         this.request = b.request == null ? HandshakeRequest.of("GET", "/", HttpHeaders.empty()) : b.request;
         this.agreed = Agreement.of(b.subprotocol, b.extensionsHeader, b.extensions);
         this.config = b.config;
+        this.buffers = b.buffers;
+        this.maskKeys = b.maskKeys;
     }
 
     /** The subprotocol and extensions of the handshake, grouped so a connection without any keeps one reference. */
@@ -112,7 +119,7 @@ public final class Session implements WebSocket {
 
     private FrameDecoder decoder() {
         if (assembler == null) {
-            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !client);
+            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !client, buffers);
             int rsv = 0;
             for (Extension e : agreed.extensions()) {
                 rsv |= e.rsvBits();
@@ -124,7 +131,10 @@ public final class Session implements WebSocket {
 
     private FrameWriter writer() {
         if (writer == null) {
-            writer = new FrameWriter(out, client, config.outboundFragmentSize());
+            if (client && maskKeys == null) {
+                maskKeys = MaskKeySource.of(new SecureRandom());
+            }
+            writer = new FrameWriter(out, client ? maskKeys : null, buffers, config.outboundFragmentSize());
         }
         return writer;
     }
@@ -400,8 +410,15 @@ public final class Session implements WebSocket {
     /** Runs a message part through its extension and frames the result; RSV bits go on the first frame only. */
     private void writeEncoded(Extension encoder, int opcode, boolean last, ByteBuffer data, CompletableFuture<Void> done) {
         int rsv = sendingOpcode >= 0 ? 0 : sendingRsv;
-        ByteBuffer encoded = MessageEncoding.encode(encoder, data, last);
-        writer().writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
+        if (encoding == null) {
+            encoding = new MessageEncoding(buffers);
+        }
+        ByteBuffer encoded = encoding.encode(encoder, data, last);
+        try {
+            writer().writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
+        } finally {
+            encoding.done(encoded);
+        }
         if (last) {
             sendingEncoder = null;
         }
@@ -466,7 +483,7 @@ public final class Session implements WebSocket {
                 sendClose(status);
                 return closeFuture;
             default:
-                return closeFuture != null ? closeFuture : DONE;
+                return closeFuture != null ? closeFuture : CompletableFuture.completedFuture(null);
         }
     }
 
@@ -712,6 +729,8 @@ public final class Session implements WebSocket {
         String extensionsHeader = "";
         List<Extension> extensions = List.of();
         WebSocket facade;
+        BufferProvider buffers = BufferProvider.allocating();
+        MaskKeySource maskKeys;
 
         private Builder(boolean client) {
             this.client = client;
@@ -756,6 +775,27 @@ public final class Session implements WebSocket {
          */
         public Builder facade(WebSocket facade) {
             this.facade = Objects.requireNonNull(facade);
+            return this;
+        }
+
+        /**
+         * Where the session borrows the buffers it needs for a while (see {@link BufferProvider}); default
+         * {@link BufferProvider#allocating()}, which keeps nothing. A transport that drives many sessions on
+         * one thread passes that thread's {@link BufferProvider#pooled()} pool, so that sending and
+         * receiving allocate nothing in steady state.
+         */
+        public Builder buffers(BufferProvider buffers) {
+            this.buffers = Objects.requireNonNull(buffers);
+            return this;
+        }
+
+        /**
+         * Where a client session draws its masking keys; ignored on a server, which does not mask. Default: a
+         * source of the session's own over a new {@link SecureRandom}, made with its first frame. A transport
+         * that drives many client sessions on one thread passes that thread's {@link MaskKeySource#secure()}.
+         */
+        public Builder maskKeys(MaskKeySource maskKeys) {
+            this.maskKeys = Objects.requireNonNull(maskKeys);
             return this;
         }
 

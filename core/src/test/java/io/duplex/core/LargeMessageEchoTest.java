@@ -116,9 +116,12 @@ class LargeMessageEchoTest {
         return a;
     }
 
-    private static Session server(Echo handler, Outbound out) {
+    /** The pool this test's servers share, as the sessions of one event loop do. */
+    private final BufferProvider pool = BufferProvider.pooled();
+
+    private Session server(Echo handler, Outbound out) {
         WebSocketConfig config = WebSocketConfig.builder().maxMessageSize(8 << 20).maxFrameSize(8 << 20).build();
-        Session s = Session.server().config(config).handler(handler).outbound(out).build();
+        Session s = Session.server().config(config).buffers(pool).handler(handler).outbound(out).build();
         s.open();
         return s;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.ServerHandshake.State;
+import io.duplex.core.session.PooledBuffers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A thread's handshakes share one spare header-block array in turn: each request a server keeps (RFC 6455
- * §4.2.1, without its key) and each accept value (§4.2.2 item 5.4) must come out as if each had its own.
+ * Handshakes on one thread borrow their header-block arrays from one pool in turn: each request a server keeps
+ * (RFC 6455 §4.2.1, without its key) and each accept value (§4.2.2 item 5.4) must come out as if each had its
+ * own, and every borrowed array goes back.
  */
 class ServerHandshakeBlockReuseTest {
 
@@ -41,6 +43,8 @@ class ServerHandshakeBlockReuseTest {
         return Base64.getEncoder().encodeToString(digest);
     }
 
+    private final PooledBuffers pool = new PooledBuffers();
+
     @Test
     void successiveHandshakesKeepTheirOwnRequestsAndAnswerTheirOwnKeys() throws Exception {
         List<ServerHandshake> done = new ArrayList<>();
@@ -48,7 +52,7 @@ class ServerHandshakeBlockReuseTest {
             // Long and short blocks in turn, so the spare is both larger and smaller than the next block.
             String extra = i % 2 == 0 ? "X-Pad: " + "p".repeat(40 * i) + "\r\n" : "";
             ServerHandshake s = new ServerHandshake(WebSocketConfig.defaults(),
-                    HandshakePolicy.builder().handler(HANDLER).build());
+                    HandshakePolicy.builder().handler(HANDLER).build(), pool);
             assertEquals(State.ACCEPTED, s.receive(heap(request("/r" + i, key(i), extra))));
             done.add(s);
         }
@@ -60,6 +64,7 @@ class ServerHandshakeBlockReuseTest {
             assertEquals(null, s.request().headers().first("Sec-WebSocket-Key"));
             assertTrue(text(s.response()).contains("\r\nSec-WebSocket-Accept: " + oracleAccept(key(i)) + "\r\n"));
         }
+        assertEquals(PooledBuffers.CHUNK, pool.retainedBytes(), "one block array, borrowed and given back in turn");
     }
 
     /** A decider that runs a handshake of its own on the same thread cannot disturb the one deciding. */
@@ -68,12 +73,12 @@ class ServerHandshakeBlockReuseTest {
         AtomicReference<ServerHandshake> inner = new AtomicReference<>();
         HandshakePolicy nesting = HandshakePolicy.builder().decider(req -> {
             ServerHandshake s = new ServerHandshake(WebSocketConfig.defaults(),
-                    HandshakePolicy.builder().handler(HANDLER).build());
+                    HandshakePolicy.builder().handler(HANDLER).build(), pool);
             s.receive(heap(request("/inner/path", key(2), "X-Inner: yes\r\n")));
             inner.set(s);
             return UpgradeDecision.accept(HANDLER);
         }).build();
-        ServerHandshake outer = new ServerHandshake(WebSocketConfig.defaults(), nesting);
+        ServerHandshake outer = new ServerHandshake(WebSocketConfig.defaults(), nesting, pool);
 
         assertEquals(State.ACCEPTED, outer.receive(heap(request("/outer", key(1), ""))));
 
@@ -82,14 +87,15 @@ class ServerHandshakeBlockReuseTest {
         assertEquals(State.ACCEPTED, inner.get().receive(heap("")));
         assertTrue(text(inner.get().response()).contains("\r\nSec-WebSocket-Accept: " + oracleAccept(key(2)) + "\r\n"));
         assertEquals("yes", inner.get().request().headers().first("X-Inner"));
+        assertEquals(2L * PooledBuffers.CHUNK, pool.retainedBytes(), "both arrays given back");
     }
 
-    /** A block that arrives in pieces (no spare taken) decides the same way and leaves a spare behind. */
+    /** A block that arrives in pieces (no array borrowed) decides the same way as one that arrives whole. */
     @Test
     void splitBlocksAndWholeBlocksAlternate() throws Exception {
         for (int i = 0; i < 6; i++) {
             ServerHandshake s = new ServerHandshake(WebSocketConfig.defaults(),
-                    HandshakePolicy.builder().handler(HANDLER).build());
+                    HandshakePolicy.builder().handler(HANDLER).build(), pool);
             byte[] req = request("/s" + i, key(i), "").getBytes(StandardCharsets.US_ASCII);
             if (i % 2 == 0) {
                 int cut = 10 + i;

@@ -141,7 +141,7 @@ final class ClientConnection extends Connection {
                 keepUnconsumed(in);
                 break;
             case OPENED:
-                openSession(Session.client(handshake.result(handler)), in);
+                openSession(Session.client(handshake.result(handler)).maskKeys(loop.maskKeys()), in);
                 opened.complete(facade);
                 break;
             default:

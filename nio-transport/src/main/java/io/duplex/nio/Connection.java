@@ -188,7 +188,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     final void openSession(Session.Builder builder, ByteBuffer leftover) {
         cancelDeadline();
         deadline = null;
-        session = builder.config(settings.config).outbound(this).facade(facade).build();
+        session = builder.config(settings.config).buffers(loop.sessionBuffers()).outbound(this).facade(facade).build();
         facade.handshakeDone(session);
         liveness = Liveness.start(this);
         try {

@@ -25,7 +25,7 @@ final class ServerConnection extends Connection {
         super(loop, channel, server.settings);
         this.server = server;
         this.overCapacity = overCapacity;
-        this.handshake = new ServerHandshake(server.settings.config, server.policy);
+        this.handshake = new ServerHandshake(server.settings.config, server.policy, loop.sessionBuffers());
     }
 
     /** Loop thread. */

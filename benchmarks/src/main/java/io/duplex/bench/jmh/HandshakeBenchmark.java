@@ -1,5 +1,6 @@
 package io.duplex.bench.jmh;
 
+import io.duplex.core.BufferProvider;
 import io.duplex.core.HandshakePolicy;
 import io.duplex.core.ServerHandshake;
 import io.duplex.core.WebSocketConfig;
@@ -31,6 +32,8 @@ public class HandshakeBenchmark extends ThroughputBenchmark {
     private byte[] request;
     private HandshakePolicy policy;
     private final WebSocketConfig config = WebSocketConfig.defaults();
+    /** The pool an event loop lends its handshakes: the header block's array is borrowed and given back. */
+    private final BufferProvider buffers = BufferProvider.pooled();
 
     @Setup
     public void setUp() {
@@ -44,7 +47,7 @@ public class HandshakeBenchmark extends ThroughputBenchmark {
 
     @Benchmark
     public ByteBuffer parseAndRespond() {
-        ServerHandshake handshake = new ServerHandshake(config, policy);
+        ServerHandshake handshake = new ServerHandshake(config, policy, buffers);
         handshake.receive(ByteBuffer.wrap(request));
         return handshake.response();
     }

@@ -1,5 +1,6 @@
 package io.duplex.bench.jmh;
 
+import io.duplex.core.BufferProvider;
 import io.duplex.core.Outbound;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
@@ -15,7 +16,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The whole core path of an echo server for one message, without a socket: a server {@link Session}
  * receives one masked frame (decode, unmask, UTF-8 check for text, message assembly), the handler sends the
- * message back (encode into the session's scratch buffers) and the {@link Outbound} takes the bytes.
+ * message back (encode into chunks borrowed from a pool, as an event loop lends its sessions) and the
+ * {@link Outbound} takes the bytes.
  *
  * <p>Run it with {@code -prof gc}: {@code gc.alloc.rate.norm} is the heap allocated per echoed message,
  * the figure behind "no allocation per frame in steady state". {@link #echo()} sends back with
@@ -56,13 +58,15 @@ public class SessionEchoBenchmark extends ThroughputBenchmark {
         }
         wire.flip();
         frameLength = wire.limit();
-        session = echoSession(blackhole, false);
-        offeringSession = echoSession(blackhole, true);
+        BufferProvider buffers = BufferProvider.pooled();
+        session = echoSession(blackhole, false, buffers);
+        offeringSession = echoSession(blackhole, true, buffers);
     }
 
     /** A server session whose handler echoes each message with a send, or with an offer when {@code offer}. */
-    private static Session echoSession(Blackhole blackhole, boolean offer) {
+    private static Session echoSession(Blackhole blackhole, boolean offer, BufferProvider buffers) {
         Session s = Session.server()
+                .buffers(buffers)
                 .handler(new WebSocketHandler() {
                     @Override
                     public void onText(WebSocket socket, String message) {

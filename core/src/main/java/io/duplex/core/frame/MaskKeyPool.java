@@ -1,5 +1,6 @@
 package io.duplex.core.frame;
 
+import io.duplex.core.MaskKeySource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -7,28 +8,38 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
- * One thread's supply of masking keys: a block of {@link SecureRandom} bytes, read four at a time.
+ * A supply of masking keys: a block of {@link SecureRandom} bytes, read four at a time. Not thread-safe.
  *
- * <p>The generator is the JDK's DRBG (NIST SP 800-90A, self-seeded from the system's entropy source and
- * reseeding on its own): measured on JDK 17 it yields 4 KiB for about 0.25 KiB of garbage, while the
- * default NativePRNG allocates three bytes for every byte it returns and is several times slower.
+ * <p>{@link #newGenerator()} picks the JDK's DRBG (NIST SP 800-90A, self-seeded from the system's entropy
+ * source and reseeding on its own), which returns large blocks with little garbage; a pool that serves one
+ * thread's sessions reads it {@link #LOOP_BLOCK_BYTES} at a time, one that serves a single session a small
+ * {@link #SESSION_BLOCK_BYTES}.
  */
-final class MaskKeyPool {
+public final class MaskKeyPool implements MaskKeySource {
 
-    /** 1024 keys per refill: large enough to amortize a refill's fixed cost, small enough per thread. */
-    private static final int BLOCK_BYTES = 4096;
+    /** 1024 keys per refill: amortizes a refill's fixed cost over many frames of many sessions. */
+    public static final int LOOP_BLOCK_BYTES = 4096;
+    /** 16 keys per refill: little to hold for a session that may send few frames. */
+    public static final int SESSION_BLOCK_BYTES = 64;
+
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private final SecureRandom random;
-    private final byte[] block = new byte[BLOCK_BYTES];
-    private int next = BLOCK_BYTES;
+    private final byte[] block;
+    private int next;
 
-    /** A pool with a new, independently seeded {@link SecureRandom}, so no two pools share a sequence. */
-    MaskKeyPool() {
-        this.random = newGenerator();
+    /** A pool reading {@code random} {@code blockBytes} at a time (a positive multiple of 4). */
+    public MaskKeyPool(SecureRandom random, int blockBytes) {
+        if (blockBytes <= 0 || blockBytes % 4 != 0) {
+            throw new IllegalArgumentException("block of " + blockBytes + " bytes is not a positive multiple of 4");
+        }
+        this.random = random;
+        this.block = new byte[blockBytes];
+        this.next = blockBytes;
     }
 
-    private static SecureRandom newGenerator() {
+    /** A new, independently seeded generator: the DRBG, or the platform default where there is none. */
+    public static SecureRandom newGenerator() {
         try {
             return SecureRandom.getInstance("DRBG");
         } catch (NoSuchAlgorithmException e) {
@@ -36,8 +47,9 @@ final class MaskKeyPool {
         }
     }
 
-    int next() {
-        if (next == BLOCK_BYTES) {
+    @Override
+    public int nextKey() {
+        if (next == block.length) {
             random.nextBytes(block);
             next = 0;
         }

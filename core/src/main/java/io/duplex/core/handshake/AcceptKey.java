@@ -14,17 +14,16 @@ public final class AcceptKey {
     }
 
     /**
-     * One digest per thread: {@code MessageDigest.getInstance} looks the algorithm up in the providers and
-     * allocates a fresh engine, which per handshake cost more than the hash itself. A digest is always reset
-     * by {@code digest()}, so reuse is safe.
+     * A digest for one call: kept nowhere, so no thread holds one between handshakes. The provider lookup
+     * and the fresh engine are a small part of a handshake's cost.
      */
-    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
+    private static MessageDigest sha1() {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-1", e);
         }
-    });
+    }
 
     /** The length of an accept value: base64 of the 20 bytes of a SHA-1 digest. */
     public static final int LENGTH = 28;
@@ -35,7 +34,7 @@ public final class AcceptKey {
 
     /** base64(SHA-1(key + GUID)): the accept value the server answers for {@code key}. */
     public static String accept(String key) {
-        MessageDigest sha1 = SHA1.get();
+        MessageDigest sha1 = sha1();
         // The key is ASCII (base64); feed its chars as bytes rather than copy it into an array first.
         for (int i = 0; i < key.length(); i++) {
             sha1.update((byte) key.charAt(i));
@@ -50,7 +49,7 @@ public final class AcceptKey {
      * {@code out[at]}, allocating nothing: a server answers every connection with one.
      */
     public static void accept(byte[] key, int from, int to, byte[] out, int at) {
-        MessageDigest sha1 = SHA1.get();
+        MessageDigest sha1 = sha1();
         sha1.update(key, from, to - from);
         digestAndEncode(sha1, out, at);
     }

@@ -1,5 +1,6 @@
 package io.duplex.core.handshake;
 
+import io.duplex.core.BufferProvider;
 import io.duplex.core.HandshakeException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -17,16 +18,15 @@ public final class HeaderBlockReader {
 
     private static final byte[] NONE = {};
 
-    /**
-     * A spare block array per thread: a reader whose whole block arrives in one read (nearly every one) takes
-     * it rather than allocate, and {@link #release()} gives the array back. A server parses its request once
-     * and then needs the block no more, so without the spare every accepted connection would leave a block's
-     * worth of garbage. Taking empties the slot, so a reader that never releases (or one nested on the same
-     * thread) simply allocates: no two readers ever share an array.
-     */
-    private static final ThreadLocal<byte[][]> SPARE = ThreadLocal.withInitial(() -> new byte[1][]);
-
     private final int maxBytes;
+    /**
+     * Lends the array of a block that arrives in one read (nearly every one), which {@link #release()} gives
+     * back: a server parses its request once and then needs the block no more, so with a pooling provider an
+     * accepted connection leaves no block's worth of garbage.
+     */
+    private final BufferProvider buffers;
+    /** The buffer {@link #bytes} was borrowed from, or null when the array is the reader's own. */
+    private ByteBuffer lease;
     /** Sized when the first bytes arrive: exactly, when the whole block came in one read (the usual case). */
     private byte[] bytes = NONE;
     private int length;
@@ -35,7 +35,17 @@ public final class HeaderBlockReader {
 
     /** @param maxBytes the largest block accepted, terminator included */
     public HeaderBlockReader(int maxBytes) {
+        this(maxBytes, null);
+    }
+
+    /**
+     * @param maxBytes the largest block accepted, terminator included
+     * @param buffers lends the array of a block that arrives in one read, given back by {@link #release()};
+     *     {@code null} to allocate it
+     */
+    public HeaderBlockReader(int maxBytes, BufferProvider buffers) {
         this.maxBytes = maxBytes;
+        this.buffers = buffers;
     }
 
     /**
@@ -54,8 +64,9 @@ public final class HeaderBlockReader {
             step(in.get(p++));
         }
         int n = p - start;
-        if (length == 0 && matched == 4) {
-            bytes = takeSpare(n);
+        if (length == 0 && matched == 4 && buffers != null) {
+            lease = buffers.acquire(n, false);
+            bytes = lease.array();
         }
         if (length + n > bytes.length) {
             long wanted = matched == 4 && length == 0 ? n : Math.max(Math.max((long) bytes.length * 2, length + n), 512);
@@ -70,25 +81,14 @@ public final class HeaderBlockReader {
         return matched == 4;
     }
 
-    /** The thread's spare array if it holds {@code n} bytes, taken out of its slot; else {@link #NONE}. */
-    private static byte[] takeSpare(int n) {
-        byte[][] slot = SPARE.get();
-        byte[] spare = slot[0];
-        if (spare == null || spare.length < n) {
-            return NONE;
-        }
-        slot[0] = null;
-        return spare;
-    }
-
     /**
-     * Gives the block's array to the thread's spare slot (when larger than the spare there) and empties this
-     * reader. Only for a caller done with {@link #bytes()} that kept no reference into it.
+     * Gives a borrowed block array back to the provider and empties this reader. Only for a caller done with
+     * {@link #bytes()} that kept no reference into it.
      */
     public void release() {
-        byte[][] slot = SPARE.get();
-        if (slot[0] == null || slot[0].length < bytes.length) {
-            slot[0] = bytes;
+        if (lease != null) {
+            buffers.release(lease);
+            lease = null;
         }
         bytes = NONE;
         length = 0;

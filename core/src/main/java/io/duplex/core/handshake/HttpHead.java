@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A complete header block split into its start line and header fields (RFC 9112 §2.1, §5), parsed in place
- * over the bytes: no regular expressions, no String per name or value; the fields are copied once into the
- * array {@link HttpHeaders} keeps.
+ * over the bytes with no regular expressions; names and values that handshakes commonly carry become shared
+ * strings rather than new ones.
  *
  * @param bytes the block (from {@link HeaderBlockReader})
  * @param startLineEnd the index of the CR ending the start line
@@ -26,21 +26,19 @@ public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers, int 
      *     colon, obs-fold, forbidden control character in a value), 431 for more than {@code maxFields} fields
      */
     public static HttpHead parse(byte[] b, int length, int maxFields) throws HandshakeException {
-        return parse(b, length, maxFields, 0, null);
+        return parse(b, length, maxFields, null);
     }
 
     /**
      * {@link #parse(byte[], int, int)}, but the fields named {@code omitted} (none when {@code null}) are
-     * checked and counted yet left out of {@link #headers()}, and the field array keeps {@code prefix} free
-     * bytes in front of the fields for the caller. A server keeps its request's fields without the
-     * {@code Sec-WebSocket-Key}: leaving the key out here spares it copying every other field a second time.
+     * checked and counted yet left out of {@link #headers()}. A server keeps its request's fields without the
+     * {@code Sec-WebSocket-Key}, a single-use nonce of no use once answered.
      */
-    public static HttpHead parse(byte[] b, int length, int maxFields, int prefix, String omitted)
-            throws HandshakeException {
+    public static HttpHead parse(byte[] b, int length, int maxFields, String omitted) throws HandshakeException {
         int startLineEnd = indexOfCr(b, 0);
         int blockEnd = length - 2;
-        // Check every line and size the fields first, so that they are copied once into an exact array.
-        int size = prefix;
+        // Check every line first, so that a malformed block makes no strings.
+        int kept = 0;
         int count = 0;
         int omittedCount = 0;
         int omittedStart = -1;
@@ -50,29 +48,32 @@ public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers, int 
             if (++count > maxFields) {
                 throw new HandshakeException(431, "more than " + maxFields + " header fields");
             }
-            int fieldSize = checkedFieldSize(b, line, lineEnd);
+            checkField(b, line, lineEnd);
             if (isNamed(b, line, lineEnd, omitted)) {
                 if (omittedCount++ == 0) {
                     omittedStart = valueStart(b, line + omitted.length(), lineEnd);
                     omittedEnd = valueEnd(b, omittedStart, lineEnd);
                 }
             } else {
-                size += fieldSize;
+                kept++;
             }
         }
-        if (size == 0) {
+        if (kept == 0) {
             return new HttpHead(b, startLineEnd, HttpHeaders.empty(), omittedCount, omittedStart, omittedEnd);
         }
-        byte[] fields = new byte[size];
-        int at = prefix;
+        HttpHeaders.Builder fields = HttpHeaders.builder();
         for (int line = startLineEnd + 2, lineEnd; line < blockEnd; line = lineEnd + 2) {
             lineEnd = indexOfCr(b, line);
             if (!isNamed(b, line, lineEnd, omitted)) {
-                at = copyField(b, line, lineEnd, fields, at);
+                int colon = line;
+                while (b[colon] != ':') {
+                    colon++;
+                }
+                int v = valueStart(b, colon, lineEnd);
+                fields.add(CommonStrings.of(b, line, colon), CommonStrings.of(b, v, valueEnd(b, v, lineEnd)));
             }
         }
-        return new HttpHead(b, startLineEnd, FieldBlock.headers(fields, prefix), omittedCount, omittedStart,
-                omittedEnd);
+        return new HttpHead(b, startLineEnd, fields.build(), omittedCount, omittedStart, omittedEnd);
     }
 
     /**
@@ -95,8 +96,8 @@ public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers, int 
         return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 
-    /** Checks the field line {@code b[start, end)}; returns the length of its {@code name:value\n} form. */
-    private static int checkedFieldSize(byte[] b, int start, int end) throws HandshakeException {
+    /** Checks the field line {@code b[start, end)}: a token, a colon, and a value of allowed characters. */
+    private static void checkField(byte[] b, int start, int end) throws HandshakeException {
         if (HttpGrammar.isWhitespace(b[start])) {
             throw new HandshakeException(400, "obsolete line folding");
         }
@@ -118,24 +119,6 @@ public record HttpHead(byte[] bytes, int startLineEnd, HttpHeaders headers, int 
                 throw new HandshakeException(400, "control character in a header value");
             }
         }
-        return colon - start + e - v + 2;
-    }
-
-    /** Copies the checked field line {@code b[start, end)} as {@code name:value\n} to {@code to[at]}; returns the end. */
-    private static int copyField(byte[] b, int start, int end, byte[] to, int at) {
-        int colon = start;
-        while (b[colon] != ':') {
-            colon++;
-        }
-        int n = colon + 1 - start;
-        System.arraycopy(b, start, to, at, n);
-        at += n;
-        int v = valueStart(b, colon, end);
-        int e = valueEnd(b, v, end);
-        System.arraycopy(b, v, to, at, e - v);
-        at += e - v;
-        to[at++] = '\n';
-        return at;
     }
 
     /** The start of the value after {@code colon}, past optional white space. */

@@ -47,32 +47,14 @@ public record RequestLine(String method, byte[] bytes, int targetStart, int targ
         return new RequestLine(method, b, t, targetEnd, b[i + 5] - '0', b[i + 7] - '0');
     }
 
-    /** The request-target as sent (visible ASCII, RFC 9112 §3.2). */
+    /** The request-target as sent (visible ASCII, RFC 9112 §3.2); a shared string when it is just {@code /}. */
     public String target() {
-        return new String(bytes, targetStart, targetEnd - targetStart, StandardCharsets.US_ASCII);
+        return CommonStrings.of(bytes, targetStart, targetEnd);
     }
 
     /** Whether the request-target is in origin-form, a path starting with {@code /} (RFC 9112 §3.2.1). */
     public boolean targetIsPath() {
         return bytes[targetStart] == '/';
-    }
-
-    /**
-     * The length {@link #parse} finds for the request-target of the start line in {@code b}, which ends in
-     * CR: the bytes between its first two SPs, or 0 when there are not two. Lets the header parser leave
-     * room for the target before the line is parsed (and its errors reported) in turn.
-     */
-    public static int targetLength(byte[] b) {
-        int first = -1;
-        for (int i = 0; b[i] != '\r'; i++) {
-            if (b[i] == ' ') {
-                if (first >= 0) {
-                    return i - first - 1;
-                }
-                first = i;
-            }
-        }
-        return 0;
     }
 
     private static HandshakeException malformed() {

@@ -1,8 +1,9 @@
 package io.duplex.core.session;
 
+import io.duplex.core.BufferProvider;
+import io.duplex.core.MaskKeySource;
 import io.duplex.core.Outbound;
 import io.duplex.core.frame.FrameEncoder;
-import io.duplex.core.frame.MaskKeys;
 import io.duplex.core.frame.Masking;
 import io.duplex.core.frame.Opcode;
 import java.nio.ByteBuffer;
@@ -10,10 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Frames outbound payloads and hands them to the {@link Outbound}: the header from a scratch buffer, the
- * payload straight from the caller's buffer when no mask is needed, otherwise masked into scratch chunks
- * (a client must not alter the caller's bytes, RFC 6455 §5.3). Splits messages into fragments when
- * configured.
+ * Frames outbound payloads and hands them to the {@link Outbound}: the header from the writer's own small
+ * buffer, the payload straight from the caller's buffer when no mask is needed, otherwise masked into
+ * chunks borrowed from the session's {@link BufferProvider} (a client must not alter the caller's bytes,
+ * RFC 6455 §5.3) and given back as soon as the transport returns, since it only borrows them. Splits
+ * messages into fragments when configured.
  */
 public final class FrameWriter {
 
@@ -21,16 +23,36 @@ public final class FrameWriter {
      * Text of at most this many chars fits the scratch payload buffer whatever it holds (a char encodes to at
      * most 3 bytes; a surrogate pair to 4 for its 2 chars), so it is encoded in one pass and framed after.
      */
-    static final int ONE_PASS_CHARS = Scratch.CHUNK / 3;
+    static final int ONE_PASS_CHARS = PooledBuffers.CHUNK / 3;
 
     private final Outbound out;
     private final boolean mask;
+    /** The client's masking keys; null on a server, which sends unmasked. */
+    private final MaskKeySource keys;
+    private final BufferProvider buffers;
     private final int fragmentSize;
+    /** The largest frame header: 2 bytes, 8 of extended length, 4 of masking key. */
+    private final ByteBuffer header = ByteBuffer.allocate(14);
 
-    public FrameWriter(Outbound out, boolean mask, int fragmentSize) {
+    /**
+     * @param keys the masking keys of a client, whose frames are masked; {@code null} on a server
+     * @param buffers lends the chunks masked or encoded payloads are built in
+     */
+    public FrameWriter(Outbound out, MaskKeySource keys, BufferProvider buffers, int fragmentSize) {
         this.out = out;
-        this.mask = mask;
+        this.mask = keys != null;
+        this.keys = keys;
+        this.buffers = buffers;
         this.fragmentSize = fragmentSize;
+    }
+
+    private int nextKey() {
+        return mask ? keys.nextKey() : 0;
+    }
+
+    /** A chunk of at least {@code wanted} bytes, capped at {@link PooledBuffers#CHUNK}, for building payload in. */
+    private ByteBuffer chunk(long wanted) {
+        return buffers.acquire((int) Math.max(4, Math.min(wanted, PooledBuffers.CHUNK)), false);
     }
 
     /**
@@ -75,7 +97,7 @@ public final class FrameWriter {
      * rather than copy what the socket refused.
      */
     public void writeGivenBinary(ByteBuffer payload, CompletableFuture<Void> done, Consumer<ByteBuffer> release) {
-        ByteBuffer header = Scratch.get().header();
+        header.clear();
         FrameEncoder.encodeHeader(header, true, 0, Opcode.BINARY, payload.remaining(), false, 0);
         header.flip();
         out.writeAndRelease(header, payload, done, release);
@@ -119,10 +141,9 @@ public final class FrameWriter {
     }
 
     private void writeFrame(boolean fin, int rsv, int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
-        Scratch scratch = Scratch.get();
         int length = payload.remaining();
-        int key = mask ? MaskKeys.next() : 0;
-        ByteBuffer header = scratch.header();
+        int key = nextKey();
+        header.clear();
         FrameEncoder.encodeHeader(header, fin, rsv, opcode, length, mask, key);
         header.flip();
         if (!mask) {
@@ -133,18 +154,23 @@ public final class FrameWriter {
         }
         long offset = 0;
         int limit = payload.limit();
-        do {
-            ByteBuffer chunk = scratch.payload();
-            int n = Math.min(payload.remaining(), chunk.capacity());
-            payload.limit(payload.position() + n);
-            Masking.mask(payload, chunk, key, offset);
-            payload.limit(limit);
-            chunk.flip();
-            offset += n;
-            boolean lastChunk = !payload.hasRemaining();
-            out.write(header, chunk, lastChunk ? done : null);
-            header.position(header.limit());
-        } while (payload.hasRemaining());
+        ByteBuffer chunk = chunk(length);
+        try {
+            do {
+                chunk.clear();
+                int n = Math.min(payload.remaining(), chunk.capacity());
+                payload.limit(payload.position() + n);
+                Masking.mask(payload, chunk, key, offset);
+                payload.limit(limit);
+                chunk.flip();
+                offset += n;
+                boolean lastChunk = !payload.hasRemaining();
+                out.write(header, chunk, lastChunk ? done : null);
+                header.position(header.limit());
+            } while (payload.hasRemaining());
+        } finally {
+            buffers.release(chunk);
+        }
     }
 
     /**
@@ -154,40 +180,47 @@ public final class FrameWriter {
      */
     private void writeShortText(boolean fin, int opcode, CharSequence text, int from, int to,
             CompletableFuture<Void> done) {
-        Scratch scratch = Scratch.get();
-        ByteBuffer chunk = scratch.payload();
-        Utf8Encoding.encodeChecked(text, from, to, chunk);
-        chunk.flip();
-        int key = mask ? MaskKeys.next() : 0;
-        ByteBuffer header = scratch.header();
-        FrameEncoder.encodeHeader(header, fin, 0, opcode, chunk.remaining(), mask, key);
-        header.flip();
-        if (mask) {
-            Masking.mask(chunk, key, 0);
+        ByteBuffer chunk = chunk(3L * (to - from));
+        try {
+            Utf8Encoding.encodeChecked(text, from, to, chunk);
+            chunk.flip();
+            int key = nextKey();
+            header.clear();
+            FrameEncoder.encodeHeader(header, fin, 0, opcode, chunk.remaining(), mask, key);
+            header.flip();
+            if (mask) {
+                Masking.mask(chunk, key, 0);
+            }
+            out.write(header, chunk, done);
+        } finally {
+            buffers.release(chunk);
         }
-        out.write(header, chunk, done);
     }
 
     private void writeTextFrame(boolean fin, int opcode, CharSequence text, int from, int to, long length,
             CompletableFuture<Void> done) {
-        Scratch scratch = Scratch.get();
-        int key = mask ? MaskKeys.next() : 0;
-        ByteBuffer header = scratch.header();
+        int key = nextKey();
+        header.clear();
         FrameEncoder.encodeHeader(header, fin, 0, opcode, length, mask, key);
         header.flip();
         long offset = 0;
         int next = from;
-        do {
-            ByteBuffer chunk = scratch.payload();
-            next = Utf8Encoding.encode(text, next, to, chunk);
-            chunk.flip();
-            if (mask) {
-                Masking.mask(chunk, key, offset);
-            }
-            offset += chunk.remaining();
-            boolean lastChunk = next == to;
-            out.write(header, chunk, lastChunk ? done : null);
-            header.position(header.limit());
-        } while (next < to);
+        ByteBuffer chunk = chunk(length);
+        try {
+            do {
+                chunk.clear();
+                next = Utf8Encoding.encode(text, next, to, chunk);
+                chunk.flip();
+                if (mask) {
+                    Masking.mask(chunk, key, offset);
+                }
+                offset += chunk.remaining();
+                boolean lastChunk = next == to;
+                out.write(header, chunk, lastChunk ? done : null);
+                header.position(header.limit());
+            } while (next < to);
+        } finally {
+            buffers.release(chunk);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.duplex.core.session;
 
+import io.duplex.core.BufferProvider;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.Extension;
 import io.duplex.core.ExtensionOutput;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * <p>A message that arrives as one frame whose payload is contiguous in the input is delivered as a view of
  * the input with no copy. Only messages split across frames or reads are copied into an assembly buffer,
  * which is dropped after the message when it grew large, so an idle connection holds no buffer. A large
- * binary message is assembled in a pooled direct buffer ({@link AssemblyPool}), returned after delivery
+ * binary message is assembled in a pooled direct buffer (from the session's {@link BufferProvider}), returned after delivery
  * unless the session {@linkplain #surrender took it} to send it on without a copy.
  */
 public final class MessageAssembler implements FrameListener, ExtensionOutput {
@@ -34,6 +35,13 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private static final Extension[] NO_EXTENSIONS = {};
 
     private final MessageSink sink;
+    /** Lends the buffers large binary messages are assembled in. */
+    private final BufferProvider buffers;
+    /**
+     * Gives a surrendered buffer back to {@link #buffers}: made at the first surrender and kept, so later
+     * ones allocate nothing, while a session that never surrenders holds none.
+     */
+    private Consumer<ByteBuffer> release;
     /** Reads the frames this assembler turns into messages; the session feeds it bytes. */
     private final FrameDecoder decoder;
     private final long maxMessageSize;
@@ -72,7 +80,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private ByteBuffer decodedPart;
     private int fragments;
     private ByteBuffer assembly;
-    /** Whether {@link #assembly} came from the {@link AssemblyPool} and goes back there after the message. */
+    /** Whether {@link #assembly} came from {@link #buffers} and goes back there after the message. */
     private boolean pooled;
     /** The message being handed to the sink: the one buffer {@link #surrender} may give away. */
     private ByteBuffer delivering;
@@ -82,10 +90,12 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
 
     /**
      * @param expectMasked {@code true} on a server, whose peer masks every frame (see {@link FrameDecoder})
+     * @param buffers lends the buffers large binary messages are assembled in
      */
     public MessageAssembler(WebSocketConfig config, List<Extension> extensions, MessageSink sink,
-            boolean expectMasked) {
+            boolean expectMasked, BufferProvider buffers) {
         this.sink = sink;
+        this.buffers = buffers;
         this.decoder = new FrameDecoder(expectMasked, config.maxFrameSize(), this);
         this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(new Extension[0]);
         this.maxMessageSize = config.maxMessageSize();
@@ -357,7 +367,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         messageOpcode = -1;
         if (assembly != null) {
             if (pooled) {
-                AssemblyPool.get().accept(assembly);
+                buffers.release(assembly);
                 assembly = null;
                 pooled = false;
             } else if (assembly.capacity() > RETAINED_BUFFER_BYTES) {
@@ -392,7 +402,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     /**
      * Gives up the pooled buffer of the binary message being delivered, when {@code data} is that very
      * buffer: from then on the caller owns it and must pass it to the returned function once nobody reads
-     * it any more (on any thread). Returns {@code null}, keeping the buffer, for any other {@code data}, a
+     * it any more (on the session's thread, unless its {@link BufferProvider} is thread-safe). Returns {@code null}, keeping the buffer, for any other {@code data}, a
      * message delivered as a view of the input, or when called outside {@link MessageSink#onBinary}.
      */
     public Consumer<ByteBuffer> surrender(ByteBuffer data) {
@@ -402,7 +412,10 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         delivering = null;
         assembly = null;
         pooled = false;
-        return AssemblyPool.RELEASE;
+        if (release == null) {
+            release = buffers::release;
+        }
+        return release;
     }
 
     private void deliverFragment(ByteBuffer chunk, boolean last) throws WebSocketException {
@@ -472,14 +485,14 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             long needed = used + frameRemaining;
             long wanted = Math.max(needed, assembly == null ? 0 : 2L * assembly.capacity());
             boolean direct = messageOpcode == Opcode.BINARY && needed > RETAINED_BUFFER_BYTES
-                    && AssemblyPool.fits(needed);
+                    && needed <= PooledBuffers.MAX_DIRECT;
             ByteBuffer grown = direct
-                    ? AssemblyPool.get().acquire((int) Math.min(wanted, AssemblyPool.MAX_SIZE))
+                    ? buffers.acquire((int) Math.min(wanted, PooledBuffers.MAX_DIRECT), true)
                     : ByteBuffer.allocate((int) Math.min(wanted, maxMessageSize));
             if (assembly != null) {
                 grown.put(assembly.flip());
                 if (pooled) {
-                    AssemblyPool.get().accept(assembly);
+                    buffers.release(assembly);
                 }
             }
             assembly = grown;

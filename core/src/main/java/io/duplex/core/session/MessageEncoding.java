@@ -1,21 +1,24 @@
 package io.duplex.core.session;
 
+import io.duplex.core.BufferProvider;
 import io.duplex.core.Extension;
 import io.duplex.core.ExtensionOutput;
 import java.nio.ByteBuffer;
 
 /**
  * Prepares outgoing messages that an {@link Extension} transforms: text to UTF-8 bytes, then the extension's
- * encoding into a per-thread output buffer that the frame writer borrows.
+ * encoding into a buffer borrowed from the session's {@link BufferProvider}, which the frame writer reads and
+ * {@link #done} gives back. One per session, made with its first encoded message.
  */
-public final class MessageEncoding {
+public final class MessageEncoding implements ExtensionOutput {
 
-    /** Output buffers larger than this are dropped after use rather than kept by the thread. */
-    private static final int RETAINED_OUTPUT_BYTES = 1 << 20;
+    private final BufferProvider buffers;
+    /** The output of the encoding in progress, borrowed from {@link #buffers}; null between encodings. */
+    private ByteBuffer buffer;
 
-    private static final ThreadLocal<GrowableOutput> OUTPUT = ThreadLocal.withInitial(GrowableOutput::new);
-
-    private MessageEncoding() {
+    /** @param buffers lends the output buffers */
+    public MessageEncoding(BufferProvider buffers) {
+        this.buffers = buffers;
     }
 
     /**
@@ -42,37 +45,44 @@ public final class MessageEncoding {
         return out.flip();
     }
 
-    /** Runs {@code data} through {@code extension}'s encoder; the result is valid until this thread's next call. */
-    public static ByteBuffer encode(Extension extension, ByteBuffer data, boolean endOfMessage) {
-        GrowableOutput out = OUTPUT.get();
-        out.reset();
-        extension.encode(data, endOfMessage, out);
-        return out.buffer.flip();
+    /**
+     * Runs {@code data} through {@code extension}'s encoder. The result is borrowed: pass it to {@link #done}
+     * once it was written.
+     */
+    public ByteBuffer encode(Extension extension, ByteBuffer data, boolean endOfMessage) {
+        buffer = buffers.acquire(Math.max(256, Math.min(data.remaining(), PooledBuffers.CHUNK)), false);
+        try {
+            extension.encode(data, endOfMessage, this);
+        } catch (RuntimeException | Error e) {
+            done(buffer);
+            throw e;
+        }
+        ByteBuffer out = buffer.flip();
+        buffer = null;
+        return out;
     }
 
-    /** An output that doubles as needed. */
-    private static final class GrowableOutput implements ExtensionOutput {
-        private ByteBuffer buffer = ByteBuffer.allocate(Scratch.CHUNK);
-
-        void reset() {
-            if (buffer.capacity() > RETAINED_OUTPUT_BYTES) {
-                buffer = ByteBuffer.allocate(Scratch.CHUNK);
-            }
-            buffer.clear();
+    /** Gives back a result of {@link #encode}. */
+    public void done(ByteBuffer encoded) {
+        buffers.release(encoded);
+        if (encoded == buffer) {
+            buffer = null;
         }
+    }
 
-        @Override
-        public ByteBuffer buffer(int wanted) {
-            if (buffer.remaining() < Math.max(wanted, 1)) {
-                long size = Math.max(2L * buffer.capacity(), (long) buffer.position() + wanted);
-                if (size > Integer.MAX_VALUE - 8) {
-                    throw new IllegalStateException("encoded message over 2 GiB");
-                }
-                ByteBuffer grown = ByteBuffer.allocate((int) size);
-                grown.put(buffer.flip());
-                buffer = grown;
+    /** Room for the extension's output: the buffer, grown by doubling as needed. */
+    @Override
+    public ByteBuffer buffer(int wanted) {
+        if (buffer.remaining() < Math.max(wanted, 1)) {
+            long size = Math.max(2L * buffer.capacity(), (long) buffer.position() + wanted);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("encoded message over 2 GiB");
             }
-            return buffer;
+            ByteBuffer grown = buffers.acquire((int) size, false);
+            grown.put(buffer.flip());
+            buffers.release(buffer);
+            buffer = grown;
         }
+        return buffer;
     }
 }

@@ -78,7 +78,7 @@ final class Utf8Encoding {
             dst.position(p - dst.arrayOffset());
             return i;
         }
-        ByteBuffer heap = ByteBuffer.allocate(Math.min(dst.remaining(), Scratch.CHUNK));
+        ByteBuffer heap = ByteBuffer.allocate(Math.min(dst.remaining(), PooledBuffers.CHUNK));
         int next = encode(text, from, to, heap);
         dst.put(heap.flip());
         return next;

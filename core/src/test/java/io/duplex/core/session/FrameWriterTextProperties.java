@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.core.BufferProvider;
+import io.duplex.core.MaskKeySource;
 import io.duplex.core.Outbound;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -48,9 +50,12 @@ class FrameWriterTextProperties {
     }
 
     @Property(tries = 300)
-    void textFramesCarryTheStrictUtf8Encoding(@ForAll("texts") String text, @ForAll boolean mask) {
+    void textFramesCarryTheStrictUtf8Encoding(@ForAll("texts") String text, @ForAll boolean mask,
+            @ForAll boolean pooled) {
         Wire wire = new Wire();
-        FrameWriter writer = new FrameWriter(wire, mask, 0);
+        // Pooled chunks are larger than asked; allocated ones exactly the size asked for: both must do.
+        FrameWriter writer = new FrameWriter(wire, mask ? MaskKeySource.secure() : null,
+                pooled ? BufferProvider.pooled() : BufferProvider.allocating(), 0);
         byte[] expected;
         try {
             expected = strictUtf8(text);
@@ -68,7 +73,8 @@ class FrameWriterTextProperties {
         for (String bad : new String[] {"\uDD1E", "\uD834", "\uDD1E\uDD1E", "\uDD1E\uD834", "\uD834\uD834",
                 "a\uD834", "\uDD1Ea", "x\uD834\uDD1E\uDD1E"}) {
             for (boolean mask : new boolean[] {false, true}) {
-                textFramesCarryTheStrictUtf8Encoding(bad, mask);
+                textFramesCarryTheStrictUtf8Encoding(bad, mask, false);
+                textFramesCarryTheStrictUtf8Encoding(bad, mask, true);
                 assertThrows(CharacterCodingException.class, () -> strictUtf8(bad), "the oracle refuses it too");
             }
         }

@@ -1,5 +1,7 @@
 package io.duplex.nio.loop;
 
+import io.duplex.core.BufferProvider;
+import io.duplex.core.MaskKeySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -52,6 +54,10 @@ public final class EventLoop implements Executor {
     private final ByteBuffer readBuffer;
     private final ByteBuffer[] gather = new ByteBuffer[GATHER_LIMIT];
     private final BufferPool pool;
+    /** Lends the loop's sessions and handshakes their buffers: they all run on this thread, so no lock. */
+    private final BufferProvider sessionBuffers = BufferProvider.pooled();
+    /** The masking keys of the loop's client sessions; made when the first one needs it. */
+    private MaskKeySource maskKeys;
     private volatile boolean shuttingDown;
     private long nowMillis;
 
@@ -147,6 +153,22 @@ public final class EventLoop implements Executor {
     /** The loop's pool of direct buffers. */
     public BufferPool pool() {
         return pool;
+    }
+
+    /**
+     * The pool the loop's sessions and server handshakes borrow buffers from (frame chunks, message assembly,
+     * header blocks). Loop thread only, like everything it lends.
+     */
+    public BufferProvider sessionBuffers() {
+        return sessionBuffers;
+    }
+
+    /** The masking keys of the loop's client sessions, a DRBG of the loop's own. Loop thread only. */
+    public MaskKeySource maskKeys() {
+        if (maskKeys == null) {
+            maskKeys = MaskKeySource.secure();
+        }
+        return maskKeys;
     }
 
     /** Asks the loop to close its channels and stop; returns at once. */
