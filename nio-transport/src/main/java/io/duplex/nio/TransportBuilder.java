@@ -24,6 +24,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     Duration pingInterval = Duration.ZERO;
     Duration pongTimeout = Duration.ofSeconds(10);
     Duration closeTimeout = Duration.ofSeconds(5);
+    long closeDrainLimit = 16L << 20;
 
     TransportBuilder() {
     }
@@ -115,9 +116,28 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
         return self();
     }
 
-    /** How long to wait for the close handshake to finish before dropping TCP. Default 5 s. */
+    /**
+     * How long to wait for the close handshake to finish before dropping TCP. Default 5 s. It also bounds the
+     * lingering close: how long a closing connection waits for its queued bytes and its Close to be written
+     * and for the peer to close its side (see {@link #closeDrainLimit}).
+     */
     public B closeTimeout(Duration timeout) {
         this.closeTimeout = positive(timeout, "closeTimeout");
+        return self();
+    }
+
+    /**
+     * How many bytes the peer may still send, read and discarded, while the connection closes: closing TCP
+     * with unread input would reset it and lose the Close frame on its way to the peer, so a closing connection
+     * keeps reading until the peer closes its side. Past this many it stops reading, and the close timeout ends
+     * the connection. Memory does not grow with it: discarded bytes go through the loop's shared buffer.
+     * Default 16 MiB.
+     */
+    public B closeDrainLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("closeDrainLimit must not be negative: " + bytes);
+        }
+        this.closeDrainLimit = bytes;
         return self();
     }
 
