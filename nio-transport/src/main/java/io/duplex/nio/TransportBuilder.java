@@ -22,7 +22,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     Duration handshakeTimeout = Duration.ofSeconds(10);
     Duration idleTimeout = Duration.ZERO;
     Duration pingInterval = Duration.ZERO;
-    Duration pongTimeout = Duration.ofSeconds(10);
+    Duration pongTimeout = Duration.ofSeconds(20);
     Duration closeTimeout = Duration.ofSeconds(5);
     long closeDrainLimit = 16L << 20;
 
@@ -102,15 +102,20 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     }
 
     /**
-     * Sends a Ping after this long without receiving anything; zero turns keepalive off. Default off. Any
-     * received byte counts as a sign of life.
+     * Sends a Ping after this long without receiving anything; zero turns keepalive off. Any received byte
+     * counts as a sign of life. Default 30 s for a server, which so finds a peer that vanished without closing
+     * (half-open TCP: a phone that lost its network) within this plus {@link #pongTimeout}; off for a client,
+     * which the server it talks to pings.
      */
     public B pingInterval(Duration interval) {
         this.pingInterval = notNegative(interval, "pingInterval");
         return self();
     }
 
-    /** How long after a keepalive Ping the peer has to send something before the connection fails with 1001. Default 10 s. */
+    /**
+     * How long after a keepalive Ping the peer has to send something before the connection fails with 1001.
+     * Default 20 s: the Pong queues behind what the peer still has to receive from us, so a slow link needs time.
+     */
     public B pongTimeout(Duration timeout) {
         this.pongTimeout = positive(timeout, "pongTimeout");
         return self();

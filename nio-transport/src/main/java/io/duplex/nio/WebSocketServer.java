@@ -391,6 +391,8 @@ public final class WebSocketServer implements AutoCloseable {
         private SSLContext tls;
 
         private Builder() {
+            // Servers hold connections for peers that may vanish without a FIN: keepalive on by default.
+            pingInterval = Duration.ofSeconds(30);
         }
 
         /** The address to bind. Default: every interface. */
