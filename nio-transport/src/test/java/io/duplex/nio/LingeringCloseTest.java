@@ -44,11 +44,24 @@ class LingeringCloseTest extends LoopbackFixture {
         }
     };
 
+    /**
+     * Answers each message with four copies: 32 MiB for the peer's 8 MiB, more than loopback's socket buffers
+     * hold (they took all of an 8 MiB echo in some runs), so the outbound limit is sure to be reached.
+     */
+    private static final WebSocketHandler ECHO_FOUR_TIMES = new WebSocketHandler() {
+        @Override
+        public void onBinary(WebSocket socket, ByteBuffer data) {
+            for (int i = 0; i < 4; i++) {
+                socket.sendBinary(ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip());
+            }
+        }
+    };
+
     @ParameterizedTest(name = "tls={0}")
     @ValueSource(booleans = {false, true})
     void overflowCloseReachesAPeerThatKeepsSending(boolean tls) throws Exception {
         WebSocketServer server = server(b -> {
-            b.handler(ECHO).maxBufferedBytes(FRAME);
+            b.handler(ECHO_FOUR_TIMES).maxBufferedBytes(FRAME);
             if (tls) {
                 b.tls(CERTS.serverContext());
             }
