@@ -81,6 +81,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private Liveness liveness;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
+    /** The lingering close, from {@link #closeTransport()} on; null before, so an open connection pays nothing. */
+    private Linger linger;
 
     Connection(EventLoop loop, SocketChannel channel, ConnectionSettings settings) {
         this.loop = loop;
@@ -212,7 +214,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         if (!is(CLOSED) && (ops & SelectionKey.OP_WRITE) != 0) {
             flushQueue();
         }
-        if (!is(CLOSED) && (ops & SelectionKey.OP_READ) != 0) {
+        if (!is(CLOSED) && (ops & SelectionKey.OP_READ) != 0 && is(CLOSE_REQUESTED)) {
+            drain();
+        } else if (!is(CLOSED) && (ops & SelectionKey.OP_READ) != 0) {
             set(CORKED, true);
             try {
                 readAvailable();
@@ -306,7 +310,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         if (empty) {
             interest(SelectionKey.OP_WRITE, false);
             if (is(CLOSE_REQUESTED)) {
-                closeNow(null);
+                shutOutput();
                 return;
             }
         }
@@ -470,18 +474,101 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         updateWritability();
     }
 
+    /**
+     * Closes TCP the way RFC 6455 §7.1.1 asks, as a lingering close: what is queued goes out first (the Close
+     * last, after at most the rest of a frame already partly written), then the output is half-closed (after
+     * TLS close_notify), and the socket is closed once the peer's FIN arrives or the close timeout expires.
+     * Meanwhile whatever the peer still sends is read and discarded ({@link #drain()}): closing with unread
+     * input would make the kernel answer with RST, which discards the Close still queued for the peer.
+     */
     @Override
     public final void closeTransport() {
         if (is(CLOSED) || is(CLOSE_REQUESTED)) {
             return;
         }
         set(CLOSE_REQUESTED, true);
-        interest(SelectionKey.OP_READ, false);
-        if (is(DROP_QUEUE) || ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0)) {
+        if (is(DROP_QUEUE)) {
+            interest(SelectionKey.OP_READ, false);
             // Deferred: the session is still inside the call that asked for the close.
             loop.execute(() -> closeNow(null));
-        } else if (!deadlineArmed()) {
+            return;
+        }
+        linger = new Linger();
+        interest(SelectionKey.OP_READ, true); // even when the application paused reading: the peer must not stall
+        if (!deadlineArmed()) {
             armDeadline(settings.closeTimeoutMillis);
+        }
+        if ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0) {
+            loop.execute(this::shutOutput); // deferred for the same reason
+        }
+    }
+
+    /**
+     * Everything queued is written: half-closes the output (TLS: once close_notify is out too), then waits for
+     * the peer's FIN, or closes at once if it already came.
+     */
+    private void shutOutput() {
+        if (is(CLOSED)) {
+            return;
+        }
+        if (linger == null) {
+            closeNow(null); // the queue was dropped: nothing is owed to the peer
+            return;
+        }
+        if (!linger.outputShut) {
+            try {
+                if (!wire.closeOutput()) {
+                    interest(SelectionKey.OP_WRITE, true); // close_notify waits for the socket
+                    return;
+                }
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                closeNow(e);
+                return;
+            }
+            linger.outputShut = true;
+        }
+        if (linger.peerDone) {
+            closeNow(null);
+        }
+    }
+
+    /**
+     * Reads what the peer still sends after the close began and discards it, into the loop's shared buffer:
+     * a lingering connection holds no more memory than an idle one. Reads the socket itself, below TLS, since
+     * nothing the peer sends now is delivered. Past {@link ConnectionSettings#closeDrainLimit} it stops
+     * reading and the close timeout ends the connection.
+     */
+    private void drain() {
+        if (linger == null) {
+            return; // dropped, not lingering: it closes in a moment
+        }
+        ByteBuffer buf = loop.readBuffer();
+        for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+            buf.clear();
+            int n;
+            try {
+                n = channel.read(buf);
+            } catch (IOException e) {
+                closeNow(e);
+                return;
+            }
+            if (n < 0) {
+                interest(SelectionKey.OP_READ, false);
+                linger.peerDone = true;
+                if (linger.outputShut) {
+                    closeNow(null);
+                }
+                return;
+            }
+            if (linger.discarded(n, settings.closeDrainLimit)) {
+                LOG.debug("peer sent over {} bytes after the close began; no longer reading", settings.closeDrainLimit);
+                interest(SelectionKey.OP_READ, false);
+                return;
+            }
+            if (n < buf.capacity()) {
+                return;
+            }
         }
     }
 
@@ -500,7 +587,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     @Override
     public final void pauseReading() {
         set(READING_PAUSED, true);
-        interest(SelectionKey.OP_READ, false);
+        if (!is(CLOSE_REQUESTED)) {
+            interest(SelectionKey.OP_READ, false);
+        }
     }
 
     @Override
@@ -695,6 +784,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
         }
         queuedBytes = 0;
+        if (linger != null && linger.drained > 0) {
+            LOG.debug("closed after discarding {} bytes the peer sent during the close", linger.drained);
+        }
         released();
         if (session != null) {
             try {

@@ -15,6 +15,7 @@ final class ConnectionSettings {
     final long pingIntervalMillis;
     final long pongTimeoutMillis;
     final long closeTimeoutMillis;
+    final long closeDrainLimit;
 
     ConnectionSettings(TransportBuilder<?> b) {
         this.config = b.config;
@@ -27,5 +28,6 @@ final class ConnectionSettings {
         this.pingIntervalMillis = b.pingInterval.toMillis();
         this.pongTimeoutMillis = b.pongTimeout.toMillis();
         this.closeTimeoutMillis = b.closeTimeout.toMillis();
+        this.closeDrainLimit = b.closeDrainLimit;
     }
 }

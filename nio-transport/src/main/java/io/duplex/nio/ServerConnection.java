@@ -8,9 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A connection accepted by a {@link WebSocketServer}: answers the opening handshake, then runs a server session. */
 final class ServerConnection extends Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
     final WebSocketServer server;
     /** 503 when the server was full at accept: read the request, answer 503, close. */
@@ -28,9 +32,20 @@ final class ServerConnection extends Connection {
         this.handshake = new ServerHandshake(server.settings.config, server.policy, loop.sessionBuffers());
     }
 
-    /** Loop thread. */
-    void start() {
+    /** Registers for reading with a handshake deadline of {@code handshakeMillis}. Loop thread. */
+    void start(long handshakeMillis) {
         register(SelectionKey.OP_READ);
+        if (!isClosed() && handshakeMillis != settings.handshakeTimeoutMillis) {
+            armDeadline(handshakeMillis);
+        }
+    }
+
+    /** Dropped to make room for a newer connection (see {@link PendingHandshakes}), unless its handshake ended. */
+    void shed() {
+        if (handshaking && !isClosed()) {
+            LOG.debug("pending handshake from {} dropped to admit a newer connection", remoteAddress());
+            abortNow();
+        }
     }
 
     @Override
@@ -110,7 +125,7 @@ final class ServerConnection extends Connection {
     private void endHandshake() {
         if (handshaking) {
             handshaking = false;
-            server.handshakeEnded();
+            server.handshakeEnded(this);
         }
     }
 

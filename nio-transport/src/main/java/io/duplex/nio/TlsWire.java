@@ -144,6 +144,14 @@ final class TlsWire implements Wire {
     }
 
     @Override
+    public boolean closeOutput() throws IOException {
+        if (!closed && engine.handshakeDone()) {
+            engine.closeOutbound();
+        }
+        return flush();
+    }
+
+    @Override
     public void close(SocketChannel ignored, boolean graceful) {
         if (closed) {
             return;

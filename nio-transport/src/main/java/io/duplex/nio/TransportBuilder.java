@@ -22,8 +22,9 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     Duration handshakeTimeout = Duration.ofSeconds(10);
     Duration idleTimeout = Duration.ZERO;
     Duration pingInterval = Duration.ZERO;
-    Duration pongTimeout = Duration.ofSeconds(10);
+    Duration pongTimeout = Duration.ofSeconds(20);
     Duration closeTimeout = Duration.ofSeconds(5);
+    long closeDrainLimit = 16L << 20;
 
     TransportBuilder() {
     }
@@ -101,23 +102,47 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     }
 
     /**
-     * Sends a Ping after this long without receiving anything; zero turns keepalive off. Default off. Any
-     * received byte counts as a sign of life.
+     * Sends a Ping after this long without receiving anything; zero turns keepalive off. Any received byte
+     * counts as a sign of life. Default 30 s for a server, which so finds a peer that vanished without closing
+     * (half-open TCP: a phone that lost its network) within this plus {@link #pongTimeout}; off for a client,
+     * which the server it talks to pings.
      */
     public B pingInterval(Duration interval) {
         this.pingInterval = notNegative(interval, "pingInterval");
         return self();
     }
 
-    /** How long after a keepalive Ping the peer has to send something before the connection fails with 1001. Default 10 s. */
+    /**
+     * How long after a keepalive Ping the peer has to send something before the connection fails with 1001.
+     * Default 20 s: the Pong queues behind what the peer still has to receive from us, so a slow link needs time.
+     */
     public B pongTimeout(Duration timeout) {
         this.pongTimeout = positive(timeout, "pongTimeout");
         return self();
     }
 
-    /** How long to wait for the close handshake to finish before dropping TCP. Default 5 s. */
+    /**
+     * How long to wait for the close handshake to finish before dropping TCP. Default 5 s. It also bounds the
+     * lingering close: how long a closing connection waits for its queued bytes and its Close to be written
+     * and for the peer to close its side (see {@link #closeDrainLimit}).
+     */
     public B closeTimeout(Duration timeout) {
         this.closeTimeout = positive(timeout, "closeTimeout");
+        return self();
+    }
+
+    /**
+     * How many bytes the peer may still send, read and discarded, while the connection closes: closing TCP
+     * with unread input would reset it and lose the Close frame on its way to the peer, so a closing connection
+     * keeps reading until the peer closes its side. Past this many it stops reading, and the close timeout ends
+     * the connection. Memory does not grow with it: discarded bytes go through the loop's shared buffer.
+     * Default 16 MiB.
+     */
+    public B closeDrainLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("closeDrainLimit must not be negative: " + bytes);
+        }
+        this.closeDrainLimit = bytes;
         return self();
     }
 

@@ -61,13 +61,14 @@ public final class WebSocketServer implements AutoCloseable {
     private final int requestedPort;
     private final int backlog;
     private final int maxConnections;
-    private final int maxPendingHandshakes;
+    private final PendingHandshakes pending;
+    /** The handshake deadline of connections accepted while many are pending. */
+    private final long handshakeMillisUnderLoad;
     /** The largest plain request body read for the HTTP handler. */
     final int maxHttpBodyBytes;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicInteger pendingHandshakes = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -84,7 +85,8 @@ public final class WebSocketServer implements AutoCloseable {
         this.requestedPort = b.port;
         this.backlog = b.backlog;
         this.maxConnections = b.maxConnections;
-        this.maxPendingHandshakes = b.maxPendingHandshakes;
+        this.pending = new PendingHandshakes(b.maxPendingHandshakes, b.maxPendingHandshakesPerAddress);
+        this.handshakeMillisUnderLoad = Math.min(settings.handshakeTimeoutMillis, b.handshakeTimeoutUnderLoad.toMillis());
         this.maxHttpBodyBytes = b.maxHttpBodyBytes;
         this.ownsGroup = b.group == null;
         this.group = b.groupOrCreate();
@@ -273,8 +275,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** On the acceptor's loop. */
     void accepted(SocketChannel ch) {
-        if (stopping.get() || pendingHandshakes.get() >= maxPendingHandshakes) {
-            // Too many handshakes in flight (a slowloris attack, or a storm): shed at once.
+        if (stopping.get()) {
             closeQuietly(ch);
             return;
         }
@@ -289,7 +290,6 @@ public final class WebSocketServer implements AutoCloseable {
         if (!over) {
             connections.incrementAndGet();
         }
-        pendingHandshakes.incrementAndGet();
         live.incrementAndGet();
         int index = group.nextIndex();
         EventLoop loop = group.loop(index);
@@ -302,7 +302,6 @@ public final class WebSocketServer implements AutoCloseable {
             loop.execute(() -> startConnection(loop, ch, over));
         } catch (RejectedExecutionException e) {
             closeQuietly(ch);
-            handshakeEnded();
             releasedCounts(over);
         }
     }
@@ -320,15 +319,22 @@ public final class WebSocketServer implements AutoCloseable {
             // rest of the batch, which runs in this same call on the acceptor's loop.
             LOG.warn("could not set up an accepted connection", e);
             closeQuietly(ch);
-            handshakeEnded();
             releasedCounts(over);
             return;
         }
-        c.start();
+        // Too many handshakes in flight (a slow-loris attack, or a storm): make room rather than turn this
+        // one away, which would let a few idle sockets lock every new client out.
+        ServerConnection shed = pending.admit(c, PendingHandshakes.sourceOf(ch));
+        long handshakeMillis = pending.underLoad() ? handshakeMillisUnderLoad : settings.handshakeTimeoutMillis;
+        if (shed != null) {
+            shed.onLoop(shed::shed);
+        }
+        c.start(handshakeMillis);
     }
 
-    void handshakeEnded() {
-        pendingHandshakes.decrementAndGet();
+    /** {@code c} finished (or abandoned) its opening handshake. Any loop. */
+    void handshakeEnded(ServerConnection c) {
+        pending.remove(c);
     }
 
     /** On the connection's loop, once per connection. */
@@ -419,11 +425,15 @@ public final class WebSocketServer implements AutoCloseable {
         private List<ExtensionFactory> extensions = List.of();
         private int maxConnections = Integer.MAX_VALUE;
         private int maxPendingHandshakes = 1024;
+        private int maxPendingHandshakesPerAddress = 256;
+        private Duration handshakeTimeoutUnderLoad = Duration.ofSeconds(3);
         private HttpHandler httpHandler;
         private int maxHttpBodyBytes = 64 * 1024;
         private SSLContext tls;
 
         private Builder() {
+            // Servers hold connections for peers that may vanish without a FIN: keepalive on by default.
+            pingInterval = Duration.ofSeconds(30);
         }
 
         /** The address to bind. Default: every interface. */
@@ -495,12 +505,41 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The most connections still in the opening handshake; more are dropped at accept. Default 1024. */
+        /**
+         * The most connections still in the opening handshake (TLS included). A connection accepted when this
+         * many are pending is still admitted: the oldest pending one is dropped to make room, so idle sockets
+         * cannot lock new clients out. Default 1024.
+         */
         public Builder maxPendingHandshakes(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("maxPendingHandshakes must be positive: " + max);
             }
             this.maxPendingHandshakes = max;
+            return this;
+        }
+
+        /**
+         * The most connections in the opening handshake from one source (an IPv4 address, or an IPv6 /64). A
+         * connection from a source at its cap is admitted by dropping that source's oldest pending one, so one
+         * address cannot push out other clients' handshakes. Default 256. Behind a reverse proxy or a load
+         * balancer every connection comes from its address, as in a load test from one machine: raise this to
+         * {@link #maxPendingHandshakes} there.
+         */
+        public Builder maxPendingHandshakesPerAddress(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPendingHandshakesPerAddress must be positive: " + max);
+            }
+            this.maxPendingHandshakesPerAddress = max;
+            return this;
+        }
+
+        /**
+         * The handshake deadline of connections accepted while at least half of {@link #maxPendingHandshakes}
+         * are pending, when shorter than {@link #handshakeTimeout}: under a flood of idle sockets each holds
+         * its slot for less time, while a real client still has time for TLS and the upgrade. Default 3 s.
+         */
+        public Builder handshakeTimeoutUnderLoad(Duration timeout) {
+            this.handshakeTimeoutUnderLoad = positive(timeout, "handshakeTimeoutUnderLoad");
             return this;
         }
 

@@ -49,6 +49,16 @@ interface Wire {
     /** Whether application bytes may be written (after the TLS handshake). */
     boolean ready();
 
+    /**
+     * Ends what this wire sends, before the socket's output is half-closed: a TLS wire makes its close_notify
+     * and writes what the socket takes of it. A plain wire has nothing to say.
+     *
+     * @return whether nothing is left to write; else call again once the socket is writable
+     */
+    default boolean closeOutput() throws IOException {
+        return flush();
+    }
+
     /** Closes the underlying channel (after a best-effort TLS close_notify when {@code graceful}). Never throws. */
     void close(SocketChannel channel, boolean graceful);
 }

@@ -36,6 +36,14 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Over a socket the test connected (and perhaps wrapped in TLS) itself. */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(20_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
     void send(String ascii) throws IOException {
         send(ascii.getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -140,6 +148,10 @@ final class RawClient implements AutoCloseable {
         } else if (len == 127) {
             len = new java.io.DataInputStream(in).readLong();
         }
-        return new Frame(b0 & 0x0F, in.readNBytes((int) len));
+        byte[] payload = in.readNBytes((int) len);
+        if (payload.length < len) {
+            throw new java.io.EOFException("end of stream inside a frame: " + payload.length + " of " + len + " bytes");
+        }
+        return new Frame(b0 & 0x0F, payload);
     }
 }
