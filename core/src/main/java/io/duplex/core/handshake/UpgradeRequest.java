@@ -73,7 +73,10 @@ public final class UpgradeRequest {
         }
     }
 
-    /** Checks the offered subprotocols ({@link HandshakeRequest#subprotocols()}): 400 when one is not a token. */
+    /**
+     * Checks the offered subprotocols ({@link io.duplex.core.HandshakeRequest#subprotocols()}): 400 when one is
+     * not a token.
+     */
     public static List<String> checkSubprotocols(List<String> offered) throws HandshakeException {
         // Indexed, not for-each: most requests offer none, and an iterator over nothing is still garbage.
         for (int i = 0; i < offered.size(); i++) {
