@@ -10,6 +10,7 @@ import java.io.IOException;
  */
 public class HandshakeException extends IOException {
 
+    /** The serialized form's version. */
     private static final long serialVersionUID = 1L;
 
     private final int status;

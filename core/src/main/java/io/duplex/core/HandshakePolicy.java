@@ -51,19 +51,19 @@ public final class HandshakePolicy {
     }
 
     /**
-     * The subprotocol to answer: the first of the client's offers, in the client's order of preference, that
-     * the server supports; {@code null} when the client offered none the server supports (the response then
-     * carries no {@code Sec-WebSocket-Protocol}). The client's order wins because RFC 6455 §4.1 has it list
-     * protocols "ordered by preference"; a server that wants its own order can pick in the decider with
-     * {@link UpgradeDecision#withSubprotocol}.
+     * The subprotocol to answer: the first of the server's {@link #subprotocols()}, in the server's order of
+     * preference, that the client offered; {@code null} when the client offered none the server supports (the
+     * response then carries no {@code Sec-WebSocket-Protocol}). RFC 6455 §4.2.2 leaves the choice to the server;
+     * its own order decides, so a server can prefer its newest protocol whatever order clients list them in. A
+     * server that wants the client's order can pick in the decider with {@link UpgradeDecision#withSubprotocol}.
      */
     public String chooseSubprotocol(List<String> offered) {
         if (offered.isEmpty()) {
             // Spares the iterator on every handshake that offers none.
             return null;
         }
-        for (String p : offered) {
-            if (subprotocols.contains(p)) {
+        for (String p : subprotocols) {
+            if (offered.contains(p)) {
                 return p;
             }
         }
@@ -96,7 +96,10 @@ public final class HandshakePolicy {
             return this;
         }
 
-        /** The subprotocols the server supports; see {@link HandshakePolicy#chooseSubprotocol} for the choice. */
+        /**
+         * The subprotocols the server supports, most preferred first; see {@link HandshakePolicy#chooseSubprotocol}
+         * for the choice.
+         */
         public Builder subprotocols(List<String> subprotocols) {
             for (String p : subprotocols) {
                 if (!HttpGrammar.isToken(p)) {

@@ -9,6 +9,7 @@ import java.io.IOException;
  */
 public class WebSocketException extends IOException {
 
+    /** The serialized form's version. */
     private static final long serialVersionUID = 1L;
 
     private final int closeCode;

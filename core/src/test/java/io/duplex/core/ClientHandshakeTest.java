@@ -111,7 +111,7 @@ class ClientHandshakeTest {
     @Test
     void endToEndWithSubprotocolAndExtension() throws Exception {
         ClientHandshake c = client(List.of("v2.chat", "chat"), List.of(FakeExtensionFactory.standard()));
-        HandshakePolicy policy = HandshakePolicy.builder().handler(HANDLER).subprotocols(List.of("chat", "v2.chat"))
+        HandshakePolicy policy = HandshakePolicy.builder().handler(HANDLER).subprotocols(List.of("v2.chat", "chat"))
                 .extensions(List.of(FakeExtensionFactory.standard())).build();
         ServerHandshake s = new ServerHandshake(WebSocketConfig.defaults(), policy);
         ByteBuffer toServer = c.request();

@@ -353,11 +353,12 @@ class ServerHandshakeTest {
     }
 
     @Test
-    void subprotocolIsTheClientsFirstThatTheServerSupports() {
+    void subprotocolIsTheServersFirstThatTheClientOffers() {
         HandshakePolicy policy = HandshakePolicy.builder().handler(HANDLER).subprotocols(List.of("b", "a", "c")).build();
         ServerHandshake s = run(policy, with("Sec-WebSocket-Protocol: x, a", "Sec-WebSocket-Protocol: b"));
-        assertEquals("a", s.subprotocol());
-        assertTrue(text(s.response()).contains("\r\nSec-WebSocket-Protocol: a\r\n"));
+        assertEquals("b", s.subprotocol());
+        assertTrue(text(s.response()).contains("\r\nSec-WebSocket-Protocol: b\r\n"));
+        assertEquals("a", run(policy, with("Sec-WebSocket-Protocol: c, a, x")).subprotocol());
         ServerHandshake none = run(policy, with("Sec-WebSocket-Protocol: x, y"));
         assertEquals(State.ACCEPTED, none.receive(heap("")));
         assertEquals("", none.subprotocol());

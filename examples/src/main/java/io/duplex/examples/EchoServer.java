@@ -9,13 +9,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * An echo server: every text or binary message comes back to its sender. A plain browser request to
  * {@code /} gets a small page that opens a WebSocket to this server and shows the echoes.
  *
- * <pre>./mvnw -q -pl examples -am exec:java -Dexec.mainClass=io.duplex.examples.EchoServer [-Dexec.args=PORT]</pre>
+ * <pre>./mvnw -q -pl examples -am compile exec:java [-Dexec.args="--port 9000 --host 0.0.0.0"]</pre>
  */
 public final class EchoServer {
 
@@ -60,9 +59,15 @@ public final class EchoServer {
     private EchoServer() {
     }
 
-    /** Starts an echo server on {@code port} (0: any free port). */
+    /** Starts an echo server on {@code port} (0: any free port) of the loopback interface. */
     public static WebSocketServer start(int port) throws IOException {
+        return start(LOOPBACK, port);
+    }
+
+    /** Starts an echo server on {@code host} (an address or name to bind) and {@code port} (0: any free port). */
+    public static WebSocketServer start(String host, int port) throws IOException {
         return WebSocketServer.builder()
+                .host(host)
                 .port(port)
                 .handler(ECHO)
                 .httpHandler(request -> request.path().equals("/")
@@ -73,17 +78,43 @@ public final class EchoServer {
                 .start();
     }
 
-    /** Runs until the process is stopped. The port comes from the first argument, default 8080. */
+    /**
+     * Runs until the process is stopped (Ctrl-C). Options: {@code --port N} (default 8080; 0 picks a free
+     * one) and {@code --host ADDRESS} (default 127.0.0.1, so the demo is not reachable from the network;
+     * {@code 0.0.0.0} binds every interface).
+     */
     public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
-        WebSocketServer server = start(port);
-        System.out.println("Duplex echo server listening on ws://localhost:" + server.port()
-                + "/ — open http://localhost:" + server.port() + "/ in a browser");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(Duration.ofSeconds(2));
-            stopped.countDown();
-        }));
-        stopped.await();
+        Options options = Options.parse(args);
+        WebSocketServer server = start(options.host(), options.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(2))));
+        String where = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        System.out.println("Duplex echo server listening on ws://" + where + ":" + server.port()
+                + "/ — open http://" + where + ":" + server.port() + "/ in a browser (Ctrl-C stops it)");
+        server.awaitTermination();
+    }
+
+    static final String LOOPBACK = "127.0.0.1";
+
+    /** The command line: {@code [--host ADDRESS] [--port N]}. */
+    record Options(String host, int port) {
+
+        static Options parse(String... args) {
+            String host = LOOPBACK;
+            int port = 8080;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (i + 1 >= args.length || !(arg.equals("--port") || arg.equals("--host"))) {
+                    throw new IllegalArgumentException("usage: EchoServer [--host ADDRESS] [--port N], not: "
+                            + String.join(" ", args));
+                }
+                String value = args[++i];
+                if (arg.equals("--host")) {
+                    host = value;
+                } else {
+                    port = Integer.parseInt(value);
+                }
+            }
+            return new Options(host, port);
+        }
     }
 }

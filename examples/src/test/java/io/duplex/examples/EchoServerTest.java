@@ -1,6 +1,7 @@
 package io.duplex.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.nio.WebSocketServer;
@@ -17,6 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /** The example serves its page over plain HTTP and echoes over WebSocket, checked with the JDK's clients. */
 class EchoServerTest {
+
+    @Test
+    void commandLineSetsPortAndHostWithLoopbackByDefault() {
+        assertEquals(new EchoServer.Options("127.0.0.1", 8080), EchoServer.Options.parse());
+        assertEquals(new EchoServer.Options("0.0.0.0", 9000), EchoServer.Options.parse("--port", "9000", "--host", "0.0.0.0"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EchoServer.Options.parse("9000"));
+        assertTrue(e.getMessage().startsWith("usage:"), e.getMessage());
+    }
 
     @Test
     void servesThePageAndEchoes() throws Exception {

@@ -2,6 +2,8 @@ package io.duplex.nio;
 
 import io.duplex.nio.loop.EventLoop;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,14 +24,15 @@ public final class EventLoopGroup implements AutoCloseable {
     private final EventLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
 
-    private EventLoopGroup(int count, long tickMillis) {
+    private EventLoopGroup(int count, long tickMillis, ThreadFactory threadFactory) {
         if (count < 1) {
             throw new IllegalArgumentException("at least one loop is needed: " + count);
         }
         int id = GROUP_IDS.incrementAndGet();
         loops = new EventLoop[count];
         for (int i = 0; i < count; i++) {
-            loops[i] = new EventLoop("duplex-" + id + "-loop-" + i, tickMillis, READ_BUFFER_SIZE, CHUNK_SIZE);
+            loops[i] = new EventLoop("duplex-" + id + "-loop-" + i, threadFactory, tickMillis, READ_BUFFER_SIZE,
+                    CHUNK_SIZE);
         }
         for (EventLoop loop : loops) {
             loop.start();
@@ -41,14 +44,24 @@ public final class EventLoopGroup implements AutoCloseable {
         return create(Runtime.getRuntime().availableProcessors());
     }
 
-    /** A group of {@code loops} loops. */
+    /** A group of {@code loops} loops, on daemon threads named {@code duplex-<group>-loop-<index>}. */
     public static EventLoopGroup create(int loops) {
-        return new EventLoopGroup(loops, DEFAULT_TICK_MILLIS);
+        return new EventLoopGroup(loops, DEFAULT_TICK_MILLIS, null);
+    }
+
+    /**
+     * A group of {@code loops} loops whose threads {@code threadFactory} makes (and names, and marks daemon
+     * or not): one thread per loop, made when the group is created.
+     *
+     * @throws IllegalStateException if the factory returns null
+     */
+    public static EventLoopGroup create(int loops, ThreadFactory threadFactory) {
+        return new EventLoopGroup(loops, DEFAULT_TICK_MILLIS, Objects.requireNonNull(threadFactory, "threadFactory"));
     }
 
     /** For tests: a group whose timers tick every {@code tickMillis}. */
     static EventLoopGroup create(int loops, long tickMillis) {
-        return new EventLoopGroup(loops, tickMillis);
+        return new EventLoopGroup(loops, tickMillis, null);
     }
 
     /** The number of loops. */

@@ -8,6 +8,7 @@ import java.io.IOException;
  */
 public class ProxyConnectException extends IOException {
 
+    /** The serialized form's version. */
     private static final long serialVersionUID = 1L;
 
     private final int status;

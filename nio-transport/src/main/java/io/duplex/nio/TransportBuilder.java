@@ -3,6 +3,7 @@ package io.duplex.nio;
 import io.duplex.core.WebSocketConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The options {@link WebSocketServer.Builder} and {@link WebSocketClient.Builder} share: event loops,
@@ -14,6 +15,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 
     EventLoopGroup group;
     int loopCount = Runtime.getRuntime().availableProcessors();
+    ThreadFactory threadFactory;
     WebSocketConfig config = WebSocketConfig.defaults();
     long maxBufferedBytes = 16L << 20;
     OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE_TRY_AGAIN_LATER;
@@ -46,6 +48,17 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
             throw new IllegalArgumentException("loops must be positive: " + count);
         }
         this.loopCount = count;
+        return self();
+    }
+
+    /**
+     * Makes the threads of the endpoint's own loops (not used with {@link #loops(EventLoopGroup)}), for
+     * their names, priority, or to make them non-daemon so that they alone keep the JVM running. Default:
+     * daemon threads named {@code duplex-<group>-loop-<index>}, so a forgotten endpoint never keeps the JVM
+     * from exiting; wait for a server with {@link WebSocketServer#awaitTermination()}.
+     */
+    public B threadFactory(ThreadFactory threadFactory) {
+        this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
         return self();
     }
 
@@ -151,7 +164,10 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     }
 
     EventLoopGroup groupOrCreate() {
-        return group != null ? group : EventLoopGroup.create(loopCount);
+        if (group != null) {
+            return group;
+        }
+        return threadFactory != null ? EventLoopGroup.create(loopCount, threadFactory) : EventLoopGroup.create(loopCount);
     }
 
     static Duration positive(Duration d, String name) {

@@ -47,6 +47,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final Resolver resolver;
     /** Runs the blocking name lookups, so {@link #connect} never waits for DNS. Daemon threads, idle ones exit. */
     private final ThreadPoolExecutor resolving;
+    private final Termination terminated = new Termination();
 
     /** Looks a host name up; blocking. A test may hold it back to see that connect does not wait for it. */
     interface Resolver {
@@ -91,9 +92,12 @@ public final class WebSocketClient implements AutoCloseable {
      * when connecting directly, the proxy's otherwise; the proxy resolves the server's).
      *
      * @return completes with the open connection after {@code handler.onOpen}; fails with the
-     *     {@link UnknownHostException} of a name that does not resolve, the connect error, a {@link java.util.concurrent.TimeoutException}, the {@link ProxyConnectException} of a proxy
-     *     that refused the tunnel, or the {@link io.duplex.core.HandshakeException} describing a refused
-     *     handshake
+     *     {@link UnknownHostException} of a name that does not resolve, the connect error (a
+     *     {@link java.net.ConnectException}, say), a {@link java.util.concurrent.TimeoutException}, for wss:// a
+     *     {@link javax.net.ssl.SSLHandshakeException} when the TLS handshake fails (an untrusted certificate, one
+     *     that does not name the host, no protocol or cipher suite in common) or another
+     *     {@link javax.net.ssl.SSLException}, the {@link ProxyConnectException} of a proxy that refused the
+     *     tunnel, or the {@link io.duplex.core.HandshakeException} describing a refused handshake
      */
     public CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler, ConnectOptions options) {
         return connect(uri, handler, options, null);
@@ -251,6 +255,32 @@ public final class WebSocketClient implements AutoCloseable {
         if (ownsGroup) {
             group.close();
         }
+        terminated.signal();
+    }
+
+    /**
+     * Waits until {@link #close()} has returned (called from another thread or a callback's hand-off). The loop
+     * threads are daemon threads by default, so nothing else keeps the JVM running for a client.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * {@link #awaitTermination()} for at most {@code timeout}.
+     *
+     * @return true if the client is closed, false if the time ran out first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout);
+    }
+
+    /** Whether {@link #close()} has returned. */
+    public boolean isTerminated() {
+        return terminated.isDone();
     }
 
     /** Builds a {@link WebSocketClient}. Not thread-safe. */

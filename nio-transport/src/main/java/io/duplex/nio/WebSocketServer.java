@@ -73,6 +73,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Object drained = new Object();
+    private final Termination terminated = new Termination();
     private volatile Acceptor acceptor;
     private volatile int port = -1;
 
@@ -144,9 +145,13 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** A failed start: release the channel, and the loops if this server made them. */
     private void abandon(ServerSocketChannel ssc) throws IOException {
-        ssc.close();
-        if (ownsGroup) {
-            group.close();
+        try {
+            ssc.close();
+            if (ownsGroup) {
+                group.close();
+            }
+        } finally {
+            terminated.signal();
         }
     }
 
@@ -224,6 +229,34 @@ public final class WebSocketServer implements AutoCloseable {
         if (ownsGroup) {
             group.close();
         }
+        terminated.signal();
+    }
+
+    /**
+     * Waits until the server has stopped: until a {@link #stop(Duration)} or {@link #close()} (from a shutdown
+     * hook, say, or another thread) has returned, or a {@link #start()} has failed. The loop threads are daemon
+     * threads by default, so a {@code main} that only starts a server returns at once and the JVM exits: call
+     * this at the end of {@code main} to keep serving.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * {@link #awaitTermination()} for at most {@code timeout}.
+     *
+     * @return true if the server has stopped, false if the time ran out first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout);
+    }
+
+    /** Whether the server has stopped ({@link #awaitTermination()} would return at once). */
+    public boolean isTerminated() {
+        return terminated.isDone();
     }
 
     /** {@link #stop(Duration)} with 5 seconds. */
@@ -478,7 +511,10 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The subprotocols the server speaks, in its order of preference. Default none. */
+        /**
+         * The subprotocols the server speaks, most preferred first: the server answers with the first of these
+         * that the client offered, whatever the client's order. Default none.
+         */
         public Builder subprotocols(List<String> subprotocols) {
             this.subprotocols = List.copyOf(subprotocols);
             return this;

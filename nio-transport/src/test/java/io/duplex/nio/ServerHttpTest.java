@@ -119,6 +119,15 @@ class ServerHttpTest extends LoopbackFixture {
     }
 
     @Test
+    void serverPicksSubprotocolsByItsOwnPreference() throws Exception {
+        WebSocketServer server = server(b -> b.handler(new Recorder()).subprotocols(List.of("v2", "v1")));
+        ConnectOptions options = ConnectOptions.builder().subprotocols(List.of("v1", "v2")).build();
+        WebSocket ws = client().connect(uri(server), new Recorder(), options).get(10, TimeUnit.SECONDS);
+        assertEquals("v2", ws.subprotocol());
+        ws.close();
+    }
+
+    @Test
     void clientReportsConnectFailures() {
         ExecutionException e = assertThrows(ExecutionException.class, () -> client()
                 .connect(java.net.URI.create("ws://127.0.0.1:1/"), new WebSocketHandler() { })

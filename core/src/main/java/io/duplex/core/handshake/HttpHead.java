@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * @param bytes the block (from {@link HeaderBlockReader})
  * @param startLineEnd the index of the CR ending the start line
  * @param headers the header fields, names and values as ISO-8859-1, without the omitted ones
- * @param omittedCount how many fields were left out of {@code headers} (see {@link #parse(byte[], int, int, int, String)})
+ * @param omittedCount how many fields were left out of {@code headers} (see {@link #parse(byte[], int, int, String)})
  * @param omittedValueStart where the value of the first omitted field starts in {@code bytes}, or -1
  * @param omittedValueEnd where that value ends, or -1
  */

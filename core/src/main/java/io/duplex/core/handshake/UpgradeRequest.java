@@ -7,7 +7,7 @@ import java.util.List;
 /** The server's checks of a client's opening handshake (RFC 6455 §4.2.1), each failing with its HTTP status. */
 public final class UpgradeRequest {
 
-    /** The field a server validates and answers but does not keep (see {@link HttpHead#parse(byte[], int, int, int, String)}). */
+    /** The field a server validates and answers but does not keep (see {@link HttpHead#parse(byte[], int, int, String)}). */
     public static final String KEY = "Sec-WebSocket-Key";
 
     private UpgradeRequest() {
@@ -73,7 +73,10 @@ public final class UpgradeRequest {
         }
     }
 
-    /** Checks the offered subprotocols ({@link HandshakeRequest#subprotocols()}): 400 when one is not a token. */
+    /**
+     * Checks the offered subprotocols ({@link io.duplex.core.HandshakeRequest#subprotocols()}): 400 when one is
+     * not a token.
+     */
     public static List<String> checkSubprotocols(List<String> offered) throws HandshakeException {
         // Indexed, not for-each: most requests offer none, and an iterator over nothing is still garbage.
         for (int i = 0; i < offered.size(); i++) {

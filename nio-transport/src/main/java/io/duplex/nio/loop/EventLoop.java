@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -68,6 +69,18 @@ public final class EventLoop implements Executor {
      * @param chunkSize the pool's buffer size
      */
     public EventLoop(String name, long tickMillis, int readBufferSize, int chunkSize) {
+        this(name, null, tickMillis, readBufferSize, chunkSize);
+    }
+
+    /**
+     * @param name the thread's name when {@code threadFactory} is null
+     * @param threadFactory makes the loop thread (and names it), or null for a daemon thread named {@code name}
+     * @param tickMillis the timer wheel's tick
+     * @param readBufferSize the shared read buffer's size
+     * @param chunkSize the pool's buffer size
+     * @throws IllegalStateException if the factory returns no thread
+     */
+    public EventLoop(String name, ThreadFactory threadFactory, long tickMillis, int readBufferSize, int chunkSize) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -77,8 +90,16 @@ public final class EventLoop implements Executor {
         this.timers = new TimerWheel(512, tickMillis, nowMillis);
         this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
         this.pool = new BufferPool(chunkSize, 256);
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
+        if (threadFactory == null) {
+            this.thread = new Thread(this::run, name);
+            this.thread.setDaemon(true);
+        } else {
+            this.thread = threadFactory.newThread(this::run);
+            if (thread == null) {
+                closeSelectorQuietly();
+                throw new IllegalStateException("the thread factory made no thread");
+            }
+        }
     }
 
     /** Starts the loop thread. */
@@ -265,6 +286,10 @@ public final class EventLoop implements Executor {
         }
         runTasks();
         tasks.clear();
+        closeSelectorQuietly();
+    }
+
+    private void closeSelectorQuietly() {
         try {
             selector.close();
         } catch (IOException e) {

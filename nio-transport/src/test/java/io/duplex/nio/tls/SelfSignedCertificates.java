@@ -2,6 +2,7 @@ package io.duplex.nio.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,29 @@ public final class SelfSignedCertificates {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The private key, whose {@code getEncoded()} is its PKCS#8 form. */
+    public PrivateKey privateKey() {
+        try {
+            return (PrivateKey) keyStore.getKey(ALIAS, PASSWORD);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the key and certificate as a PKCS#12 file protected (store and key) with {@link #password()}. */
+    public void writePkcs12(Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            keyStore.store(out, PASSWORD);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The password of {@link #writePkcs12}'s file. */
+    public static char[] password() {
+        return PASSWORD.clone();
     }
 
     /** A server context (protocol "TLS": TLS 1.3 and 1.2) presenting this certificate. */
