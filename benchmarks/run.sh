@@ -7,9 +7,8 @@
 #   benchmarks/run.sh --soak          the churn soak (docs/reliability.md): 100,000 connect/upgrade/echo/close
 #                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
-# Environment: SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4").
-#
-# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000).
+# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000),
+#              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4").
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcde,

@@ -26,12 +26,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * cycles, measures the server's {@link Resources}, runs the soak's cycles (connect / upgrade with
  * permessage-deflate / echo / clean close, FIN, RST or slow reader), measures again and compares. Exit status:
  * 0 when every compared figure is back where it was (heap within the stated tolerance) and every cycle did what
- * the protocol says; 1 on a leak; 2 on a failed cycle; 64 on bad usage.
+ * the protocol says; 1 on a leak; 2 on a failed cycle; 64 on bad usage. With {@code --strict-close true} a
+ * slow reader that is reset, or sees the server's FIN, before a whole Close frame reached it is a failed cycle
+ * too (issue 12, defect 3: the lingering close).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.duplex.bench.soak.ChurnSoak [--cycles 100000] [--warmup 5000]
  *     [--clients 8] [--mix clean=40,fin=30,rst=29,slow=1] [--max-buffered 262144] [--settle-ms 3000]
- *     [--heap-tolerance 2097152] [--server-log FILE]
+ *     [--heap-tolerance 2097152] [--server-log FILE] [--strict-close false]
  *     [--server-jvm "-Xmx256m -XX:+UseG1GC -Djdk.nio.maxCachedBufferSize=0"]
  * </pre>
  *
@@ -50,6 +52,7 @@ public final class ChurnSoak {
     private long heapTolerance = 2L << 20;
     private String serverJvm = "-Xmx256m -XX:+UseG1GC -Djdk.nio.maxCachedBufferSize=0";
     private File serverLog = new File("benchmarks/target/soak-server.log");
+    private boolean strictClose;
 
     private final PrintStream out = System.out;
     private Kind[] kinds;
@@ -83,6 +86,7 @@ public final class ChurnSoak {
                 case "--heap-tolerance" -> heapTolerance = Long.parseLong(v);
                 case "--server-jvm" -> serverJvm = v;
                 case "--server-log" -> serverLog = new File(v);
+                case "--strict-close" -> strictClose = Boolean.parseBoolean(v);
                 default -> usage("unknown option " + args[i]);
             }
         }
@@ -189,7 +193,11 @@ public final class ChurnSoak {
                 for (long n; (n = next.getAndIncrement()) < end;) {
                     Kind kind = kinds[(int) (n % kinds.length)];
                     try {
-                        tally.done(client.cycle(n, kind));
+                        Outcome o = client.cycle(n, kind);
+                        if (strictClose && (o == Outcome.SLOW_RESET || o == Outcome.SLOW_EOF)) {
+                            throw new IOException("no whole Close reached the slow reader: " + o);
+                        }
+                        tally.done(o);
                     } catch (IOException | RuntimeException e) {
                         tally.failed(n, kind, e);
                     }
