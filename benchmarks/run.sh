@@ -159,7 +159,7 @@ if [ "$SMOKE" = 1 ]; then
     echo "$line"
     stop_server
     # About 10 s: a short churn with every kind of cycle, slow readers included.
-    soak --cycles 1000 --warmup 300 --settle-ms 1000 >"$OUT/soak-smoke.txt" \
+    soak --cycles 1000 --warmup 300 --settle-ms 1000 >"$OUT/soak-smoke.txt" 2>&1 \
         || { cat "$OUT/soak-smoke.txt"; log "smoke FAILED (churn soak)"; exit 1; }
     grep '^soak result' "$OUT/soak-smoke.txt"
     log "smoke passed"
