@@ -2,9 +2,13 @@
 # Builds the benchmarks, runs every scenario against every echo server and writes docs/benchmarks.md.
 #
 #   benchmarks/run.sh                 everything: JMH, scenarios (a)-(e), a JFR profile, the report
-#   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex; non-zero on failure
+#   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex and a 1,000-cycle
+#                                     churn soak; non-zero on failure
+#   benchmarks/run.sh --soak          the churn soak (docs/reliability.md): 100,000 connect/upgrade/echo/close
+#                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
-# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000).
+# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000),
+#              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4").
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcde,
@@ -28,6 +32,8 @@ SECONDS_PER_RUN=5
 WARMUP=3
 SCENARIOS=abcde
 SMOKE=0
+SOAK=0
+SOAK_CYCLES=${SOAK_CYCLES:-100000}
 JMH=1
 BUILD=1
 JMH_ARGS="-wi 2 -i 3 -w 1s -r 1s -prof gc"
@@ -40,6 +46,7 @@ BROADCAST_CONNS=${BROADCAST_CONNS:-10000}
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
+        --soak) SOAK=1 ;;
         --runs) RUNS=$2; shift ;;
         --seconds) SECONDS_PER_RUN=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
@@ -128,6 +135,20 @@ loadgen() {
     "${PIN_LOADGEN[@]}" "$LOADGEN" --port "$PORT" "$@"
 }
 
+# The churn soak starts its own server JVM (its /proc/self/fd must hold only the server's descriptors).
+soak() {
+    # shellcheck disable=SC2086
+    java -Xmx512m -cp "$JAR" io.duplex.bench.soak.ChurnSoak --server-log "$OUT/soak-server.log" "$@" ${SOAK_ARGS:-}
+}
+
+if [ "$SOAK" = 1 ]; then
+    log "churn soak: $SOAK_CYCLES cycles"
+    status=0
+    soak --cycles "$SOAK_CYCLES" | tee "$OUT/soak.txt" || status=$?
+    [ "$status" = 0 ] && log "soak passed" || log "soak FAILED (exit $status)"
+    exit "$status"
+fi
+
 if [ "$SMOKE" = 1 ]; then
     start_server duplex
     # 2 s warm-up + 6 s measured + setup: about 10 s.
@@ -137,6 +158,10 @@ if [ "$SMOKE" = 1 ]; then
         || { log "smoke FAILED (64 KiB text)"; exit 1; }
     echo "$line"
     stop_server
+    # About 10 s: a short churn with every kind of cycle, slow readers included.
+    soak --cycles 1000 --warmup 300 --settle-ms 1000 >"$OUT/soak-smoke.txt" 2>&1 \
+        || { cat "$OUT/soak-smoke.txt"; log "smoke FAILED (churn soak)"; exit 1; }
+    grep '^soak result' "$OUT/soak-smoke.txt"
     log "smoke passed"
     exit 0
 fi

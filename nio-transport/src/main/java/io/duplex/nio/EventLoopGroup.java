@@ -102,11 +102,27 @@ public final class EventLoopGroup implements AutoCloseable {
         return loops[index];
     }
 
-    /** Pooled buffers acquired and not released, over all loops: zero when nothing leaks. */
-    long outstandingBuffers() {
+    /**
+     * Pooled outbound buffers (the direct chunks that hold bytes a socket refused) acquired and not yet
+     * released, over all loops. Zero when no connection has unsent bytes queued, so a leak check or a
+     * monitor can read it once traffic has stopped. Reading it costs an atomic read per loop; any thread.
+     */
+    public long outstandingBuffers() {
         long sum = 0;
         for (EventLoop loop : loops) {
             sum += loop.pool().outstanding();
+        }
+        return sum;
+    }
+
+    /**
+     * Direct bytes the loops keep on their free lists of outbound buffers for reuse, once released: bounded per
+     * loop, not a leak, and part of the JDK's direct-memory figure. Any thread; exact once traffic has stopped.
+     */
+    public long retainedBufferBytes() {
+        long sum = 0;
+        for (EventLoop loop : loops) {
+            sum += loop.pool().retained() * loop.pool().chunkSize();
         }
         return sum;
     }

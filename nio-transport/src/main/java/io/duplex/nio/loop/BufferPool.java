@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Fixed-size direct buffers for the bytes a socket refused, recycled through a free list so a busy loop
  * stops allocating once warm. Every {@link #acquire()} must be matched by one {@link #release}; the
- * {@linkplain #outstanding() outstanding count} lets tests prove that nothing leaks.
+ * {@linkplain #outstanding() outstanding count} lets tests prove that nothing leaks, and the
+ * {@linkplain #retained() retained count} tells what the free list holds.
  *
- * <p>Acquire and release on the owning loop's thread only; {@link #outstanding()} may be read from any thread.
+ * <p>Acquire and release on the owning loop's thread only; the counts may be read from any thread.
  */
 public final class BufferPool {
 
@@ -17,6 +18,9 @@ public final class BufferPool {
     private final int maxRetained;
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private final AtomicLong outstanding = new AtomicLong();
+    /** Only touched when a buffer is allocated or left to the GC, never on a recycled acquire or release. */
+    private final AtomicLong allocated = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
     /**
      * @param chunkSize the capacity of every buffer
@@ -35,6 +39,7 @@ public final class BufferPool {
         ByteBuffer b = free.pollFirst();
         if (b == null) {
             b = ByteBuffer.allocateDirect(chunkSize);
+            allocated.incrementAndGet();
         }
         outstanding.incrementAndGet();
         return b;
@@ -46,6 +51,8 @@ public final class BufferPool {
         if (free.size() < maxRetained) {
             buffer.clear();
             free.addFirst(buffer);
+        } else {
+            dropped.incrementAndGet();
         }
     }
 
@@ -57,5 +64,13 @@ public final class BufferPool {
     /** Buffers acquired and not yet released. */
     public long outstanding() {
         return outstanding.get();
+    }
+
+    /**
+     * Released buffers kept on the free list for reuse (at most {@code maxRetained}). Any thread; exact once the
+     * loop is quiet.
+     */
+    public long retained() {
+        return allocated.get() - dropped.get() - outstanding.get();
     }
 }

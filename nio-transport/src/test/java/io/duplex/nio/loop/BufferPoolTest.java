@@ -26,4 +26,21 @@ class BufferPoolTest {
         assertEquals(0, c.position());
         assertEquals(64, c.limit());
     }
+
+    @Test
+    void countsWhatTheFreeListRetains() {
+        BufferPool pool = new BufferPool(64, 2);
+        ByteBuffer a = pool.acquire();
+        ByteBuffer b = pool.acquire();
+        ByteBuffer c = pool.acquire();
+        assertEquals(0, pool.retained());
+        pool.release(a);
+        assertEquals(1, pool.retained());
+        pool.release(b);
+        pool.release(c); // the free list is full: left to the GC
+        assertEquals(2, pool.retained());
+        pool.acquire();
+        assertEquals(1, pool.retained());
+        assertEquals(1, pool.outstanding());
+    }
 }
