@@ -64,7 +64,7 @@ final class HuffmanCode {
             assignCodes(n);
             return;
         }
-        Arrays.sort(sorted, 0, used);
+        heapSort(sorted, used);
         int overflow = huffmanDepths(used);
         if (overflow > 0) {
             limitLengths();
@@ -167,5 +167,40 @@ final class HuffmanCode {
             bits += (long) frequency[symbol] * lengths[symbol];
         }
         return bits;
+    }
+    /**
+     * Sorts {@code a[0..n)} ascending in place. A heap sort rather than {@link Arrays#sort(long[], int, int)}:
+     * the JDK's may allocate per call (its vectorised variant does on some processors), and a message is
+     * compressed with no allocation at all; a block has at most 286 symbols, so O(n log n) in place is plenty.
+     */
+    private static void heapSort(long[] a, int n) {
+        for (int i = n / 2 - 1; i >= 0; i--) {
+            siftDown(a, i, n);
+        }
+        for (int end = n - 1; end > 0; end--) {
+            long top = a[0];
+            a[0] = a[end];
+            a[end] = top;
+            siftDown(a, 0, end);
+        }
+    }
+
+    private static void siftDown(long[] a, int i, int n) {
+        long v = a[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= n) {
+                break;
+            }
+            if (child + 1 < n && a[child + 1] > a[child]) {
+                child++;
+            }
+            if (a[child] <= v) {
+                break;
+            }
+            a[i] = a[child];
+            i = child;
+        }
+        a[i] = v;
     }
 }

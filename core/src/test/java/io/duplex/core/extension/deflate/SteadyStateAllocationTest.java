@@ -22,14 +22,19 @@ class SteadyStateAllocationTest {
             out.clear();
             deflater.compress(src, sink);
         }
-        long before = ThreadCounters.allocatedBytes();
-        for (int i = 0; i < 200; i++) {
-            src.clear();
-            out.clear();
-            deflater.compress(src, sink);
+        // The least of several rounds: the JIT may still allocate now and then while it compiles (more so on
+        // a loaded machine), which no round of a truly allocation-free loop escapes every time.
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 10; round++) {
+            long before = ThreadCounters.allocatedBytes();
+            for (int i = 0; i < 200; i++) {
+                src.clear();
+                out.clear();
+                deflater.compress(src, sink);
+            }
+            least = Math.min(least, ThreadCounters.allocatedBytes() - before);
         }
-        long allocated = ThreadCounters.allocatedBytes() - before;
-        // A fixed ~1 KiB goes to the measurement itself; one small object per message would add 200 of them.
-        assertTrue(allocated < 3000, "allocated " + allocated + " bytes for 200 messages");
+        // One small object per message would add 200 of them, at least 3,200 bytes.
+        assertTrue(least < 3000, "allocated " + least + " bytes for 200 messages in the least of 10 rounds");
     }
 }
