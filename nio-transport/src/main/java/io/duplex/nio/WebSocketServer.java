@@ -490,21 +490,33 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The handler of every connection, whatever its path (when no {@link #route} is given). */
+        /**
+         * The handler of every connection, whatever its path. One way to choose handlers per server: this,
+         * {@link #route} or {@link #decider}.
+         */
         public Builder handler(WebSocketHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
-        /** The handler of connections to {@code path} (exact match, without the query). Unknown paths get 404. */
+        /**
+         * The handler of connections to {@code path} (exact match, without the query); unknown paths get 404.
+         * Routes exclude {@link #handler} and {@link #decider}.
+         *
+         * @throws IllegalArgumentException if {@code path} already has a route
+         */
         public Builder route(String path, WebSocketHandler handler) {
-            routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler"));
+            Objects.requireNonNull(handler, "handler");
+            if (routes.putIfAbsent(Objects.requireNonNull(path, "path"), handler) != null) {
+                throw new IllegalArgumentException("the path " + path + " already has a route");
+            }
             return this;
         }
 
         /**
          * Decides each upgrade request (authentication, per-request handlers): accept with a handler or
-         * reject with an HTTP status. When set, it replaces {@link #handler} and {@link #route}.
+         * reject with an HTTP status. A decider excludes {@link #handler} and {@link #route}: it chooses the
+         * handler itself.
          */
         public Builder decider(Function<HandshakeRequest, UpgradeDecision> decider) {
             this.decider = Objects.requireNonNull(decider, "decider");
@@ -610,11 +622,18 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * The server, not yet started.
          *
-         * @throws IllegalStateException if no handler, route or decider was given
+         * @throws IllegalStateException unless exactly one way to choose handlers was given: a handler, routes
+         *     or a decider
          */
         public WebSocketServer build() {
-            if (handler == null && routes.isEmpty() && decider == null) {
+            int ways = (handler != null ? 1 : 0) + (routes.isEmpty() ? 0 : 1) + (decider != null ? 1 : 0);
+            if (ways == 0) {
                 throw new IllegalStateException("a handler, a route or a decider is required");
+            }
+            if (ways > 1) {
+                throw new IllegalStateException("choose one of handler, route and decider: "
+                        + (handler != null ? "handler " : "") + (routes.isEmpty() ? "" : "route ")
+                        + (decider != null ? "decider " : "") + "were all given, and only one would be used");
             }
             return new WebSocketServer(this);
         }

@@ -134,4 +134,14 @@ class ServerHttpTest extends LoopbackFixture {
                 .get(10, TimeUnit.SECONDS));
         assertInstanceOf(java.io.IOException.class, e.getCause());
     }
+    @Test
+    void exactlyOneWayToChooseHandlersIsAccepted() {
+        WebSocketHandler h = new Recorder();
+        IllegalStateException both = assertThrows(IllegalStateException.class,
+                () -> WebSocketServer.builder().handler(h).decider(req -> UpgradeDecision.accept(h)).build());
+        assertTrue(both.getMessage().contains("handler") && both.getMessage().contains("decider"), both.getMessage());
+        assertThrows(IllegalStateException.class, () -> WebSocketServer.builder().handler(h).route("/a", h).build());
+        assertThrows(IllegalStateException.class, () -> WebSocketServer.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().route("/a", h).route("/a", h));
+    }
 }
