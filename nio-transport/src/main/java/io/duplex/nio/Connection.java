@@ -119,6 +119,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** The connection is gone: release what the endpoint counted for it. Called once. */
     abstract void released();
 
+    /**
+     * An error was thrown while handling this connection and failed it: the endpoint counts it. Called at
+     * most once, before the connection closes; must not allocate much, as the error may be an
+     * {@link OutOfMemoryError}.
+     */
+    abstract void failedInternally();
+
     /** The socket finished connecting (client side). */
     void connected() {
     }
@@ -202,15 +209,28 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             if (leftover != null && leftover.hasRemaining() && !is(CLOSED)) {
                 session.receive(leftover);
             }
-        } catch (RuntimeException e) {
-            internalError(e);
+        } catch (Throwable t) {
+            internalError(t);
         }
     }
 
     // ---- readiness ------------------------------------------------------------------------------------
 
+    /**
+     * Handles a readiness event. Anything thrown while doing so (a handler's {@link Error}, an
+     * {@link OutOfMemoryError} while buffering) fails this connection rather than reaching the loop, which
+     * could only log it and leave the connection open and unanswered.
+     */
     @Override
     public final void ready(SelectionKey k) {
+        try {
+            handleReady(k);
+        } catch (Throwable t) {
+            internalError(t);
+        }
+    }
+
+    private void handleReady(SelectionKey k) {
         int ops = k.readyOps();
         if ((ops & SelectionKey.OP_CONNECT) != 0) {
             connected();
@@ -281,11 +301,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             handshakeRead(data);
             return;
         }
-        try {
-            session.receive(data);
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
+        session.receive(data); // what it throws reaches ready(), which fails the connection
+
     }
 
     private void flushQueue() {
@@ -666,12 +683,42 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         closeNow(null);
     }
 
-    private void internalError(RuntimeException e) {
-        LOG.error("session failed on a received buffer", e);
-        if (session != null && !session.isClosed()) {
-            failSession(CloseStatus.INTERNAL_ERROR, "internal error", e);
+    /**
+     * Fails the connection for something thrown while handling it: counts it, tells the peer 1011 when the
+     * session can still send, and closes TCP whatever happens on the way. Each step is guarded on its own,
+     * and nothing here allocates before the close is under way, as {@code t} may be an
+     * {@link OutOfMemoryError} (whose handling may fail again).
+     */
+    final void internalError(Throwable t) {
+        if (is(CLOSED)) {
+            return;
         }
-        closeNow(e);
+        try {
+            failedInternally();
+        } catch (Throwable ignored) {
+            // the count is best effort; the close below is not
+        }
+        try {
+            if (session != null && !session.isClosed()) {
+                session.fail(CloseStatus.INTERNAL_ERROR, "internal error", t);
+            }
+        } catch (Throwable again) {
+            set(DROP_QUEUE, true);
+        }
+        if (!is(CLOSED)) {
+            // The Close (if any) is flushed when the socket takes it; a queue that cannot drain is bounded
+            // by the close timeout. A connection whose session could not even fail is dropped at once.
+            if (is(DROP_QUEUE) || session == null) {
+                closeNow(t);
+            } else if (!is(CLOSE_REQUESTED)) {
+                closeTransport();
+            }
+        }
+        try {
+            LOG.error("connection failed: internal error", t);
+        } catch (Throwable ignored) {
+            // logging needs memory an OutOfMemoryError may not leave
+        }
     }
 
     /** An I/O error during a write made from inside the session: close once the session's call returned. */

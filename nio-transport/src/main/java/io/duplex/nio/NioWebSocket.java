@@ -193,6 +193,10 @@ final class NioWebSocket implements WebSocket {
             }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        } catch (Error e) {
+            // Half a frame may be queued: the connection cannot go on.
+            conn.internalError(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 
