@@ -623,7 +623,7 @@ public final class Session implements WebSocket {
         public void onPing(ByteBuffer payload) {
             if (!is(CLOSE_SENT)) {
                 int start = payload.position();
-                writer().writeControl(Opcode.PONG, payload, null);
+                writer().writeAutoPong(payload);
                 payload.position(start);
             }
             try {

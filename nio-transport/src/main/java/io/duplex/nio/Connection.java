@@ -354,7 +354,21 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
-        send(header, payload, done, null);
+        send(header, payload, done, null, false);
+    }
+
+    /**
+     * Writes an automatic Pong, replacing the one still queued if it has not begun to reach the socket
+     * (RFC 6455 §5.5.3): however many Pings a peer that does not read sends, at most one such Pong waits in
+     * the queue behind the frames queued before it.
+     */
+    @Override
+    public final void writePong(ByteBuffer header, ByteBuffer payload) {
+        if (queue != null && !is(CLOSED) && !is(DROP_QUEUE) && queue.replacePong(header, payload)) {
+            publishBuffered();
+            return;
+        }
+        send(header, payload, null, null, true);
     }
 
     /**
@@ -364,12 +378,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     @Override
     public final void writeAndRelease(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
             Consumer<ByteBuffer> release) {
-        send(header, payload, done, release);
+        send(header, payload, done, release, false);
     }
 
-    /** @param release null when {@code payload} is only lent (copy what is left), else how to give it back */
+    /**
+     * @param release null when {@code payload} is only lent (copy what is left), else how to give it back
+     * @param pong an automatic Pong, which a later one may replace while it waits whole in the queue
+     */
     private void send(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
-            Consumer<ByteBuffer> release) {
+            Consumer<ByteBuffer> release, boolean pong) {
         if (is(CLOSED) || is(DROP_QUEUE)) {
             if (done != null) {
                 done.completeExceptionally(new ClosedChannelException());
@@ -382,7 +399,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         boolean startsFrame = header.hasRemaining();
         if (is(CORKED)) {
             if ((long) header.remaining() + payload.remaining() <= CORK_LIMIT) {
-                enqueue(header, payload, done, startsFrame, null);
+                enqueue(header, payload, done, startsFrame, null, pong);
                 giveBack(payload, release);
                 return;
             }
@@ -397,7 +414,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
         }
         boolean whole = startsFrame;
-        if (queue == null || queue.isEmpty()) {
+        // Bytes the wire still holds (TLS ciphertext the socket refused) come first; more is queued as
+        // plaintext, where the outbound limit and Pong replacement see it, rather than piling up encrypted.
+        if ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0) {
             ByteBuffer[] gather = loop.gatherArray();
             gather[0] = header;
             gather[1] = payload;
@@ -430,7 +449,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
             whole = false; // the socket took part of it
         }
-        enqueue(header, payload, done, whole, release);
+        enqueue(header, payload, done, whole, release, pong);
     }
 
     private static void giveBack(ByteBuffer payload, Consumer<ByteBuffer> release) {
@@ -469,15 +488,19 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /**
      * @param whole these bytes start a frame none of which was written yet, so an overflow may drop it whole
      * @param release non-null when {@code payload} is given, not lent: queued by reference, then given back
+     * @param pong an automatic Pong: when queued whole, a later one may replace it
      */
     private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, boolean whole,
-            Consumer<ByteBuffer> release) {
+            Consumer<ByteBuffer> release, boolean pong) {
         if (queue == null) {
             queue = new WriteQueue(loop.pool());
         }
         boolean wasEmpty = queue.isEmpty();
         if (whole) {
             queue.startFrame();
+            if (pong) {
+                queue.startPong(header.remaining() + payload.remaining());
+            }
         }
         queue.append(header);
         if (release == null) {

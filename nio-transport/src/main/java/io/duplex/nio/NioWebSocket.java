@@ -129,12 +129,11 @@ final class NioWebSocket implements WebSocket {
      *     messages by their size and a whole message may not slip into another that is being sent in parts
      */
     private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
-        boolean isData = kind == TEXT || kind == BINARY;
-        if (isData) {
-            CompletableFuture<Void> refused = text != null ? conn.admitText(text) : conn.admit(data.remaining());
-            if (refused != null) {
-                return refused;
-            }
+        // Pings and Pongs the application sends count against the hard limit like data: only the session's
+        // automatic Pong is exempt, and it replaces its predecessor instead of queueing behind it.
+        CompletableFuture<Void> refused = text != null ? conn.admitText(text) : conn.admit(data.remaining());
+        if (refused != null) {
+            return refused;
         }
         if (conn.loop.inEventLoop()) {
             CompletableFuture<Void> f = dispatch(kind, text, data, last, whole);

@@ -118,6 +118,28 @@ public final class FrameWriter {
         writeFrame(true, 0, opcode, payload, done);
     }
 
+    /**
+     * Writes the automatic answer to a received Ping ({@code payload} at most 125 bytes) through
+     * {@link Outbound#writePong}, which may let it replace an earlier answer still queued.
+     */
+    public void writeAutoPong(ByteBuffer payload) {
+        Scratch scratch = Scratch.get();
+        int key = mask ? MaskKeys.next() : 0;
+        ByteBuffer header = scratch.header();
+        FrameEncoder.encodeHeader(header, true, 0, Opcode.PONG, payload.remaining(), mask, key);
+        header.flip();
+        if (!mask) {
+            int end = payload.limit();
+            out.writePong(header, payload);
+            payload.position(end);
+            return;
+        }
+        ByteBuffer chunk = scratch.payload();
+        Masking.mask(payload, chunk, key, 0);
+        chunk.flip();
+        out.writePong(header, chunk);
+    }
+
     private void writeFrame(boolean fin, int rsv, int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
         Scratch scratch = Scratch.get();
         int length = payload.remaining();
