@@ -143,7 +143,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** Arms the deadline: connect or handshake timeout before the session opens, close timeout after. */
     final void armDeadline(long millis) {
         if (deadline == null) {
-            deadline = loop.newTimer(this::deadlineExpired);
+            deadline = loop.newTimer(() -> {
+                try {
+                    deadlineExpired();
+                } catch (Throwable t) {
+                    internalError(t);
+                }
+            });
         }
         loop.schedule(deadline, millis);
     }
@@ -692,8 +698,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     final void failSession(int code, String reason, Throwable cause) {
         try {
             session.fail(code, reason, cause);
-        } catch (RuntimeException e) {
-            LOG.warn("session.fail threw", e);
+        } catch (Throwable t) {
+            LOG.warn("session.fail threw", t);
             closeNow(cause);
         }
     }

@@ -61,4 +61,50 @@ class HandlerErrorTest extends LoopbackFixture {
             assertTrue(other.upgrade().startsWith("HTTP/1.1 101"));
         }
     }
+
+    /**
+     * An Error from a handler called by a timer (here {@code onClose} when the close timeout expires) must
+     * not stop the event loop, which would drop every other connection on it.
+     */
+    @org.junit.jupiter.api.Test
+    void anErrorThrownFromATimerLeavesTheLoopServingOthers() throws Exception {
+        WebSocketServer server = server(b -> b.closeTimeout(java.time.Duration.ofMillis(200))
+                .handler(new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocket socket) {
+                        if (socket.handshakeRequest().target().equals("/victim")) {
+                            socket.close(CloseStatus.NORMAL_CLOSURE, "bye");
+                        }
+                    }
+
+                    @Override
+                    public void onText(WebSocket socket, String text) {
+                        socket.sendText(text);
+                    }
+
+                    @Override
+                    public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
+                        if (socket.handshakeRequest().target().equals("/victim")) {
+                            throw new StackOverflowError();
+                        }
+                    }
+                }));
+        // Connections go to the loops in turn: of the two after the victim, one shares its loop.
+        try (RawClient victim = new RawClient(server.port()); RawClient other = new RawClient(server.port());
+                RawClient third = new RawClient(server.port())) {
+            victim.send(RawClient.UPGRADE.replace("GET / ", "GET /victim "));
+            victim.readResponseHead();
+            other.upgrade();
+            third.upgrade();
+            assertEquals(0x8, victim.readFrame().opcode()); // never answered: the close timeout fires
+            victim.readToEnd();
+
+            for (RawClient peer : new RawClient[] {other, third}) {
+                peer.send(RawClient.frame(0x1, "still served".getBytes(StandardCharsets.UTF_8)));
+                RawClient.Frame echo = peer.readFrame();
+                assertEquals(0x1, echo.opcode());
+                assertEquals("still served", new String(echo.payload(), StandardCharsets.UTF_8));
+            }
+        }
+    }
 }
