@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.nio.loop.BufferPool;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -25,53 +23,6 @@ class WriteQueuePongTest {
 
     private static final int DATA = 2;
     private static final int PONG = 0xA;
-
-    /** A wire that takes at most {@code budget} bytes, recording them. */
-    private static final class ThrottledWire implements Wire {
-        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
-        long budget;
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public int read(SocketChannel channel, ByteBuffer scratch, Inbound inbound) {
-            return 0;
-        }
-
-        @Override
-        public long write(SocketChannel channel, ByteBuffer[] srcs, int offset, int length) {
-            long n = 0;
-            for (int i = offset; i < offset + length; i++) {
-                while (srcs[i].hasRemaining() && budget > 0) {
-                    taken.write(srcs[i].get());
-                    budget--;
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public boolean flush() {
-            return true;
-        }
-
-        @Override
-        public long pendingBytes() {
-            return 0;
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
-
-        @Override
-        public void close(SocketChannel channel, boolean graceful) {
-        }
-    }
 
     /** A test frame: kind, 2-byte length, then the payload, whose first two bytes are the frame's number. */
     private static ByteBuffer[] frame(int kind, int number, int payloadLength) {
