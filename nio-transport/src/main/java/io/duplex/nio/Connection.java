@@ -308,7 +308,6 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             return;
         }
         session.receive(data); // what it throws reaches ready(), which fails the connection
-
     }
 
     private void flushQueue() {
@@ -714,9 +713,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     /**
      * Fails the connection for something thrown while handling it: counts it, tells the peer 1011 when the
-     * session can still send, and closes TCP whatever happens on the way. Each step is guarded on its own,
-     * and nothing here allocates before the close is under way, as {@code t} may be an
-     * {@link OutOfMemoryError} (whose handling may fail again).
+     * session can still send, and closes TCP whatever happens on the way. Each step is guarded on its own and
+     * the log comes last, as {@code t} may be an {@link OutOfMemoryError}: whatever fails again for want of
+     * memory, the connection still ends up closed.
      */
     final void internalError(Throwable t) {
         if (is(CLOSED)) {

@@ -116,11 +116,13 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendPing(ByteBuffer payload) {
+        Objects.requireNonNull(payload, "payload");
         return send(PING, null, payload, true, true);
     }
 
     @Override
     public CompletableFuture<Void> sendPong(ByteBuffer payload) {
+        Objects.requireNonNull(payload, "payload");
         return send(PONG, null, payload, true, true);
     }
 

@@ -125,8 +125,9 @@ final class WriteQueue {
             overwrite(overwrite(pongStart, header), payload);
             return true;
         }
-        if (pongStart + pongLength != appended) {
-            return false;
+        if (pongStart + pongLength != appended
+                || (!completions.isEmpty() && completions.peekLast().mark > pongStart)) {
+            return false; // bytes or a future depend on where the Pong ends
         }
         dropTail(pongLength);
         appended = pongStart;
