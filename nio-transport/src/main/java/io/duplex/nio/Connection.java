@@ -419,9 +419,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
         }
         boolean whole = startsFrame;
-        // Bytes the wire still holds (TLS ciphertext the socket refused) come first; more is queued as
-        // plaintext, where the outbound limit and Pong replacement see it, rather than piling up encrypted.
-        if ((queue == null || queue.isEmpty()) && wire.pendingBytes() == 0) {
+        if (queue == null || queue.isEmpty()) {
             ByteBuffer[] gather = loop.gatherArray();
             gather[0] = header;
             gather[1] = payload;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.nio.tls.SelfSignedCertificates;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,21 +31,41 @@ class PingFloodTest extends LoopbackFixture {
 
     @Test
     void aMillionPingsFromAPeerThatNeverReadsQueueOnePong() throws Exception {
+        flood(PINGS, null);
+    }
+
+    /**
+     * Over TLS the ciphertext the socket refuses must not grow either: while the wire still holds some, the
+     * Pongs wait in the queue as plaintext, where they are replaced. Fewer Pings, as TLS costs more each.
+     */
+    @Test
+    void overTlsTooPingsQueueOnePong() throws Exception {
+        flood(200_000, SelfSignedCertificates.localhost());
+    }
+
+    private void flood(int pings, SelfSignedCertificates tls) throws Exception {
         AtomicReference<WebSocket> serverSide = new AtomicReference<>();
-        WebSocketServer server = server(new WebSocketHandler() {
+        WebSocketHandler handler = new WebSocketHandler() {
             @Override
             public void onOpen(WebSocket socket) {
                 serverSide.set(socket);
             }
+        };
+        WebSocketServer server = server(b -> {
+            b.handler(handler);
+            if (tls != null) {
+                b.tls(tls.serverContext());
+            }
         });
-        try (RawClient peer = new RawClient(server.port(), 4096)) {
+        try (RawClient peer = tls == null ? new RawClient(server.port(), 4096)
+                : RawClient.tls(server.port(), 4096, tls.clientContext())) {
             peer.upgrade();
             eventually(() -> serverSide.get() != null, "the server side to open");
             WebSocket ws = serverSide.get();
             long mostBuffered = 0;
             long mostChunks = 0;
             byte[] batch = new byte[PINGS_PER_WRITE * (6 + PAYLOAD)];
-            for (int sent = 0; sent < PINGS; sent += PINGS_PER_WRITE) {
+            for (int sent = 0; sent < pings; sent += PINGS_PER_WRITE) {
                 ByteBuffer b = ByteBuffer.wrap(batch);
                 for (int i = sent; i < sent + PINGS_PER_WRITE; i++) {
                     b.put(RawClient.frame(0x9, ByteBuffer.allocate(PAYLOAD).putLong(i).array()));
@@ -60,7 +81,7 @@ class PingFloodTest extends LoopbackFixture {
 
             // The peer reads at last: the answers arrive in order and end with the answer to the last Ping.
             long last = -1;
-            while (last != PINGS - 1) {
+            while (last != pings - 1) {
                 RawClient.Frame pong = peer.readFrame();
                 assertEquals(0xA, pong.opcode());
                 long n = ByteBuffer.wrap(pong.payload()).getLong();
