@@ -51,6 +51,19 @@ public interface Outbound {
     }
 
     /**
+     * Writes an automatic Pong, the session's answer to a received Ping: one whole frame, {@code header} then
+     * {@code payload} (at most 125 bytes), both lent as for {@link #write}. RFC 6455 §5.5.3 lets an endpoint
+     * answer only the most recent Ping, so while a Pong written through this method has not begun to reach
+     * the socket, the transport should replace it with the next one rather than queue both: a peer that
+     * sends Pings and never reads then holds at most one Pong in the transport's buffers, however many Pings
+     * it sends. Nobody waits for the frame. The default writes it like any other frame, which is right for a
+     * transport that never queues.
+     */
+    default void writePong(ByteBuffer header, ByteBuffer payload) {
+        write(header, payload, null);
+    }
+
+    /**
      * The session is done with the connection: close the TCP connection (after writing what is buffered).
      * Called once.
      */

@@ -681,7 +681,7 @@ public final class Session implements WebSocket {
             // §5.5.2: a Ping is answered with a Pong, unless our Close already went out (§5.5.1).
             if (state == State.OPEN) {
                 int start = payload.position();
-                writer().writeControl(Opcode.PONG, payload, null);
+                writer().writeAutoPong(payload);
                 payload.position(start);
             }
             try {

@@ -195,6 +195,11 @@ final class ClientConnection extends Connection {
     }
 
     @Override
+    void failedInternally() {
+        // Nothing to count: a client's handler hears of it through onError and onClose.
+    }
+
+    @Override
     void released() {
         // A client keeps no registry.
     }

@@ -117,6 +117,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** The connection is gone: release what the endpoint counted for it. Called once. */
     abstract void released();
 
+    /**
+     * An error was thrown while handling this connection and failed it: the endpoint counts it. Called at
+     * most once, before the connection closes; must not allocate much, as the error may be an
+     * {@link OutOfMemoryError}.
+     */
+    abstract void failedInternally();
+
     /** The socket finished connecting (client side). */
     void connected() {
     }
@@ -134,7 +141,13 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** Arms the deadline: connect or handshake timeout before the session opens, close timeout after. */
     final void armDeadline(long millis) {
         if (deadline == null) {
-            deadline = loop.newTimer(this::deadlineExpired);
+            deadline = loop.newTimer(() -> {
+                try {
+                    deadlineExpired();
+                } catch (Throwable t) {
+                    internalError(t);
+                }
+            });
         }
         loop.schedule(deadline, millis);
     }
@@ -198,15 +211,28 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             if (leftover != null && leftover.hasRemaining() && !is(CLOSED)) {
                 session.receive(leftover);
             }
-        } catch (RuntimeException e) {
-            internalError(e);
+        } catch (Throwable t) {
+            internalError(t);
         }
     }
 
     // ---- readiness ------------------------------------------------------------------------------------
 
+    /**
+     * Handles a readiness event. Anything thrown while doing so (a handler's {@link Error}, an
+     * {@link OutOfMemoryError} while buffering) fails this connection rather than reaching the loop, which
+     * could only log it and leave the connection open and unanswered.
+     */
     @Override
     public final void ready(SelectionKey k) {
+        try {
+            handleReady(k);
+        } catch (Throwable t) {
+            internalError(t);
+        }
+    }
+
+    private void handleReady(SelectionKey k) {
         int ops = k.readyOps();
         if ((ops & SelectionKey.OP_CONNECT) != 0) {
             connected();
@@ -279,11 +305,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             handshakeRead(data);
             return;
         }
-        try {
-            session.receive(data);
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
+        session.receive(data); // what it throws reaches ready(), which fails the connection
     }
 
     private void flushQueue() {
@@ -335,7 +357,21 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
-        send(header, payload, done, null);
+        send(header, payload, done, null, false);
+    }
+
+    /**
+     * Writes an automatic Pong, replacing the one still queued if it has not begun to reach the socket
+     * (RFC 6455 §5.5.3): however many Pings a peer that does not read sends, at most one such Pong waits in
+     * the queue behind the frames queued before it.
+     */
+    @Override
+    public final void writePong(ByteBuffer header, ByteBuffer payload) {
+        if (queue != null && !is(CLOSED) && !is(DROP_QUEUE) && queue.replacePong(header, payload)) {
+            publishBuffered();
+            return;
+        }
+        send(header, payload, null, null, true);
     }
 
     /**
@@ -345,12 +381,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     @Override
     public final void writeAndRelease(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
             Consumer<ByteBuffer> release) {
-        send(header, payload, done, release);
+        send(header, payload, done, release, false);
     }
 
-    /** @param release null when {@code payload} is only lent (copy what is left), else how to give it back */
+    /**
+     * @param release null when {@code payload} is only lent (copy what is left), else how to give it back
+     * @param pong an automatic Pong, which a later one may replace while it waits whole in the queue
+     */
     private void send(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
-            Consumer<ByteBuffer> release) {
+            Consumer<ByteBuffer> release, boolean pong) {
         if (is(CLOSED) || is(DROP_QUEUE)) {
             if (done != null) {
                 done.completeExceptionally(new ClosedChannelException());
@@ -363,7 +402,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         boolean startsFrame = header.hasRemaining();
         if (is(CORKED)) {
             if ((long) header.remaining() + payload.remaining() <= CORK_LIMIT) {
-                enqueue(header, payload, done, startsFrame, null);
+                enqueue(header, payload, done, startsFrame, null, pong);
                 giveBack(payload, release);
                 return;
             }
@@ -411,7 +450,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
             whole = false; // the socket took part of it
         }
-        enqueue(header, payload, done, whole, release);
+        enqueue(header, payload, done, whole, release, pong);
     }
 
     private static void giveBack(ByteBuffer payload, Consumer<ByteBuffer> release) {
@@ -450,15 +489,19 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /**
      * @param whole these bytes start a frame none of which was written yet, so an overflow may drop it whole
      * @param release non-null when {@code payload} is given, not lent: queued by reference, then given back
+     * @param pong an automatic Pong: when queued whole, a later one may replace it
      */
     private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, boolean whole,
-            Consumer<ByteBuffer> release) {
+            Consumer<ByteBuffer> release, boolean pong) {
         if (queue == null) {
             queue = new WriteQueue(loop.pool());
         }
         boolean wasEmpty = queue.isEmpty();
         if (whole) {
             queue.startFrame();
+            if (pong) {
+                queue.startPong(header.remaining() + payload.remaining());
+            }
         }
         queue.append(header);
         if (release == null) {
@@ -731,8 +774,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     final void failSession(int code, String reason, Throwable cause) {
         try {
             session.fail(code, reason, cause);
-        } catch (RuntimeException e) {
-            LOG.warn("session.fail threw", e);
+        } catch (Throwable t) {
+            LOG.warn("session.fail threw", t);
             closeNow(cause);
         }
     }
@@ -745,12 +788,42 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         closeNow(null);
     }
 
-    private void internalError(RuntimeException e) {
-        LOG.error("session failed on a received buffer", e);
-        if (session != null && !session.isClosed()) {
-            failSession(CloseStatus.INTERNAL_ERROR, "internal error", e);
+    /**
+     * Fails the connection for something thrown while handling it: counts it, tells the peer 1011 when the
+     * session can still send, and closes TCP whatever happens on the way. Each step is guarded on its own and
+     * the log comes last, as {@code t} may be an {@link OutOfMemoryError}: whatever fails again for want of
+     * memory, the connection still ends up closed.
+     */
+    final void internalError(Throwable t) {
+        if (is(CLOSED)) {
+            return;
         }
-        closeNow(e);
+        try {
+            failedInternally();
+        } catch (Throwable ignored) {
+            // the count is best effort; the close below is not
+        }
+        try {
+            if (session != null && !session.isClosed()) {
+                session.fail(CloseStatus.INTERNAL_ERROR, "internal error", t);
+            }
+        } catch (Throwable again) {
+            set(DROP_QUEUE, true);
+        }
+        if (!is(CLOSED)) {
+            // The Close (if any) is flushed when the socket takes it; a queue that cannot drain is bounded
+            // by the close timeout. A connection whose session could not even fail is dropped at once.
+            if (is(DROP_QUEUE) || session == null) {
+                closeNow(t);
+            } else if (!is(CLOSE_REQUESTED)) {
+                closeTransport();
+            }
+        }
+        try {
+            LOG.error("connection failed: internal error", t);
+        } catch (Throwable ignored) {
+            // logging needs memory an OutOfMemoryError may not leave
+        }
     }
 
     /** An I/O error during a write made from inside the session: close once the session's call returned. */

@@ -116,11 +116,13 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendPing(ByteBuffer payload) {
+        Objects.requireNonNull(payload, "payload");
         return send(PING, null, payload, true, true);
     }
 
     @Override
     public CompletableFuture<Void> sendPong(ByteBuffer payload) {
+        Objects.requireNonNull(payload, "payload");
         return send(PONG, null, payload, true, true);
     }
 
@@ -129,12 +131,11 @@ final class NioWebSocket implements WebSocket {
      *     messages by their size and a whole message may not slip into another that is being sent in parts
      */
     private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
-        boolean isData = kind == TEXT || kind == BINARY;
-        if (isData) {
-            CompletableFuture<Void> refused = text != null ? conn.admitText(text) : conn.admit(data.remaining());
-            if (refused != null) {
-                return refused;
-            }
+        // Pings and Pongs the application sends count against the hard limit like data: only the session's
+        // automatic Pong is exempt, and it replaces its predecessor instead of queueing behind it.
+        CompletableFuture<Void> refused = text != null ? conn.admitText(text) : conn.admit(data.remaining());
+        if (refused != null) {
+            return refused;
         }
         if (conn.loop.inEventLoop()) {
             CompletableFuture<Void> f = dispatch(kind, text, data, last, whole);
@@ -192,6 +193,10 @@ final class NioWebSocket implements WebSocket {
                     return s.sendPong(data);
             }
         } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (Error e) {
+            // Half a frame may be queued: the connection cannot go on.
+            conn.internalError(e);
             return CompletableFuture.failedFuture(e);
         }
     }

@@ -149,6 +149,11 @@ final class ServerConnection extends Connection {
     }
 
     @Override
+    void failedInternally() {
+        server.internalErrorSeen();
+    }
+
+    @Override
     void released() {
         endHandshake();
         server.released(overCapacity);

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
@@ -70,6 +71,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final boolean ownsGroup;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
+    private final AtomicLong internalErrors = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Object drained = new Object();
@@ -163,6 +165,15 @@ public final class WebSocketServer implements AutoCloseable {
     /** Open connections, handshaking ones included. */
     public int connectionCount() {
         return connections.get();
+    }
+
+    /**
+     * Connections failed because something was thrown while handling them (a handler's {@link Error}, an
+     * {@link OutOfMemoryError}, a bug): each was closed with 1011 (internal error) and counted here, since
+     * the server started. A rising count deserves a look at the log, which has the stack trace.
+     */
+    public long internalErrorCount() {
+        return internalErrors.get();
     }
 
     /** The event loops this server runs on. */
@@ -363,6 +374,11 @@ public final class WebSocketServer implements AutoCloseable {
             shed.onLoop(shed::shed);
         }
         c.start(handshakeMillis);
+    }
+
+    /** A connection failed for something thrown while handling it. Any loop thread. */
+    void internalErrorSeen() {
+        internalErrors.incrementAndGet();
     }
 
     /** {@code c} finished (or abandoned) its opening handshake. Any loop. */

@@ -54,6 +54,9 @@ final class WriteQueue {
     private final FrameStarts frameStarts = new FrameStarts();
     private long appended;
     private long flushed;
+    /** Where the queued automatic Pong begins in the stream, or -1 when none is queued whole. */
+    private long pongStart = -1;
+    private int pongLength;
 
     WriteQueue(BufferPool pool) {
         this.pool = pool;
@@ -98,6 +101,43 @@ final class WriteQueue {
     }
 
     /**
+     * Marks the end of the queue as the start of an automatic Pong of {@code length} bytes, about to be
+     * appended whole, that a later one may {@linkplain #replacePong replace} until it begins to be written.
+     */
+    void startPong(int length) {
+        pongStart = appended;
+        pongLength = length;
+    }
+
+    /**
+     * Replaces the queued automatic Pong with {@code header} and {@code payload} (one whole Pong frame),
+     * consuming them, if that Pong has not begun to reach the socket: in place when both are the same size,
+     * or at the end of the queue when it is the last thing queued. Otherwise answers {@code false} and leaves
+     * the queue as it was; the caller then queues the new Pong as usual.
+     */
+    boolean replacePong(ByteBuffer header, ByteBuffer payload) {
+        if (pongStart < flushed) {
+            pongStart = -1; // none queued, or already partly written
+            return false;
+        }
+        int length = header.remaining() + payload.remaining();
+        if (length == pongLength) {
+            overwrite(overwrite(pongStart, header), payload);
+            return true;
+        }
+        if (pongStart + pongLength != appended
+                || (!completions.isEmpty() && completions.peekLast().mark > pongStart)) {
+            return false; // bytes or a future depend on where the Pong ends
+        }
+        dropTail(pongLength);
+        appended = pongStart;
+        pongLength = length;
+        append(header);
+        append(payload);
+        return true;
+    }
+
+    /**
      * Drops the frames that have not begun to reach the socket, keeping the rest of one that has, so the queue
      * ends on a frame boundary; their futures fail with {@code cause}.
      *
@@ -109,7 +149,21 @@ final class WriteQueue {
             return 0;
         }
         long dropped = appended - cut;
-        long left = dropped;
+        dropTail(dropped);
+        appended = cut;
+        frameStarts.clear();
+        if (pongStart >= cut) {
+            pongStart = -1;
+        }
+        while (!completions.isEmpty() && completions.peekLast().mark > cut) {
+            completions.pollLast().future.completeExceptionally(cause);
+        }
+        return dropped;
+    }
+
+    /** Removes the last {@code count} queued bytes from the chunks (the caller moves {@link #appended}). */
+    private void dropTail(long count) {
+        long left = count;
         while (left > 0) {
             ByteBuffer tail = chunks.peekLast();
             int n = tail.remaining();
@@ -121,12 +175,28 @@ final class WriteQueue {
                 left = 0;
             }
         }
-        appended = cut;
-        frameStarts.clear();
-        while (!completions.isEmpty() && completions.peekLast().mark > cut) {
-            completions.pollLast().future.completeExceptionally(cause);
+    }
+
+    /**
+     * Copies the remaining bytes of {@code src} over the queued, unwritten bytes that begin at stream offset
+     * {@code at}, consuming them; those bytes are in chunks of ours (a Pong is always copied in).
+     *
+     * @return the stream offset after the bytes copied
+     */
+    private long overwrite(long at, ByteBuffer src) {
+        long chunkStart = flushed;
+        for (ByteBuffer c : chunks) {
+            long chunkEnd = chunkStart + c.remaining();
+            while (src.hasRemaining() && at < chunkEnd) {
+                c.put(c.position() + (int) (at - chunkStart), src.get());
+                at++;
+            }
+            if (!src.hasRemaining()) {
+                break;
+            }
+            chunkStart = chunkEnd;
         }
-        return dropped;
+        return at;
     }
 
     /**
@@ -201,6 +271,7 @@ final class WriteQueue {
         }
         flushed = appended;
         frameStarts.clear();
+        pongStart = -1;
         while (!completions.isEmpty()) {
             completions.pollFirst().future.completeExceptionally(cause);
         }

@@ -26,14 +26,26 @@ final class RawClient implements AutoCloseable {
 
     /** @param receiveBuffer SO_RCVBUF to ask for (0: the default), small to make a slow reader */
     RawClient(int port, int receiveBuffer) throws IOException {
-        socket = new Socket();
+        this(connected(port, receiveBuffer));
+    }
+
+    /** A peer speaking TLS (wss://) through {@code context}, with the given SO_RCVBUF (0: the default). */
+    static RawClient tls(int port, int receiveBuffer, javax.net.ssl.SSLContext context) throws IOException {
+        Socket tcp = connected(port, receiveBuffer);
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(tcp, "localhost", port, true);
+        tls.startHandshake();
+        return new RawClient(tls);
+    }
+
+    private static Socket connected(int port, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
         if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
+            s.setReceiveBufferSize(receiveBuffer);
         }
-        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(20_000);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+        return s;
+
     }
 
     /** Over a socket the test connected (and perhaps wrapped in TLS) itself. */

@@ -9,7 +9,6 @@ import io.duplex.nio.loop.BufferPool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,53 +19,6 @@ import net.jqwik.api.constraints.Size;
 
 /** Cutting a write queue back to its last frame boundary after an outbound overflow. */
 class WriteQueueCutTest {
-
-    /** A wire that takes at most {@code budget} bytes in all, recording them. */
-    private static final class ThrottledWire implements Wire {
-        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
-        long budget;
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public int read(SocketChannel channel, ByteBuffer scratch, Inbound inbound) {
-            return 0;
-        }
-
-        @Override
-        public long write(SocketChannel channel, ByteBuffer[] srcs, int offset, int length) {
-            long n = 0;
-            for (int i = offset; i < offset + length && budget > 0; i++) {
-                while (srcs[i].hasRemaining() && budget > 0) {
-                    taken.write(srcs[i].get());
-                    budget--;
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public boolean flush() {
-            return true;
-        }
-
-        @Override
-        public long pendingBytes() {
-            return 0;
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
-
-        @Override
-        public void close(SocketChannel channel, boolean graceful) {
-        }
-    }
 
     /**
      * Frames of the given sizes are queued whole, a prefix of the stream is written, the queue is cut and a

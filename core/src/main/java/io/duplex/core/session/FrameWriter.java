@@ -140,6 +140,31 @@ public final class FrameWriter {
         writeFrame(true, 0, opcode, payload, done);
     }
 
+    /**
+     * Writes the automatic answer to a received Ping ({@code payload} at most 125 bytes) through
+     * {@link Outbound#writePong}, which may let it replace an earlier answer still queued.
+     */
+    public void writeAutoPong(ByteBuffer payload) {
+        int key = nextKey();
+        header.clear();
+        FrameEncoder.encodeHeader(header, true, 0, Opcode.PONG, payload.remaining(), mask, key);
+        header.flip();
+        if (!mask) {
+            int end = payload.limit();
+            out.writePong(header, payload);
+            payload.position(end);
+            return;
+        }
+        ByteBuffer chunk = chunk(payload.remaining());
+        try {
+            Masking.mask(payload, chunk, key, 0);
+            chunk.flip();
+            out.writePong(header, chunk);
+        } finally {
+            buffers.release(chunk);
+        }
+    }
+
     private void writeFrame(boolean fin, int rsv, int opcode, ByteBuffer payload, CompletableFuture<Void> done) {
         int length = payload.remaining();
         int key = nextKey();

@@ -475,29 +475,41 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     }
 
     /**
-     * The assembly buffer, with room for the rest of the current frame (whose length passed the limit). A
-     * binary message too large for the retained heap buffer is assembled in a pooled direct one instead.
+     * The assembly buffer, with room for the {@code chunkLength} bytes just received. It grows with the bytes
+     * that arrived, never with what a header declares: a peer that announces a 16 MiB frame and sends 16
+     * bytes costs a small buffer, not 16 MiB. Each step at least doubles the capacity (so a large message is
+     * copied a bounded number of times, about twice its size in all), starts at {@link #RETAINED_BUFFER_BYTES},
+     * and stops at the end of the current frame as declared, so a message whose length is known is not
+     * over-allocated. A binary message that outgrows the retained heap size moves to a direct buffer from
+     * the session's {@link io.duplex.core.BufferProvider} while it fits one.
      */
     private ByteBuffer ensureAssembly(int chunkLength) {
-        long frameRemaining = frameLength - frameReceived + chunkLength;
-        if (assembly == null || assembly.remaining() < frameRemaining) {
-            int used = assembly == null ? 0 : assembly.position();
-            long needed = used + frameRemaining;
-            long wanted = Math.max(needed, assembly == null ? 0 : 2L * assembly.capacity());
-            boolean direct = messageOpcode == Opcode.BINARY && needed > RETAINED_BUFFER_BYTES
-                    && needed <= PooledBuffers.MAX_DIRECT;
-            ByteBuffer grown = direct
-                    ? buffers.acquire((int) Math.min(wanted, PooledBuffers.MAX_DIRECT), true)
-                    : ByteBuffer.allocate((int) Math.min(wanted, maxMessageSize));
-            if (assembly != null) {
-                grown.put(assembly.flip());
-                if (pooled) {
-                    buffers.release(assembly);
-                }
-            }
-            assembly = grown;
-            pooled = direct;
+        if (assembly != null && assembly.remaining() >= chunkLength) {
+            return assembly;
         }
+        int used = assembly == null ? 0 : assembly.position();
+        long needed = used + (long) chunkLength;
+        long frameEnd = used + (frameLength - frameReceived) + chunkLength;
+        long step = Math.max(RETAINED_BUFFER_BYTES, assembly == null ? 0 : 2L * assembly.capacity());
+        long size = Math.max(needed, Math.min(step, frameEnd));
+        boolean direct = messageOpcode == Opcode.BINARY && size > RETAINED_BUFFER_BYTES
+                && size <= PooledBuffers.MAX_DIRECT;
+        ByteBuffer grown = direct
+                ? buffers.acquire((int) size, true)
+                : ByteBuffer.allocate((int) Math.min(size, maxMessageSize));
+        if (assembly != null) {
+            grown.put(assembly.flip());
+            if (pooled) {
+                buffers.release(assembly);
+            }
+        }
+        assembly = grown;
+        pooled = direct;
         return assembly;
+    }
+
+    /** The assembly buffer's capacity, 0 when none is held: how much memory the message in progress holds. */
+    int assemblyCapacity() {
+        return assembly == null ? 0 : assembly.capacity();
     }
 }

@@ -146,9 +146,18 @@ public final class EventLoop implements Executor {
         }
     }
 
-    /** A new disarmed timer on this loop's wheel. */
+    /**
+     * A new disarmed timer on this loop's wheel. What {@code task} throws is logged and goes no further: it
+     * must not stop the loop, nor the other timers due in the same tick.
+     */
     public TimerWheel.Timer newTimer(Runnable task) {
-        return timers.newTimer(task);
+        return timers.newTimer(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("timer task failed", t);
+            }
+        });
     }
 
     /** Arms {@code timer} to fire after {@code delayMillis}. */
