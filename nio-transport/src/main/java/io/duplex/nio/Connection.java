@@ -85,6 +85,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private Liveness liveness;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
+    /** The peer's address once known, kept so it stays readable after the channel closed. Any thread. */
+    private volatile InetSocketAddress remote;
 
     Connection(EventLoop loop, SocketChannel channel, ConnectionSettings settings) {
         this.loop = loop;
@@ -519,11 +521,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final InetSocketAddress remoteAddress() {
-        try {
-            return (InetSocketAddress) channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
+        InetSocketAddress r = remote;
+        if (r == null) {
+            try {
+                r = (InetSocketAddress) channel.getRemoteAddress();
+            } catch (IOException e) {
+                return null;
+            }
+            remote = r;
         }
+        return r;
     }
 
     // ---- backpressure ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 final class ServerConnection extends Connection {
 
     final WebSocketServer server;
+    /** Unique among this server's connections; see {@link io.duplex.core.WebSocket#id()}. */
+    final long id;
     /** 503 when the server was full at accept: read the request, answer 503, close. */
     private final boolean overCapacity;
     private ServerHandshake handshake;
@@ -21,6 +23,8 @@ final class ServerConnection extends Connection {
         super(loop, channel, server.settings);
         this.server = server;
         this.overCapacity = overCapacity;
+        this.id = server.nextConnectionId();
+        remoteAddress(); // kept from accept on, so it stays readable after an abrupt close
         this.handshake = new ServerHandshake(server.settings.config, server.policy);
     }
 
@@ -51,6 +55,7 @@ final class ServerConnection extends Connection {
                 ServerHandshake hs = handshake;
                 handshake = null;
                 writeRaw(hs.response());
+                server.opened(this);
                 openSession(Session.server(), hs.handler(), hs.request(), hs.subprotocol(),
                         hs.extensionsHeader(), hs.extensions(), in);
                 break;
@@ -98,6 +103,7 @@ final class ServerConnection extends Connection {
     @Override
     void released() {
         endHandshake();
+        server.closed(this);
         server.released(overCapacity);
     }
 }
