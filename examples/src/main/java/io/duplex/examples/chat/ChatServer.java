@@ -150,6 +150,11 @@ public final class ChatServer implements AutoCloseable {
         return "ws://" + host + ":" + server.port() + "/chat";
     }
 
+    /** The WebSocket server underneath (tests drop its connections to exercise reconnect). */
+    WebSocketServer server() {
+        return server;
+    }
+
     /** The bound port. */
     public int port() {
         return server.port();

@@ -1,8 +1,11 @@
 package io.duplex.examples.chat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.duplex.nio.EventLoopGroup;
+import io.duplex.nio.WebSocketClient;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,6 +108,15 @@ class ChatBrowserTest {
                 .until(x -> x.findElement(By.id("status")).getText().equals("connected"));
     }
 
+    private static int occurrences(WebDriver d, String line) {
+        String log = d.findElement(By.id("log")).getText();
+        int n = 0;
+        for (int at = log.indexOf(line); at >= 0; at = log.indexOf(line, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     @Test
     void twoPagesHoldAConversation() throws Exception {
         WebDriver alice = browser();
@@ -124,8 +136,30 @@ class ChatBrowserTest {
         awaitLog(alice, "[lobby #2] bob: hi alice <b>not bold</b>");
         assertTrue(alice.findElements(By.tagName("b")).isEmpty(), "text is shown as text, never as HTML");
 
+        // Every connection drops; the pages reconnect with backoff and resume after the last seq they saw,
+        // while a third member speaks: each page shows the message exactly once, whether it came live or
+        // in the replay.
+        chat.server().connections().forEach(io.duplex.core.WebSocket::abort);
+        EventLoopGroup loops = EventLoopGroup.create(1);
+        try (ChatClient carol = new ChatClient(WebSocketClient.builder().loops(loops).build(), chat.socketUrl())) {
+            carol.join("lobby", "carol");
+            carol.next("joined");
+            carol.say("lobby", "while you were away");
+            String line = "[lobby #3] carol: while you were away";
+            awaitLog(alice, line);
+            awaitLog(bob, line);
+            assertEquals(1, occurrences(alice, line), "no duplicate after resume");
+            assertEquals(1, occurrences(bob, line), "no duplicate after resume");
+            awaitConnected(alice);
+            awaitConnected(bob);
+        } finally {
+            loops.close();
+        }
+
         alice.findElement(By.id("whoButton")).click();
         awaitLog(alice, "in lobby: alice, bob");
+        say(bob, "back");
+        awaitLog(alice, "[lobby #4] bob: back");
         bob.findElement(By.id("leaveButton")).click();
         awaitLog(alice, "bob left lobby");
     }
