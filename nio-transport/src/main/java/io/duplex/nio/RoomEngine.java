@@ -54,8 +54,11 @@ public interface RoomEngine {
      *
      * @param since resume after this sequence number (the snapshot replays the kept messages after it and
      *     reports what is no longer kept as a gap); negative for no resume
-     * @param attached called exactly once, on any thread; if it throws, the attach is undone and the
-     *     exception reaches the caller of this method or is dropped
+     * @param attached called exactly once, in the room's delivery order: before this method returns when the
+     *     engine can (the in-memory one always does), else later on any thread (an engine that fetches history
+     *     from elsewhere must not block the caller, often an event loop). It may call {@link #detach} (a member
+     *     that left meanwhile). If it throws, the engine undoes the attach and lets the exception reach the
+     *     caller of this method, or logs it when it runs later
      * @throws IllegalStateException if the room cannot be created (a limit)
      */
     void attach(String room, long since, Consumer<RoomSnapshot> attached);

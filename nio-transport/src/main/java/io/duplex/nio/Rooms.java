@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -96,7 +97,9 @@ public final class Rooms {
      * @param since resume after this sequence number; negative for none
      * @param greeting runs once, inside the room's order: keep it short and do not call this {@code Rooms}
      *     from it
-     * @return the membership; {@link RoomListener#onJoin} has been told
+     * @return the membership; with an engine that attaches at once (the in-memory one) it receives the
+     *     room's messages and {@link RoomListener#onJoin} has been told; with one that attaches later, both
+     *     happen when it does
      * @throws IllegalArgumentException if {@code ws} is not an open connection of this server, or the name
      *     is empty or longer than {@link Builder#maxRoomNameLength}
      * @throws IllegalStateException if {@code ws} is in the room already, is in
@@ -108,27 +111,36 @@ public final class Rooms {
         checkName(room);
         RoomMember m = new RoomMember(room, c.facade, label);
         Memberships ms = reserve(c, m);
+        // Whoever comes second of this method's return and the engine's callback tells the listener, so an
+        // engine that attaches later (history fetched from elsewhere) still reports the join once.
+        AtomicBoolean handoff = new AtomicBoolean();
         try {
-            engine.attach(room, since, snapshot -> added(c.loop, m, snapshot, greeting));
+            engine.attach(room, since, snapshot -> {
+                if (added(c.loop, ms, m, snapshot, greeting) && !handoff.compareAndSet(false, true)) {
+                    joined(m);
+                }
+            });
         } catch (RuntimeException | Error e) {
             if (ms.remove(room, m) != null && ms.retireIfEmpty()) {
                 byConnection.remove(c.id, ms);
             }
             throw e;
         }
-        if (ms.isClosed() || !ms.holds(m)) {
-            // The connection closed, or the membership was left, while the engine attached it.
-            if (removeLocal(m)) {
-                engine.detach(room);
-            }
+        if (!m.isActive()) {
             throw new IllegalStateException("connection closed or left room " + room + " while joining");
         }
+        if (!handoff.compareAndSet(false, true)) {
+            joined(m);
+        }
+        return m;
+    }
+
+    private void joined(RoomMember m) {
         try {
             listener.onJoin(m);
         } catch (RuntimeException e) {
             LOG.warn("onJoin failed", e);
         }
-        return m;
     }
 
     private Memberships reserve(ServerConnection c, RoomMember m) {
@@ -150,8 +162,13 @@ public final class Rooms {
         }
     }
 
-    /** The engine's attach callback: in the room's order, add the member and hand its loop the first messages. */
-    private void added(EventLoop loop, RoomMember m, RoomSnapshot snapshot,
+    /**
+     * The engine's attach callback: in the room's order, adds the member and hands its loop the first
+     * messages, unless the connection closed or left the room meanwhile (then undoes the attach).
+     *
+     * @return whether the member was added
+     */
+    private boolean added(EventLoop loop, Memberships ms, RoomMember m, RoomSnapshot snapshot,
             Function<RoomSnapshot, List<PreparedMessage>> greeting) {
         List<PreparedMessage> first = new ArrayList<>();
         if (greeting != null) {
@@ -166,17 +183,32 @@ public final class Rooms {
         }
         for (;;) {
             LocalRoom r = rooms.computeIfAbsent(m.room(), LocalRoom::new);
+            boolean stale;
             synchronized (r) {
                 if (r.dead) {
                     continue;
                 }
-                r.add(m, loop);
-                if (!first.isEmpty()) {
-                    m.ws().handedOver(bytes);
-                    hand(loop, new RoomDelivery(first, bytes, new RoomMember[] {m}, 1, null, listener));
+                // Checked under the room's lock, which the close hook and leave take to remove a member:
+                // either they see it added, or it sees them.
+                stale = ms.isClosed() || !ms.holds(m);
+                if (stale) {
+                    m.end();
+                    if (r.size() == 0) {
+                        r.dead = true;
+                        rooms.remove(r.name, r);
+                    }
+                } else {
+                    r.add(m, loop);
+                    if (!first.isEmpty()) {
+                        m.ws().handedOver(bytes);
+                        hand(loop, new RoomDelivery(first, bytes, new RoomMember[] {m}, 1, null, listener));
+                    }
                 }
-                return;
             }
+            if (stale) {
+                engine.detach(m.room());
+            }
+            return !stale;
         }
     }
 
