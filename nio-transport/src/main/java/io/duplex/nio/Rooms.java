@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -53,8 +52,6 @@ public final class Rooms {
     private final WebSocketServer server;
     private final RoomEngine engine;
     private final RoomListener listener;
-    private final SlowMemberPolicy slowPolicy;
-    private final long memberBacklog;
     private final int maxRoomsPerConnection;
     private final int maxRoomNameLength;
     private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
@@ -64,11 +61,9 @@ public final class Rooms {
         this.server = b.server;
         this.engine = b.engine != null ? b.engine : InMemoryRoomEngine.builder().build();
         this.listener = b.listener;
-        this.slowPolicy = b.slowPolicy;
-        this.memberBacklog = b.memberBacklog;
         this.maxRoomsPerConnection = b.maxRoomsPerConnection;
         this.maxRoomNameLength = b.maxRoomNameLength;
-        this.engine.start(this::deliver);
+        this.engine.start(new MemberFanout(rooms, listener, b.slowPolicy, b.memberBacklog));
         server.onConnectionClosed(this::connectionClosed);
     }
 
@@ -201,7 +196,7 @@ public final class Rooms {
                     r.add(m, loop);
                     if (!first.isEmpty()) {
                         m.ws().handedOver(bytes);
-                        hand(loop, new RoomDelivery(first, bytes, new RoomMember[] {m}, 1, null, listener));
+                        MemberFanout.hand(loop, new RoomDelivery(first, bytes, new RoomMember[] {m}, 1, null, listener));
                     }
                 }
             }
@@ -312,79 +307,6 @@ public final class Rooms {
     public void announce(String room, PreparedMessage message, WebSocket except) {
         checkName(room);
         engine.announce(room, Objects.requireNonNull(message, "message"), except == null ? 0 : except.id());
-    }
-
-    /** The engine's fan-out: in the room's order, one call at a time per room. */
-    private void deliver(String room, long seq, PreparedMessage message, long exceptId) {
-        LocalRoom r = rooms.get(room);
-        if (r == null) {
-            return;
-        }
-        int len = message.frameLength();
-        List<PreparedMessage> one = List.of(message);
-        synchronized (r) {
-            if (r.dead) {
-                return; // members join only inside the engine's order, which the caller holds: none can be new
-            }
-            for (LocalRoom.OnLoop l : r.loops) {
-                RoomMember[] admitted = null;
-                long[] gaps = null;
-                int n = 0;
-                for (RoomMember m : l.members) {
-                    if (!m.isActive() || (exceptId != 0 && m.connectionId() == exceptId)) {
-                        continue;
-                    }
-                    long buffered = m.ws().bufferedAmount();
-                    if (buffered > 0 && buffered + len > memberBacklog) {
-                        slow(m, seq, l.loop);
-                        continue;
-                    }
-                    if (admitted == null) {
-                        admitted = new RoomMember[l.members.size()];
-                    }
-                    if (seq > 0 && m.hasGap()) {
-                        if (gaps == null) {
-                            gaps = new long[2 * l.members.size()];
-                        }
-                        gaps[2 * n] = m.gapFrom();
-                        gaps[2 * n + 1] = m.gapTo();
-                        m.gapReported();
-                    }
-                    m.ws().handedOver(len);
-                    admitted[n++] = m;
-                }
-                if (n > 0) {
-                    hand(l.loop, new RoomDelivery(one, len, admitted, n, gaps, listener));
-                }
-            }
-        }
-    }
-
-    /** A member too far behind for message {@code seq}: skip it or close it. Under the room's lock. */
-    private void slow(RoomMember m, long seq, EventLoop loop) {
-        m.skip(seq);
-        int code = slowPolicy.closeCode();
-        if (code != 0) {
-            m.end(); // the close hook removes it from the room once the connection is closed
-            WebSocket ws = m.ws();
-            try {
-                loop.execute(() -> {
-                    if (ws.isOpen()) {
-                        ws.close(code, "too slow for room " + m.room());
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                LOG.debug("loop shut down; slow member not closed");
-            }
-        }
-    }
-
-    private static void hand(EventLoop loop, RoomDelivery d) {
-        try {
-            loop.execute(d);
-        } catch (RejectedExecutionException e) {
-            d.abandoned();
-        }
     }
 
     // ---- queries --------------------------------------------------------------------------------------
