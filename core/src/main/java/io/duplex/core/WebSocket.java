@@ -131,4 +131,13 @@ public interface WebSocket {
 
     /** Attaches an application object to this connection. */
     void attach(Object attachment);
+
+    /**
+     * This connection's id: on a server, unique among the connections that server accepted since it was
+     * built (never reused), and stable for the connection's life, also in {@code onClose}. Zero when the
+     * transport assigns none (the default, and client connections).
+     */
+    default long id() {
+        return 0;
+    }
 }

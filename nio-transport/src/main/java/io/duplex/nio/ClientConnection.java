@@ -81,6 +81,7 @@ final class ClientConnection extends Connection {
     /** TCP is up: the handshake timeout starts, covering the CONNECT exchange, TLS and the HTTP upgrade. */
     private void transportConnected() {
         connecting = false;
+        remoteAddress(); // kept from now on, so it stays readable after an abrupt close
         armDeadline(route.handshakeTimeoutMillis());
         if (tunnelPending) {
             writeRaw(route.tunnel().request());

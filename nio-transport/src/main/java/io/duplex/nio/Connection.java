@@ -83,6 +83,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private ByteBuffer unconsumed;
     /** The lingering close, from {@link #closeTransport()} on; null before, so an open connection pays nothing. */
     private Linger linger;
+    /** The peer's address once known, kept so it stays readable after the channel closed. Any thread. */
+    private volatile InetSocketAddress remote;
 
     Connection(EventLoop loop, SocketChannel channel, ConnectionSettings settings) {
         this.loop = loop;
@@ -645,11 +647,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     @Override
     public final InetSocketAddress remoteAddress() {
-        try {
-            return (InetSocketAddress) channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
+        InetSocketAddress r = remote;
+        if (r == null) {
+            try {
+                r = (InetSocketAddress) channel.getRemoteAddress();
+            } catch (IOException e) {
+                return null;
+            }
+            remote = r;
         }
+        return r;
     }
 
     // ---- backpressure ---------------------------------------------------------------------------------

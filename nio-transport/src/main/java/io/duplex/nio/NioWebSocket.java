@@ -34,6 +34,9 @@ final class NioWebSocket implements WebSocket {
     private static final AtomicLongFieldUpdater<NioWebSocket> PENDING =
             AtomicLongFieldUpdater.newUpdater(NioWebSocket.class, "pending");
 
+    /** The release of a shared frame's views: nothing to give back, the frame is immutable. */
+    private static final java.util.function.Consumer<ByteBuffer> KEEP = b -> { };
+
     private final Connection conn;
     /** Bytes of messages handed to the loop by other threads and not yet given to the session. */
     private volatile long pending;
@@ -82,6 +85,52 @@ final class NioWebSocket implements WebSocket {
         }
         conn.reportWritability();
         return true;
+    }
+
+    /**
+     * Writes a room message whose frame is shared by every member: {@code header} and {@code payload} are
+     * views the caller reuses for the next member (rewound here). What the socket refuses is queued by
+     * reference, not copied, as the frame never changes. Loop thread.
+     *
+     * @return whether it was written or queued (the connection is open and its hard limit admits it)
+     */
+    boolean sendShared(ByteBuffer header, ByteBuffer payload) {
+        Session s = conn.session;
+        if (s == null || conn.isClosed() || !s.isOpen() || conn.admit(header.capacity() + payload.capacity()) != null) {
+            return false;
+        }
+        header.rewind();
+        payload.rewind();
+        if (midMessage) {
+            if (deferred == null) {
+                deferred = new ArrayDeque<>(2);
+            }
+            ByteBuffer frame = ByteBuffer.allocate(header.remaining() + payload.remaining());
+            frame.put(header).put(payload).flip();
+            deferred.addLast(frame);
+        } else {
+            conn.writeAndRelease(header, payload, null, KEEP);
+        }
+        conn.reportWritability();
+        return true;
+    }
+
+    /**
+     * Counts {@code bytes} (negative to uncount) in {@link #bufferedAmount()}: a room publish handed them to
+     * this connection's loop. Any thread.
+     */
+    void handedOver(long bytes) {
+        PENDING.addAndGet(this, bytes);
+    }
+
+    /** The connection behind this facade. */
+    Connection connection() {
+        return conn;
+    }
+
+    @Override
+    public long id() {
+        return conn instanceof ServerConnection c ? c.id : 0;
     }
 
     /** The message sent in parts ended: write the broadcasts that waited for it. */

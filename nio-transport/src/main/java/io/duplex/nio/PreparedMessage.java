@@ -7,12 +7,18 @@ import java.nio.ByteBuffer;
 
 /**
  * A whole data message encoded once as an unmasked frame (RFC 6455 §5.2), ready to be written to many
- * server connections by {@link WebSocketServer#broadcast}. Immutable and thread-safe.
+ * server connections by {@link WebSocketServer#broadcast} or to a room's members by {@link Rooms#publish}.
+ * Immutable and thread-safe.
+ *
+ * <p>It is always sent uncompressed, also to connections that negotiated permessage-deflate (RFC 7692 lets
+ * any message go uncompressed): compressing would cost a deflate per distinct parameter set and a frame per
+ * set, where the point is to write the same bytes to every connection.
  */
 public final class PreparedMessage {
 
     private final ByteBuffer frame;
     private final int payloadLength;
+    private final int headerLength;
 
     private PreparedMessage(int opcode, ByteBuffer payload) {
         int len = payload.remaining();
@@ -21,6 +27,7 @@ public final class PreparedMessage {
         f.put(payload.duplicate()).flip();
         this.frame = f.asReadOnlyBuffer();
         this.payloadLength = len;
+        this.headerLength = f.limit() - len;
     }
 
     /**
@@ -40,6 +47,21 @@ public final class PreparedMessage {
     /** The payload's length in bytes. */
     public int payloadLength() {
         return payloadLength;
+    }
+
+    /** The whole frame's length in bytes, header included: what each connection buffers for it. */
+    public int frameLength() {
+        return frame.limit();
+    }
+
+    /** A new view of the frame's header. */
+    ByteBuffer headerView() {
+        return frame.duplicate().limit(headerLength).slice();
+    }
+
+    /** A new view of the frame's payload. */
+    ByteBuffer payloadView() {
+        return frame.duplicate().position(headerLength).slice();
     }
 
     /** A new view of the encoded frame, positioned at its start; views are cheap and independent. */

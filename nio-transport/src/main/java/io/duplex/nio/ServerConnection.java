@@ -17,6 +17,8 @@ final class ServerConnection extends Connection {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
     final WebSocketServer server;
+    /** Unique among this server's connections; see {@link io.duplex.core.WebSocket#id()}. */
+    final long id;
     /** 503 when the server was full at accept: read the request, answer 503, close. */
     private final boolean overCapacity;
     private ServerHandshake handshake;
@@ -29,6 +31,8 @@ final class ServerConnection extends Connection {
         super(loop, channel, server.settings);
         this.server = server;
         this.overCapacity = overCapacity;
+        this.id = server.nextConnectionId();
+        remoteAddress(); // kept from accept on, so it stays readable after an abrupt close
         this.handshake = new ServerHandshake(server.settings.config, server.policy, loop.sessionBuffers());
     }
 
@@ -78,6 +82,7 @@ final class ServerConnection extends Connection {
                 ServerHandshake hs = handshake;
                 handshake = null;
                 writeRaw(hs.response());
+                server.opened(this);
                 openSession(Session.server(hs.result()), in);
                 break;
             default:
@@ -156,6 +161,7 @@ final class ServerConnection extends Connection {
     @Override
     void released() {
         endHandshake();
+        server.closed(this);
         server.released(overCapacity);
     }
 }

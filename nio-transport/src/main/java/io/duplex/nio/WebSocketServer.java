@@ -6,6 +6,7 @@ import io.duplex.core.HandshakeRequest;
 import io.duplex.core.HttpHeaders;
 import io.duplex.core.ServerHandshake;
 import io.duplex.core.UpgradeDecision;
+import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
 import io.duplex.nio.loop.EventLoop;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicLong internalErrors = new AtomicLong();
+    private final ConnectionRegistry registry = new ConnectionRegistry();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Object drained = new Object();
@@ -174,6 +177,23 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public long internalErrorCount() {
         return internalErrors.get();
+    }
+
+    /**
+     * The open connections (those whose opening handshake succeeded), a weakly consistent view: iterating it
+     * while connections open and close never fails, and sees each connection at most once. Cheap to get; any
+     * thread.
+     */
+    public Collection<WebSocket> connections() {
+        return registry.view();
+    }
+
+    /**
+     * The open connection with this {@linkplain WebSocket#id() id}, or {@code null} when none is (never was,
+     * or closed). Any thread.
+     */
+    public WebSocket connection(long id) {
+        return registry.find(id);
     }
 
     /** The event loops this server runs on. */
@@ -379,6 +399,30 @@ public final class WebSocketServer implements AutoCloseable {
     /** A connection failed for something thrown while handling it. Any loop thread. */
     void internalErrorSeen() {
         internalErrors.incrementAndGet();
+    }
+
+    long nextConnectionId() {
+        return registry.nextId();
+    }
+
+    /** The handshake of {@code c} succeeded: list it. On its loop, before the handler hears of it. */
+    void opened(ServerConnection c) {
+        registry.add(c);
+    }
+
+    /** {@code c} closed: unlist it and tell the close hooks. On its loop, before the handler's onClose. */
+    void closed(ServerConnection c) {
+        registry.remove(c);
+    }
+
+    /** Whether {@code c} is open and listed. Any thread. */
+    boolean isListed(ServerConnection c) {
+        return registry.contains(c);
+    }
+
+    /** Runs {@code hook} for each listed connection that closes from now on (rooms leave it). */
+    void onConnectionClosed(java.util.function.Consumer<ServerConnection> hook) {
+        registry.onClosed(hook);
     }
 
     /** {@code c} finished (or abandoned) its opening handshake. Any loop. */

@@ -1,0 +1,36 @@
+package io.duplex.examples;
+
+import io.duplex.examples.chat.ChatServer;
+import java.util.Arrays;
+
+/**
+ * The entry point of {@code duplex-examples.jar}: the first argument names the example, the rest are its own.
+ *
+ * <pre>
+ * java -jar examples/target/duplex-examples.jar chat --port 8080 [--host 127.0.0.1]
+ * java -jar examples/target/duplex-examples.jar echo [PORT]
+ * </pre>
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Runs the example named by {@code args[0]}. */
+    public static void main(String[] args) throws Exception {
+        String name = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (name) {
+            case "chat" -> ChatServer.main(rest);
+            case "echo" -> EchoServer.main(rest);
+            default -> {
+                System.err.println("usage: java -jar duplex-examples.jar EXAMPLE [ARGS]\n"
+                        + "  chat --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]\n"
+                        + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat\n"
+                        + "  echo [PORT]\n"
+                        + "       an echo server with its page at http://localhost:PORT/");
+                System.exit(2);
+            }
+        }
+    }
+}

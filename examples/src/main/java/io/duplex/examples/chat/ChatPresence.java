@@ -1,0 +1,39 @@
+package io.duplex.examples.chat;
+
+import io.duplex.nio.PreparedMessage;
+import io.duplex.nio.RoomListener;
+import io.duplex.nio.RoomMember;
+import io.duplex.nio.Rooms;
+
+/**
+ * Tells a room's members who came and went, and tells a member that was too slow which messages it missed.
+ * Bound to its {@link Rooms} after they are built, since they take the listener at build time.
+ */
+final class ChatPresence implements RoomListener {
+
+    private volatile Rooms rooms;
+
+    void bind(Rooms rooms) {
+        this.rooms = rooms;
+    }
+
+    @Override
+    public void onJoin(RoomMember m) {
+        rooms.announce(m.room(), notice(m, "join"), m.socket());
+    }
+
+    @Override
+    public void onLeave(RoomMember m, boolean closed) {
+        // The member is out of the room already: the notice goes to the others only.
+        rooms.announce(m.room(), notice(m, "leave"), null);
+    }
+
+    @Override
+    public void onGap(RoomMember m, long from, long to) {
+        m.socket().sendText(ChatMessages.gap(m.room(), from, to));
+    }
+
+    private static PreparedMessage notice(RoomMember m, String event) {
+        return PreparedMessage.text(ChatMessages.presence(m.room(), m.label(), event));
+    }
+}

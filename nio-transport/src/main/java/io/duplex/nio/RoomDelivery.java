@@ -1,0 +1,69 @@
+package io.duplex.nio;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Room messages for some members on one event loop, run as one task of that loop: one per publish per loop,
+ * or one per join with its greeting and replay. The members' {@code bufferedAmount()} counted the bytes since
+ * the publish admitted them; here they are uncounted and written, unless the membership ended meanwhile.
+ */
+final class RoomDelivery implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomDelivery.class);
+
+    private final List<PreparedMessage> messages;
+    private final long bytes;
+    private final RoomMember[] members;
+    private final int count;
+    /** Per member, a gap to report first as {@code [from, to]} pairs; null when no member has one. */
+    private final long[] gaps;
+    private final RoomListener listener;
+
+    RoomDelivery(List<PreparedMessage> messages, long bytes, RoomMember[] members, int count, long[] gaps,
+            RoomListener listener) {
+        this.messages = messages;
+        this.bytes = bytes;
+        this.members = members;
+        this.count = count;
+        this.gaps = gaps;
+        this.listener = listener;
+    }
+
+    @Override
+    public void run() {
+        int n = messages.size();
+        ByteBuffer[] headers = new ByteBuffer[n];
+        ByteBuffer[] payloads = new ByteBuffer[n];
+        for (int j = 0; j < n; j++) {
+            headers[j] = messages.get(j).headerView();
+            payloads[j] = messages.get(j).payloadView();
+        }
+        for (int i = 0; i < count; i++) {
+            RoomMember m = members[i];
+            m.ws().handedOver(-bytes);
+            if (!m.isActive()) {
+                continue;
+            }
+            if (gaps != null && gaps[2 * i] != 0) {
+                try {
+                    listener.onGap(m, gaps[2 * i], gaps[2 * i + 1]);
+                } catch (RuntimeException e) {
+                    LOG.warn("onGap failed", e);
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                m.ws().sendShared(headers[j], payloads[j]);
+            }
+        }
+    }
+
+    /** The loop shut down and will never run this: uncount what the members counted. */
+    void abandoned() {
+        for (int i = 0; i < count; i++) {
+            members[i].ws().handedOver(-bytes);
+        }
+    }
+}
