@@ -1,0 +1,144 @@
+package io.duplex.core;
+
+import io.duplex.core.frame.ThreadAllocation;
+import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Runs one fuzz input the same way in regression and fuzzing mode: on a fresh thread, so nothing an earlier
+ * input left in a per-thread cache (a pooled buffer, a codec) lends this one memory it did not have to
+ * allocate; bounded in time, so a hang is a finding rather than a stuck build; and measured, so a target can
+ * assert that memory follows the bytes received and the configured limits, never a length a peer declared.
+ */
+final class FuzzRun {
+
+    /** Far beyond what any bounded input needs even on a loaded 2-core machine: only a hang reaches it. */
+    private static final long HANG_SECONDS = 20;
+    private static final MethodHandle DIRECT_CAPACITY = directCapacity();
+    /** The targets (one body class each) whose first input already ran once unmeasured. */
+    private static final Set<Class<?>> WARMED_UP = ConcurrentHashMap.newKeySet();
+
+    /** One input's work; any exception it throws (checked or not) is a finding. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    private FuzzRun() {
+    }
+
+    /**
+     * Runs {@code body} on a fresh thread and returns the bytes it allocated: heap allocated by that thread plus
+     * the growth of the JVM's direct buffer capacity meanwhile. Rethrows whatever {@code body} threw. A target's
+     * first input runs twice, measured the second time.
+     */
+    static long allocation(Body body) {
+        if (WARMED_UP.add(body.getClass())) {
+            // The first input of a target also pays for loading the classes it touches: not the session's memory.
+            measure(body);
+        }
+        return measure(body);
+    }
+
+    private static long measure(Body body) {
+        long[] allocated = new long[1];
+        Throwable[] thrown = new Throwable[1];
+        Thread t = new Thread(() -> {
+            long direct = directCapacity(DIRECT_CAPACITY);
+            long heap = ThreadAllocation.bytes();
+            try {
+                body.run();
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+            allocated[0] = ThreadAllocation.bytes() - heap + Math.max(0, directCapacity(DIRECT_CAPACITY) - direct);
+        }, "fuzz-input");
+        t.start();
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        if (t.isAlive()) {
+            AssertionError hang = new AssertionError("the input did not finish within " + HANG_SECONDS + " s: a hang");
+            hang.setStackTrace(t.getStackTrace());
+            throw hang;
+        }
+        if (thrown[0] instanceof RuntimeException r) {
+            throw r;
+        }
+        if (thrown[0] instanceof Error e) {
+            throw e;
+        }
+        if (thrown[0] != null) {
+            throw new AssertionError("unexpected checked exception", thrown[0]);
+        }
+        return allocated[0];
+    }
+
+    /**
+     * Feeds {@code data} to {@code receive} in fresh buffers of {@code chunk} bytes (all at once for 0) until it
+     * answers that it decided; an undecided receiver must consume each piece whole.
+     *
+     * @return how many bytes were left after the receiver decided: the unread rest of the piece and the pieces
+     *     never fed (0 if it never decided)
+     */
+    static int feed(byte[] data, int chunk, Predicate<ByteBuffer> receive) {
+        int step = chunk == 0 ? Math.max(1, data.length) : chunk;
+        for (int i = 0; i < data.length; i += step) {
+            int n = Math.min(step, data.length - i);
+            ByteBuffer in = ByteBuffer.wrap(data, i, n).slice();
+            if (receive.test(in)) {
+                return in.remaining() + data.length - i - n;
+            }
+            if (in.hasRemaining()) {
+                throw new AssertionError("undecided, yet " + in.remaining() + " of " + n + " bytes were left unread");
+            }
+        }
+        return 0;
+    }
+
+    /** Fails unless {@code allocated} is at most {@code bound}, saying what the bound was made of. */
+    static void assertAllocationAtMost(long allocated, long bound, String what) {
+        if (allocated > bound) {
+            throw new AssertionError(what + ": allocated " + allocated + " bytes, over the bound of " + bound);
+        }
+    }
+
+    private static long directCapacity(MethodHandle capacity) {
+        try {
+            return (long) capacity.invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError("direct buffer pool bean failed", e);
+        }
+    }
+
+    /**
+     * The {@code direct} BufferPoolMXBean's total capacity, reached reflectively for the reason
+     * {@link ThreadAllocation} gives: the tests run patched into a module that does not read java.management.
+     */
+    private static MethodHandle directCapacity() {
+        try {
+            Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
+            Class<?> pool = Class.forName("java.lang.management.BufferPoolMXBean");
+            List<?> pools = (List<?>) factory.getMethod("getPlatformMXBeans", Class.class).invoke(null, pool);
+            for (Object p : pools) {
+                if ("direct".equals(pool.getMethod("getName").invoke(p))) {
+                    return MethodHandles.publicLookup()
+                            .findVirtual(pool, "getTotalCapacity", MethodType.methodType(long.class))
+                            .bindTo(p).asType(MethodType.methodType(long.class));
+                }
+            }
+            throw new ExceptionInInitializerError("no direct buffer pool bean");
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
