@@ -2,9 +2,11 @@ package io.duplex.core;
 
 import io.duplex.core.frame.ThreadAllocation;
 import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.module.ModuleReader;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,34 @@ final class FuzzRun {
         void run() throws Exception;
     }
 
+    static {
+        loadCoreClasses();
+    }
+
     private FuzzRun() {
+    }
+
+    /**
+     * Loads every class of the core up front. In fuzzing mode Jazzer instruments each class as it loads, on the
+     * loading thread, and that work allocates megabytes that would otherwise be charged to whichever input
+     * first reaches the class.
+     */
+    private static void loadCoreClasses() {
+        Module core = Session.class.getModule();
+        if (!core.isNamed() || core.getLayer() == null) {
+            return; // on the class path: the first input of each target (run twice) pays for class loading
+        }
+        try (ModuleReader reader = core.getLayer().configuration().findModule(core.getName()).orElseThrow()
+                .reference().open()) {
+            for (String name : (Iterable<String>) reader.list()::iterator) {
+                if (name.endsWith(".class") && !name.endsWith("module-info.class")) {
+                    Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false,
+                            Session.class.getClassLoader());
+                }
+            }
+        } catch (IOException | ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /**
@@ -84,22 +113,25 @@ final class FuzzRun {
     }
 
     /**
-     * Feeds {@code data} to {@code receive} in fresh buffers of {@code chunk} bytes (all at once for 0) until it
-     * answers that it decided; an undecided receiver must consume each piece whole.
+     * Feeds {@code data} to {@code receive} {@code chunk} bytes at a time (all at once for 0) until it answers
+     * that it decided; an undecided receiver must consume each piece whole. The pieces are windows of one
+     * buffer over {@code data}, as a transport reuses its read buffer: position and limit move, and nothing is
+     * allocated per piece that the target would be charged for.
      *
      * @return how many bytes were left after the receiver decided: the unread rest of the piece and the pieces
      *     never fed (0 if it never decided)
      */
     static int feed(byte[] data, int chunk, Predicate<ByteBuffer> receive) {
         int step = chunk == 0 ? Math.max(1, data.length) : chunk;
+        ByteBuffer in = ByteBuffer.wrap(data);
         for (int i = 0; i < data.length; i += step) {
-            int n = Math.min(step, data.length - i);
-            ByteBuffer in = ByteBuffer.wrap(data, i, n).slice();
+            int end = Math.min(data.length, i + step);
+            in.limit(end).position(i);
             if (receive.test(in)) {
-                return in.remaining() + data.length - i - n;
+                return data.length - in.position();
             }
             if (in.hasRemaining()) {
-                throw new AssertionError("undecided, yet " + in.remaining() + " of " + n + " bytes were left unread");
+                throw new AssertionError("undecided, yet " + in.remaining() + " of " + (end - i) + " bytes were left unread");
             }
         }
         return 0;
