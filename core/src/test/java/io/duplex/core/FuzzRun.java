@@ -1,12 +1,12 @@
 package io.duplex.core;
 
-import io.duplex.core.frame.ThreadAllocation;
-import java.nio.ByteBuffer;
+import io.duplex.testing.ThreadCounters;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.module.ModuleReader;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,13 +80,13 @@ final class FuzzRun {
         Throwable[] thrown = new Throwable[1];
         Thread t = new Thread(() -> {
             long direct = directCapacity(DIRECT_CAPACITY);
-            long heap = ThreadAllocation.bytes();
+            long heap = ThreadCounters.allocatedBytes();
             try {
                 body.run();
             } catch (Throwable e) {
                 thrown[0] = e;
             }
-            allocated[0] = ThreadAllocation.bytes() - heap + Math.max(0, directCapacity(DIRECT_CAPACITY) - direct);
+            allocated[0] = ThreadCounters.allocatedBytes() - heap + Math.max(0, directCapacity(DIRECT_CAPACITY) - direct);
         }, "fuzz-input");
         t.start();
         try {
@@ -154,7 +154,7 @@ final class FuzzRun {
 
     /**
      * The {@code direct} BufferPoolMXBean's total capacity, reached reflectively for the reason
-     * {@link ThreadAllocation} gives: the tests run patched into a module that does not read java.management.
+     * {@link ThreadCounters} gives: the tests run patched into a module that does not read java.management.
      */
     private static MethodHandle directCapacity() {
         try {
