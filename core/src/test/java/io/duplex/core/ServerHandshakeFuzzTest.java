@@ -18,7 +18,8 @@ import java.util.Set;
  *
  * <p>An input is {@code [chunk] request bytes...}: the request is fed {@code chunk} bytes at a time (0: all at
  * once) and, for comparison, all at once to a second handshake. The invariants: nothing escapes
- * {@code receive}; the outcome does not depend on how the input was split; a rejection has one of the statuses
+ * {@code receive}; the outcome does not depend on how the input was split (nor, once the head is accepted or
+ * is plain HTTP, what is left after it); a rejection has one of the statuses
  * the handshake defines for what a client sent, never 500 (which would mean a negotiation threw); exactly the
  * header block is consumed; and memory follows the bytes received.
  */
@@ -54,7 +55,11 @@ class ServerHandshakeFuzzTest {
         Outcome whole = outcomes[1];
         assertEquals(whole.state, split.state, "the outcome does not depend on how the request was split");
         assertEquals(whole.status, split.status);
-        assertEquals(whole.left, split.left, "the same bytes are left after the header block");
+        if (whole.state == ServerHandshake.State.ACCEPTED || whole.state == ServerHandshake.State.NOT_UPGRADE) {
+            // What follows the head is the embedder's (frames, or the next request); after a rejection the
+            // connection closes, so how much of a malformed head was read does not matter.
+            assertEquals(whole.left, split.left, "the same bytes are left after the header block");
+        }
         assertArrayEquals(whole.response, split.response);
         switch (whole.state) {
             case NEED_MORE -> {
