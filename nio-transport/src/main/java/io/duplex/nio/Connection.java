@@ -69,7 +69,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /**
      * {@link #WRITABLE}, {@link #WIRE_READY}, {@link #WRITABILITY_UNREPORTED}, {@link #READING_PAUSED},
      * {@link #CLOSE_REQUESTED}, {@link #DROP_QUEUE}, {@link #CLOSED}, {@link #CORKED}: one byte rather than
-     * eight booleans keeps an idle connection a size class smaller. Written on the loop thread only.
+     * eight booleans, as thousands of idle connections each hold them. Written on the loop thread only.
      */
     private byte flags = WRITABLE;
     /**
