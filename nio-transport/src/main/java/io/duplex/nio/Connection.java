@@ -369,7 +369,10 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
      */
     @Override
     public final void writePong(ByteBuffer header, ByteBuffer payload) {
-        if (queue != null && !is(CLOSED) && !is(DROP_QUEUE) && queue.replacePong(header, payload)) {
+        // RFC 6455 §5.5.3 lets a Pong answer only the latest Ping. Used only while the socket refuses bytes (a
+        // peer that does not read): while it takes them, every Ping gets its own Pong, as peers expect.
+        if (queue != null && !is(CLOSED) && !is(DROP_QUEUE) && socketRefusing()
+                && queue.replacePong(header, payload)) {
             publishBuffered();
             return;
         }
@@ -894,6 +897,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     final boolean isClosed() {
         return is(CLOSED);
+    }
+
+    /** Whether bytes the socket refused are waiting for it to take more (OP_WRITE is wanted). */
+    private boolean socketRefusing() {
+        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0;
     }
 
     private void interest(int op, boolean on) {
