@@ -363,9 +363,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     }
 
     /**
-     * Writes an automatic Pong, replacing the one still queued if it has not begun to reach the socket
-     * (RFC 6455 §5.5.3): however many Pings a peer that does not read sends, at most one such Pong waits in
-     * the queue behind the frames queued before it.
+     * Writes an automatic Pong. While the socket refuses bytes it replaces the one still queued if that one
+     * has not begun to reach the socket (RFC 6455 §5.5.3), so a peer that does not read holds a bounded queue
+     * however many Pings it sends.
      */
     @Override
     public final void writePong(ByteBuffer header, ByteBuffer payload) {
