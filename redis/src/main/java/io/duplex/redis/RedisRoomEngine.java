@@ -183,6 +183,15 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         return node;
     }
 
+    /** The connection for commands, for this module's other parts (presence). */
+    StatefulRedisConnection<String, byte[]> commands() {
+        return commands;
+    }
+
+    RoomKeys keys() {
+        return keys;
+    }
+
     @Override
     public void start(RoomFanout fanout) {
         Objects.requireNonNull(fanout, "fanout");

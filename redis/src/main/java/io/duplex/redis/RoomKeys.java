@@ -22,29 +22,48 @@ final class RoomKeys {
         this.prefix = prefix;
     }
 
-    /** {@code prefix{base64url(name)}}: the common start of a room's keys. */
-    private String tag(String room) {
-        return prefix + "{" + ENCODER.encodeToString(room.getBytes(StandardCharsets.UTF_8));
+    /** The room's name as it appears in keys: its UTF-8 bytes in unpadded base64url. */
+    static String tag(String room) {
+        return ENCODER.encodeToString(room.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The room named by {@link #tag}, or null if {@code tag} is not one. */
+    static String roomOfTag(String tag) {
+        try {
+            return new String(DECODER.decode(tag), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The key prefix. */
+    String prefix() {
+        return prefix;
+    }
+
+    /** {@code prefix{tag}}: the common start of a room's keys. */
+    private String start(String room) {
+        return prefix + "{" + tag(room);
     }
 
     /** The room's sequence counter. */
     String seq(String room) {
-        return tag(room) + "}:seq";
+        return start(room) + "}:seq";
     }
 
     /** The room's history stream; entry ids are {@code seq-0}. */
     String log(String room) {
-        return tag(room) + "}:log";
+        return start(room) + "}:log";
     }
 
     /** The room's presence hash: field {@code node/connection}, value the member's label. */
     String who(String room) {
-        return tag(room) + "}:who";
+        return start(room) + "}:who";
     }
 
     /** The room's pub/sub channel. */
     String channel(String room) {
-        return tag(room) + CHANNEL_SUFFIX;
+        return start(room) + CHANNEL_SUFFIX;
     }
 
     /** The sorted set of live nodes, scored by their last heartbeat (Redis time, ms). */
@@ -57,8 +76,8 @@ final class RoomKeys {
         return prefix + "node:" + node + ":rooms";
     }
 
-    /** The room named by one of {@link #channel} or {@link #who}'s results, or null if it is not one. */
-    String roomOf(String key) {
+    /** The room whose key or channel this is, or null if it is not one. */
+    private String roomOf(String key) {
         if (!key.startsWith(prefix + "{")) {
             return null;
         }
@@ -66,11 +85,7 @@ final class RoomKeys {
         if (end < 0) {
             return null;
         }
-        try {
-            return new String(DECODER.decode(key.substring(prefix.length() + 1, end)), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return roomOfTag(key.substring(prefix.length() + 1, end));
     }
 
     /** The room whose {@link #channel} this is, or null. */
