@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The chat example as a cluster (issue 15): nodes are separate JVM processes running
@@ -220,5 +222,46 @@ class ChatClusterTest {
         JsonNode atBob = nextOp(bob, "message");
         assertEquals(2, atBob.get("seq").asLong());
         assertEquals("back", atBob.get("text").asText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(LoadBalancer.Kind.class)
+    void behindALoadBalancerRoundRobinClientsTalkAcrossNodesAndResumeElsewhere(LoadBalancer.Kind kind)
+            throws Exception {
+        List<ChatNode> two = nodes(2);
+        try (LoadBalancer lb = LoadBalancer.start(kind, two.get(0).port(), two.get(1).port())) {
+            ChatClient a = new ChatClient(clients, lb.url());
+            open.add(a);
+            ChatClient b = new ChatClient(clients, lb.url());
+            open.add(b);
+            a.join("lb", "alice");
+            nextOp(a, "joined");
+            b.join("lb", "bob");
+            nextOp(b, "joined");
+            a.say("lb", "hi");
+            assertEquals("hi", nextOp(b, "message").get("text").asText());
+            b.say("lb", "hello");
+            assertEquals(1, nextOp(a, "message").get("seq").asLong());
+            assertEquals(2, nextOp(a, "message").get("seq").asLong());
+            assertEquals(2, nextOp(b, "message").get("seq").asLong());
+
+            // Round-robin put them on different nodes: killing the first node drops exactly one of them.
+            two.get(0).kill();
+            CompletableFuture.anyOf(a.closed, b.closed).get(20, TimeUnit.SECONDS);
+            assertTrue(a.closed.isDone() != b.closed.isDone(), "exactly one client was on the killed node");
+            ChatClient survivor = a.closed.isDone() ? b : a;
+            String dropped = a.closed.isDone() ? "alice" : "bob";
+            survivor.say("lb", "while you were away");
+            assertEquals(3, nextOp(survivor, "message").get("seq").asLong());
+
+            // The dropped one reconnects through the proxy (to the node still alive) and resumes.
+            ChatClient back = new ChatClient(clients, lb.url());
+            open.add(back);
+            back.send("op", "join", "room", "lb", "nick", dropped, "since", 2);
+            assertEquals(3, nextOp(back, "joined").get("seq").asLong());
+            JsonNode missed = nextOp(back, "message");
+            assertEquals(3, missed.get("seq").asLong());
+            assertEquals("while you were away", missed.get("text").asText());
+        }
     }
 }

@@ -56,6 +56,10 @@ final class ChatNode implements AutoCloseable {
         return url;
     }
 
+    int port() {
+        return java.net.URI.create(url).getPort();
+    }
+
     String output() {
         synchronized (output) {
             return output.toString();
