@@ -1,7 +1,5 @@
 package io.duplex.redis;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.lettuce.core.RedisURI;
 import java.io.File;
 import java.io.IOException;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} for tests, on a free loopback port with a temporary directory and no
@@ -41,12 +38,7 @@ public final class RedisServer implements AutoCloseable {
     /** Starts one, or skips (fails under CI=true) the calling test when redis-server is missing. */
     public static RedisServer start() throws IOException, InterruptedException {
         String missing = "test needs " + BINARY + " (Debian package redis-server; .ci/install-peers installs it)";
-        if (!BINARY.canExecute()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(missing + ": missing under CI=true");
-            }
-            Assumptions.assumeTrue(false, missing + ": skipped");
-        }
+        ExternalPeer.require(BINARY.canExecute(), missing);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
