@@ -11,6 +11,7 @@ import io.duplex.nio.RoomMember;
 import io.duplex.nio.RoomSnapshot;
 import io.duplex.nio.Rooms;
 import io.duplex.nio.WebSocketServer;
+import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -31,8 +32,8 @@ final class Node implements AutoCloseable {
     final Rooms rooms;
     final BlockingQueue<WebSocket> accepted = new LinkedBlockingQueue<>();
 
-    Node(EventLoopGroup loops, RedisServer redis, Consumer<RedisRoomEngine.Builder> options) throws Exception {
-        RedisRoomEngine.Builder b = RedisRoomEngine.builder(redis.uri());
+    Node(EventLoopGroup loops, RedisURI redis, Consumer<RedisRoomEngine.Builder> options) throws Exception {
+        RedisRoomEngine.Builder b = RedisRoomEngine.builder(redis);
         options.accept(b);
         engine = b.build();
         Rooms[] self = new Rooms[1];

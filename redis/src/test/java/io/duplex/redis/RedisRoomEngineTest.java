@@ -2,17 +2,27 @@ package io.duplex.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.duplex.nio.EventLoopGroup;
 import io.duplex.nio.WebSocketClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -55,7 +65,11 @@ class RedisRoomEngineTest {
     }
 
     private Node node(Consumer<RedisRoomEngine.Builder> options) throws Exception {
-        Node n = new Node(loops, redis, options);
+        return node(redis.uri(), options);
+    }
+
+    private Node node(RedisURI uri, Consumer<RedisRoomEngine.Builder> options) throws Exception {
+        Node n = new Node(loops, uri, options);
         open.add(n);
         return n;
     }
@@ -274,5 +288,41 @@ class RedisRoomEngineTest {
         assertTrue(afterA.startsWith("4 back"), afterA);
         assertEquals(afterA, afterB, "both nodes deliver the first message after the restart");
         assertEquals(afterA, carol.next());
+    }
+
+    /** The ACL rules that docs/scaling.md gives: the engine and presence need nothing more. */
+    static final String ACL = "on >s3cret resetkeys ~duplex:* resetchannels &duplex:* -@all +@connection"
+            + " +evalsha +eval +get +xrange +publish +subscribe +unsubscribe +hset +hdel +hvals +sadd"
+            + " +incr +set +xadd +xdel +pexpire +time +zadd +zrangebyscore +smembers +hgetall +hkeys +del +zrem";
+
+    @Test
+    void anAclUserWithAPasswordAndOnlyTheDocumentedPermissionsSuffices() throws Exception {
+        adminConnection.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add("duplex").addValues(ACL.split(" ")));
+        RedisURI user = RedisURI.create(redis.url().replace("redis://", "redis://duplex:s3cret@"));
+        Node a = node(user, e -> { });
+        Node b = node(user, e -> { });
+        BlockingQueue<String> swept = new LinkedBlockingQueue<>();
+        try (RedisPresence pa = RedisPresence.create(a.engine, Duration.ofMillis(100), Duration.ofSeconds(1),
+                (room, label) -> swept.add(room + " " + label));
+                RedisPresence pb = RedisPresence.create(b.engine, Duration.ofMillis(100), Duration.ofSeconds(1),
+                        (room, label) -> swept.add(room + " " + label))) {
+            Member alice = member(a);
+            alice.join("acl", -1);
+            a.say("acl", "one").get(10, TimeUnit.SECONDS);
+            alice.expect(1, "one");
+            Member bob = member(b);
+            assertEquals(1, bob.join("acl", 0));
+            bob.expect(1, "one");
+            pa.joined(a.rooms.membership(a.takeAccepted(), "acl"));
+            pb.joined(b.rooms.membership(b.takeAccepted(), "acl"));
+            eventually(() -> pa.members("acl").join().size() == 2, "both nodes' members listed");
+            pb.close(); // node b stops beating: after the ttl, node a sweeps its member
+            assertEquals("acl null", swept.poll(20, TimeUnit.SECONDS));
+            assertEquals(1, pa.members("acl").join().size());
+        }
+        RedisURI wrong = RedisURI.create(redis.url().replace("redis://", "redis://duplex:wrong@"));
+        RedisConnectionException e = assertThrows(RedisConnectionException.class, () -> RedisRoomEngine.create(wrong));
+        assertTrue(String.valueOf(e.getCause()).contains("WRONGPASS"), "a clear cause: " + e.getCause());
     }
 }
