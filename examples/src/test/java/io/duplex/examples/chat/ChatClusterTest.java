@@ -222,6 +222,18 @@ class ChatClusterTest {
         JsonNode atBob = nextOp(bob, "message");
         assertEquals(2, atBob.get("seq").asLong());
         assertEquals("back", atBob.get("text").asText());
+        // Redis came back empty: each node writes its members again at its next heartbeat.
+        long whoDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String nicks = "";
+        while (!nicks.equals("[\"alice\",\"bob\"]")) {
+            if (System.nanoTime() > whoDeadline) {
+                fail("presence not rewritten within 30 s: " + nicks);
+            }
+            Thread.sleep(100);
+            bob.send("op", "who", "room", "r");
+            JsonNode n = nextNotPresence(bob);
+            nicks = n.path("op").asText().equals("members") ? n.get("nicks").toString() : n.toString();
+        }
     }
 
     @ParameterizedTest
