@@ -4,15 +4,12 @@ import io.duplex.nio.PreparedMessage;
 import io.duplex.nio.RoomEngine;
 import io.duplex.nio.RoomFanout;
 import io.duplex.nio.RoomSnapshot;
-import io.duplex.nio.SequencedMessage;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -26,16 +23,8 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,7 +68,6 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRoomEngine.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final long MARKER_MIN = 100_000_000_000_000_000L;
-    private static final int MAX_RESUME_READS = 5;
 
     private final RedisClient client;
     private final boolean ownsClient;
@@ -91,18 +79,13 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
     private final int historyCount;
     private final long historyAgeMillis;
     private final int maxPending;
-    private final int maxAhead;
+    private final RoomLines lines;
     private final AtomicInteger pending = new AtomicInteger();
-    private final ExecutorService thread;
-    /** Rooms with local members; the engine thread only. */
-    private final Map<String, RoomLine> lines = new HashMap<>();
-    /** Each subscribed room's last delivered sequence number, readable from any thread. */
-    private final ConcurrentHashMap<String, Long> latest = new ConcurrentHashMap<>();
     private final RedisConnectionStateListener reconnects = new RedisConnectionStateListener() {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (connection == pubsub) {
-                onEngineThread(RedisRoomEngine.this::resyncAll);
+                lines.reconnected();
             }
         }
     };
@@ -122,7 +105,6 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         this.historyCount = b.historyCount;
         this.historyAgeMillis = b.historyAge.toMillis();
         this.maxPending = b.maxPendingPublishes;
-        this.maxAhead = b.maxAhead;
         if (ownsClient) {
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
@@ -131,25 +113,21 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
                     .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
                     .build());
         }
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "duplex-redis-" + node);
-            t.setDaemon(true);
-            return t;
-        });
         try {
             this.commands = client.connect(CODEC);
             this.pubsub = client.connectPubSub(CODEC);
         } catch (RuntimeException e) {
-            thread.shutdownNow();
             if (ownsClient) {
                 client.shutdown();
+                client.getResources().shutdown();
             }
             throw e;
         }
+        this.lines = new RoomLines(keys, commands, pubsub, node, historyCount, b.maxAhead);
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
-                onEngineThread(() -> onMessage(channel, message));
+                lines.received(channel, message);
             }
         });
         client.addListener(reconnects);
@@ -201,6 +179,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
             }
             this.fanout = fanout;
         }
+        lines.start(fanout);
     }
 
     // ---- publishing: any thread, never blocks -----------------------------------------------------------
@@ -229,7 +208,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
             byte[] digits = Long.toString(marker).getBytes(StandardCharsets.US_ASCII);
             byte[][] args = {
                 bytes(keys.channel(room)), new byte[] {(byte) (m.isText() ? 't' : 'b')}, payload,
-                contains(payload, digits) ? digits : new byte[0], bytes(latest.getOrDefault(room, 0L)),
+                contains(payload, digits) ? digits : new byte[0], bytes(lines.latest(room)),
                 bytes(historyCount), bytes(historyAgeMillis)
             };
             return publishScript.<Long>run(commands.async(), ScriptOutputType.INTEGER,
@@ -265,7 +244,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
 
     @Override
     public long latest(String room) {
-        return latest.getOrDefault(room, 0L);
+        return lines.latest(room);
     }
 
     // ---- membership: any thread; the work runs on the engine thread -------------------------------------
@@ -276,286 +255,12 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("engine closed");
         }
-        onEngineThread(() -> {
-            RoomLine line = lines.get(room);
-            if (line == null) {
-                line = new RoomLine(room);
-                lines.put(room, line);
-            }
-            line.attached++;
-            RoomLine l = line;
-            if (l.live) {
-                resume(l, since, attached, 0);
-            } else {
-                l.waiting.add(() -> resume(l, since, attached, 0));
-                if (!l.syncing) {
-                    sync(l);
-                }
-            }
-        });
+        lines.attach(room, since, attached);
     }
 
     @Override
     public void detach(String room) {
-        onEngineThread(() -> {
-            RoomLine line = lines.get(room);
-            if (line != null && --line.attached <= 0) {
-                drop(line);
-            }
-        });
-    }
-
-    private void drop(RoomLine line) {
-        lines.remove(line.room);
-        latest.remove(line.room);
-        if (!closed) {
-            pubsub.async().unsubscribe(keys.channel(line.room));
-        }
-    }
-
-    // ---- the engine thread ------------------------------------------------------------------------------
-
-    private void onEngineThread(Runnable task) {
-        try {
-            thread.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("room engine task failed", e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("engine closed; task dropped");
-        }
-    }
-
-    /** Subscribes to the room's channel, then reads its counter: the baseline, or what a reconnect missed. */
-    private void sync(RoomLine line) {
-        line.syncing = true;
-        pubsub.async().subscribe(keys.channel(line.room)).whenComplete((v, e) -> onEngineThread(() -> {
-            if (lines.get(line.room) != line) {
-                return;
-            }
-            if (e != null) {
-                baseline(line, null, e);
-                return;
-            }
-            commands.async().get(keys.seq(line.room)).whenComplete((seq, e2) -> onEngineThread(() -> {
-                if (lines.get(line.room) == line) {
-                    baseline(line, seq == null ? (e2 == null ? 0L : null) : Long.parseLong(
-                            new String(seq, StandardCharsets.US_ASCII)), e2);
-                }
-            }));
-        }));
-    }
-
-    /**
-     * The subscription stands (or failed: {@code redisSeq} null) and Redis's counter is {@code redisSeq}: the
-     * first time, members start from there; after a reconnect, what was published meanwhile is read from
-     * history. Then the waiting joins attach and the buffered messages flow.
-     */
-    private void baseline(RoomLine line, Long redisSeq, Throwable failure) {
-        line.syncing = false;
-        if (failure != null) {
-            LOG.warn("room {}: Redis unreachable while subscribing; it resubscribes on reconnect: {}", line.room,
-                    failure.toString());
-        }
-        boolean first = !line.live;
-        line.live = true;
-        if (redisSeq != null) {
-            if (first && line.delivered == 0) {
-                line.delivered = redisSeq;
-                latest.put(line.room, redisSeq);
-            } else {
-                line.highest = Math.max(line.highest, redisSeq);
-            }
-        }
-        List<Runnable> waiting = new ArrayList<>(line.waiting);
-        line.waiting.clear();
-        for (Runnable r : waiting) {
-            r.run();
-        }
-        drain(line);
-    }
-
-    private void resyncAll() {
-        for (RoomLine line : List.copyOf(lines.values())) {
-            if (!line.syncing) {
-                sync(line);
-            }
-        }
-    }
-
-    private void onMessage(String channel, byte[] body) {
-        String room = keys.roomOfChannel(channel);
-        RoomLine line = room == null ? null : lines.get(room);
-        if (line == null) {
-            return;
-        }
-        Envelope e;
-        try {
-            e = Envelope.parse(body);
-        } catch (IllegalArgumentException ex) {
-            LOG.warn("room {}: unreadable message on its channel ignored", room);
-            return;
-        }
-        if (e.seq() == 0) {
-            if (line.live) {
-                fanout.deliver(room, 0, e.message(), node.equals(e.node()) ? e.exceptId() : 0);
-            }
-            return;
-        }
-        line.highest = Math.max(line.highest, e.seq());
-        if (line.live && e.seq() <= line.delivered) {
-            return;
-        }
-        if (line.live && !line.filling && e.seq() == line.delivered + 1) {
-            deliver(line, e.seq(), e.message());
-        } else if (line.ahead.size() < maxAhead) {
-            line.ahead.put(e.seq(), e.message());
-        } else if (!line.live) {
-            // Before the baseline the oldest are the likeliest to be behind it; the rest is in history.
-            line.ahead.pollFirstEntry();
-            line.ahead.put(e.seq(), e.message());
-        }
-        drain(line);
-    }
-
-    /** Delivers what follows {@code delivered} in order; a hole starts a history read. */
-    private void drain(RoomLine line) {
-        if (!line.live) {
-            return;
-        }
-        while (!line.filling) {
-            var first = line.ahead.firstEntry();
-            if (first == null) {
-                if (line.highest > line.delivered) {
-                    fill(line, line.highest);
-                }
-                return;
-            }
-            long seq = first.getKey();
-            if (seq <= line.delivered) {
-                line.ahead.pollFirstEntry();
-            } else if (seq == line.delivered + 1) {
-                line.ahead.pollFirstEntry();
-                deliver(line, seq, first.getValue());
-            } else {
-                fill(line, seq - 1);
-            }
-        }
-    }
-
-    /** Reads {@code delivered+1 .. upTo} from history; what it does not hold becomes a gap. */
-    private void fill(RoomLine line, long upTo) {
-        line.filling = true;
-        long from = line.delivered + 1;
-        commands.async().xrange(keys.log(line.room), Range.create(from + "-0", upTo + "-0"))
-                .whenComplete((entries, e) -> onEngineThread(() -> {
-                    if (lines.get(line.room) != line) {
-                        return;
-                    }
-                    line.filling = false;
-                    if (e != null) {
-                        LOG.warn("room {}: history unreadable ({}); {}..{} reported as a gap", line.room,
-                                e.toString(), from, upTo);
-                    } else {
-                        for (StreamMessage<String, byte[]> s : entries) {
-                            long seq = seqOf(s);
-                            if (seq > line.delivered && seq <= upTo) {
-                                if (seq > line.delivered + 1) {
-                                    gap(line, line.delivered + 1, seq - 1);
-                                }
-                                deliver(line, seq, messageOf(s));
-                            }
-                        }
-                    }
-                    if (line.delivered < upTo) {
-                        gap(line, line.delivered + 1, upTo);
-                    }
-                    drain(line);
-                }));
-    }
-
-    private void deliver(RoomLine line, long seq, PreparedMessage m) {
-        fanout.deliver(line.room, seq, m, 0);
-        line.delivered = seq;
-        latest.put(line.room, seq);
-    }
-
-    private void gap(RoomLine line, long from, long to) {
-        fanout.gap(line.room, from, to);
-        line.delivered = to;
-        latest.put(line.room, to);
-    }
-
-    /**
-     * Attaches a member at the room's current point: with {@code since}, reads the kept messages after it
-     * from history; read again if messages were delivered here after Redis answered.
-     */
-    private void resume(RoomLine line, long since, Consumer<RoomSnapshot> attached, int reads) {
-        long latestHere = line.delivered;
-        if (since < 0 || since >= latestHere) {
-            attach(line, attached, new RoomSnapshot(line.room, latestHere, 0, 0, List.of()));
-            return;
-        }
-        if (historyCount == 0 || reads >= MAX_RESUME_READS) {
-            attach(line, attached, new RoomSnapshot(line.room, latestHere, since + 1, latestHere, List.of()));
-            return;
-        }
-        commands.async().xrange(keys.log(line.room), Range.create((since + 1) + "-0", "+"))
-                .whenComplete((entries, e) -> onEngineThread(() -> {
-                    long now = line.delivered;
-                    if (e != null) {
-                        LOG.warn("room {}: history unreadable for a resume ({}); reported as a gap", line.room,
-                                e.toString());
-                        attach(line, attached, new RoomSnapshot(line.room, now, since + 1, now, List.of()));
-                        return;
-                    }
-                    List<SequencedMessage> replay = new ArrayList<>();
-                    for (StreamMessage<String, byte[]> s : entries) {
-                        long seq = seqOf(s);
-                        if (seq > since && seq <= now) {
-                            replay.add(new SequencedMessage(seq, messageOf(s)));
-                        }
-                    }
-                    long last = replay.isEmpty() ? since : replay.get(replay.size() - 1).seq();
-                    if (!replay.isEmpty() && last < now) {
-                        // Delivered here after Redis answered: read again, from the same point.
-                        resume(line, since, attached, reads + 1);
-                        return;
-                    }
-                    if (replay.isEmpty()) {
-                        attach(line, attached, new RoomSnapshot(line.room, now, since + 1, now, List.of()));
-                        return;
-                    }
-                    long firstKept = replay.get(0).seq();
-                    long gapFrom = firstKept > since + 1 ? since + 1 : 0;
-                    long gapTo = gapFrom == 0 ? 0 : firstKept - 1;
-                    attach(line, attached, new RoomSnapshot(line.room, now, gapFrom, gapTo, replay));
-                }));
-    }
-
-    private void attach(RoomLine line, Consumer<RoomSnapshot> attached, RoomSnapshot snapshot) {
-        try {
-            attached.accept(snapshot);
-        } catch (RuntimeException e) {
-            LOG.warn("room {}: attach failed and was undone", line.room, e);
-            if (lines.get(line.room) == line && --line.attached <= 0) {
-                drop(line);
-            }
-        }
-    }
-
-    private static long seqOf(StreamMessage<String, byte[]> s) {
-        String id = s.getId();
-        return Long.parseLong(id.substring(0, id.indexOf('-')));
-    }
-
-    private static PreparedMessage messageOf(StreamMessage<String, byte[]> s) {
-        byte[] op = s.getBody().get("o");
-        byte[] m = s.getBody().get("m");
-        return Envelope.message(op != null && op.length == 1 && op[0] == 't', m == null ? new byte[0] : m, 0);
+        lines.detach(room);
     }
 
     private static byte[] bytes(Object o) {
@@ -583,7 +288,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
     public void close() {
         closed = true;
         client.removeListener(reconnects);
-        thread.shutdown();
+        lines.close();
         pubsub.close();
         commands.close();
         if (ownsClient) {
