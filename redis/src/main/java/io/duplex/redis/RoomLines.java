@@ -5,6 +5,7 @@ import io.duplex.nio.RoomFanout;
 import io.duplex.nio.RoomSnapshot;
 import io.duplex.nio.SequencedMessage;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -39,6 +40,7 @@ final class RoomLines {
     private final int historyCount;
     private final int maxAhead;
     private final ExecutorService thread;
+    private final LuaScript baselineScript = new LuaScript("baseline.lua");
     /** Rooms with local members; the engine thread only. */
     private final Map<String, RoomLine> lines = new HashMap<>();
     /** Each subscribed room's last delivered sequence number, readable from any thread. */
@@ -144,7 +146,10 @@ final class RoomLines {
         }
     }
 
-    /** Subscribes to the room's channel, then reads its counter: the baseline, or what a reconnect missed. */
+    /**
+     * Subscribes to the room's channel, then reads its counter (raised to what this node delivered, if Redis
+     * lost it): the baseline, or what a reconnect missed.
+     */
     private void sync(RoomLine line) {
         line.syncing = true;
         pubsub.async().subscribe(keys.channel(line.room)).whenComplete((v, e) -> onEngineThread(() -> {
@@ -155,12 +160,13 @@ final class RoomLines {
                 baseline(line, null, e);
                 return;
             }
-            commands.async().get(keys.seq(line.room)).whenComplete((seq, e2) -> onEngineThread(() -> {
-                if (lines.get(line.room) == line) {
-                    baseline(line, seq == null ? (e2 == null ? 0L : null) : Long.parseLong(
-                            new String(seq, StandardCharsets.US_ASCII)), e2);
-                }
-            }));
+            baselineScript.<Long>run(commands.async(), ScriptOutputType.INTEGER, new String[] {keys.seq(line.room)},
+                    Long.toString(line.delivered).getBytes(StandardCharsets.US_ASCII))
+                    .whenComplete((seq, e2) -> onEngineThread(() -> {
+                        if (lines.get(line.room) == line) {
+                            baseline(line, e2 == null ? seq : null, e2);
+                        }
+                    }));
         }));
     }
 

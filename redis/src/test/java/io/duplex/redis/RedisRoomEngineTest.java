@@ -290,6 +290,31 @@ class RedisRoomEngineTest {
         assertEquals(afterA, carol.next());
     }
 
+    @Test
+    void afterRedisRestartsEmptyNumbersContinueEvenFromANodeWithoutMembers() throws Exception {
+        Node a = node();
+        Node b = node();
+        Member alice = member(a);
+        alice.join("keep", -1);
+        for (int i = 1; i <= 3; i++) {
+            b.say("keep", "m" + i).get(10, TimeUnit.SECONDS);
+            alice.expect(i, "m" + i);
+        }
+        redis.kill();
+        redis.restart();
+        // Node a resubscribes and raises the lost counter to the number it delivered.
+        eventually(() -> {
+            try {
+                return "3".equals(adminConnection.sync().get(new RoomKeys("duplex:").seq("keep")));
+            } catch (RuntimeException reconnecting) {
+                return false;
+            }
+        }, "the counter restored by the node with members");
+        // Node b has no member in the room, so no number of its own to continue from.
+        assertEquals(4L, b.say("keep", "after").get(10, TimeUnit.SECONDS));
+        alice.expect(4, "after");
+    }
+
     /** The ACL rules that docs/scaling.md gives: the engine and presence need nothing more. */
     static final String ACL = "on >s3cret resetkeys ~duplex:* resetchannels &duplex:* -@all +@connection"
             + " +evalsha +eval +get +xrange +publish +subscribe +unsubscribe +hset +hdel +hvals +sadd"
