@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -300,6 +301,7 @@ final class RoomLines {
 
     private void deliver(RoomLine line, long seq, PreparedMessage m) {
         fanout.deliver(line.room, seq, m, 0);
+        line.record(seq, m, maxAhead);
         line.delivered = seq;
         latest.put(line.room, seq);
     }
@@ -312,7 +314,8 @@ final class RoomLines {
 
     /**
      * Attaches a member at the room's current point: with {@code since}, reads the kept messages after it
-     * from history; read again if messages were delivered here after Redis answered.
+     * from history. The messages delivered here while Redis answers are recorded meanwhile and complete the
+     * replay; if they do not join up (more than {@code maxAhead} of them, or a gap in between), it reads again.
      */
     private void resume(RoomLine line, long since, Consumer<RoomSnapshot> attached, int reads) {
         long latestHere = line.delivered;
@@ -324,8 +327,10 @@ final class RoomLines {
             attach(line, attached, new RoomSnapshot(line.room, latestHere, since + 1, latestHere, List.of()));
             return;
         }
+        line.startRecording();
         commands.async().xrange(keys.log(line.room), Range.create((since + 1) + "-0", "+"))
                 .whenComplete((entries, e) -> onEngineThread(() -> {
+                    List<SequencedMessage> recorded = line.stopRecording();
                     long now = line.delivered;
                     if (e != null) {
                         LOG.warn("room {}: history unreadable for a resume ({}); reported as a gap", line.room,
@@ -333,27 +338,31 @@ final class RoomLines {
                         attach(line, attached, new RoomSnapshot(line.room, now, since + 1, now, List.of()));
                         return;
                     }
-                    List<SequencedMessage> replay = new ArrayList<>();
+                    TreeMap<Long, SequencedMessage> kept = new TreeMap<>();
                     for (StreamMessage<String, byte[]> s : entries) {
                         long seq = seqOf(s);
                         if (seq > since && seq <= now) {
-                            replay.add(new SequencedMessage(seq, messageOf(s)));
+                            kept.put(seq, new SequencedMessage(seq, messageOf(s)));
                         }
                     }
-                    long last = replay.isEmpty() ? since : replay.get(replay.size() - 1).seq();
-                    if (!replay.isEmpty() && last < now) {
-                        // Delivered here after Redis answered: read again, from the same point.
-                        resume(line, since, attached, reads + 1);
-                        return;
+                    for (SequencedMessage m : recorded) {
+                        if (m.seq() > since && m.seq() <= now) {
+                            kept.putIfAbsent(m.seq(), m);
+                        }
                     }
-                    if (replay.isEmpty()) {
+                    if (kept.isEmpty()) {
                         attach(line, attached, new RoomSnapshot(line.room, now, since + 1, now, List.of()));
                         return;
                     }
-                    long firstKept = replay.get(0).seq();
-                    long gapFrom = firstKept > since + 1 ? since + 1 : 0;
-                    long gapTo = gapFrom == 0 ? 0 : firstKept - 1;
-                    attach(line, attached, new RoomSnapshot(line.room, now, gapFrom, gapTo, replay));
+                    long first = kept.firstKey();
+                    if (kept.lastKey() != now || kept.size() != now - first + 1) {
+                        resume(line, since, attached, reads + 1); // a hole: delivered here beyond the record
+                        return;
+                    }
+                    long gapFrom = first > since + 1 ? since + 1 : 0;
+                    long gapTo = gapFrom == 0 ? 0 : first - 1;
+                    attach(line, attached, new RoomSnapshot(line.room, now, gapFrom, gapTo,
+                            new ArrayList<>(kept.values())));
                 }));
     }
 

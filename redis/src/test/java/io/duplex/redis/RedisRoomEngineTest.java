@@ -164,6 +164,35 @@ class RedisRoomEngineTest {
     }
 
     @Test
+    void resumeWhileTheRoomIsBusyHasNoHoleAndNoDuplicate() throws Exception {
+        Node a = node(e -> e.historyCount(1000));
+        Node b = node(e -> e.historyCount(1000));
+        Member alice = member(a);
+        alice.join("busy", -1);
+        Member watcher = member(b); // node b already delivers the room live while bob's resume reads history
+        watcher.join("busy", -1);
+        int total = 400;
+        CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+            List<CompletableFuture<Long>> sent = new ArrayList<>();
+            for (int i = 1; i <= total; i++) {
+                sent.add(a.say("busy", "m" + i));
+            }
+            CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).join();
+        });
+        for (int i = 1; i <= 50; i++) {
+            alice.expect(i, "m" + i);
+        }
+        Member bob = member(b);
+        long joinedAt = bob.join("busy", 20);
+        assertTrue(joinedAt >= 50, "joined at " + joinedAt);
+        for (int i = 21; i <= total; i++) {
+            bob.expect(i, "m" + i);
+        }
+        publishing.get(60, TimeUnit.SECONDS);
+        bob.expectNothing(200);
+    }
+
+    @Test
     void resumeBeyondHistoryReportsTheGap() throws Exception {
         Node a = node(e -> e.historyCount(5));
         Node b = node(e -> e.historyCount(5));
