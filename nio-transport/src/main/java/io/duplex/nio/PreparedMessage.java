@@ -56,7 +56,10 @@ public final class PreparedMessage {
         return frame.limit();
     }
 
-    /** Whether this is a text message (else binary): with {@link #payload()}, what an engine carries to other nodes. */
+    /**
+     * Whether this is a text message (else binary): with {@link #payload()}, what an engine carries to other
+     * nodes.
+     */
     public boolean isText() {
         return text;
     }
