@@ -753,6 +753,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             set(WRITABLE, now);
             // Two crossings before a report cancel out: the handler only hears of net changes.
             set(WRITABILITY_UNREPORTED, !is(WRITABILITY_UNREPORTED));
+            if (now) {
+                facade.writableAgain();
+            }
         }
     }
 
@@ -887,6 +890,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
         }
         queuedBytes = 0;
+        facade.writableAgain();
         if (linger != null && linger.drained > 0) {
             LOG.debug("closed after discarding {} bytes the peer sent during the close", linger.drained);
         }

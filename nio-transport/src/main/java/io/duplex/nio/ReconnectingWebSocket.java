@@ -229,6 +229,13 @@ public final class ReconnectingWebSocket implements WebSocket {
         return c == null ? 0 : c.bufferedAmount();
     }
 
+    /** Waits on the current connection; {@code false} at once while there is none. */
+    @Override
+    public boolean awaitWritable(java.time.Duration timeout) throws InterruptedException {
+        WebSocket c = live();
+        return c != null && c.awaitWritable(timeout);
+    }
+
     /** Pauses reading on the current connection and on every later one until {@link #resumeReading()}. */
     @Override
     public void pauseReading() {
