@@ -70,6 +70,9 @@ public final class ReconnectingWebSocket implements WebSocket {
      * A builder for a socket that {@code client} keeps connected to {@code uri}.
      *
      * @param handler hears every connection; its {@code socket} argument is the reconnecting socket
+     * @throws IllegalArgumentException if {@code client} has a
+     *     {@linkplain TransportBuilder#handlerExecutor handler executor}: a reconnecting socket keeps its state
+     *     on the loop and does not run its handler on an executor yet
      */
     public static Builder builder(WebSocketClient client, URI uri, WebSocketHandler handler) {
         return new Builder(client, uri, handler);
@@ -317,6 +320,10 @@ public final class ReconnectingWebSocket implements WebSocket {
 
         private Builder(WebSocketClient client, URI uri, WebSocketHandler handler) {
             this.client = Objects.requireNonNull(client, "client");
+            if (client.hasHandlerExecutor()) {
+                throw new IllegalArgumentException("a ReconnectingWebSocket needs a client without a handlerExecutor:"
+                        + " its reconnect state lives on the event loop");
+            }
             this.uri = Objects.requireNonNull(uri, "uri");
             this.handler = Objects.requireNonNull(handler, "handler");
         }

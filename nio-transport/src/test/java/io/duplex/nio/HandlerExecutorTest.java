@@ -292,6 +292,15 @@ class HandlerExecutorTest extends LoopbackFixture {
         assertFalse(r.callbacksAfterClose.get() > 0);
     }
 
+    @Test
+    void aReconnectingWebSocketRefusesAClientWithAHandlerExecutor() {
+        WebSocketClient c = client(b -> b.handlerExecutor(pool));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ReconnectingWebSocket.builder(c, java.net.URI.create("ws://127.0.0.1:1/"), new Recorder()));
+        assertTrue(e.getMessage().contains("handlerExecutor"), e.getMessage());
+        c.close();
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
