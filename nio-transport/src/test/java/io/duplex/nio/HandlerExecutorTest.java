@@ -293,6 +293,38 @@ class HandlerExecutorTest extends LoopbackFixture {
     }
 
     @Test
+    void anExecutorThatRefusesTasksFailsTheConnectionWith1011AndStillReportsOnClose() throws Exception {
+        ExecutorService shutDown = Executors.newSingleThreadExecutor();
+        shutDown.shutdown();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        WebSocketServer server = server(b -> b.handlerExecutor(shutDown).handler(new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                events.add("open");
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                events.add("error " + error.getClass().getSimpleName());
+            }
+
+            @Override
+            public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
+                events.add("close " + status.code());
+                closed.countDown();
+            }
+        }));
+        try (RawClient peer = new RawClient(server.port())) {
+            peer.upgrade();
+            assertEquals(CloseStatus.INTERNAL_ERROR, peer.readFrame().closeCode());
+        }
+        assertTrue(closed.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("open", "error RejectedExecutionException", "close 1011"), events);
+        assertEquals(1, server.internalErrorCount());
+    }
+
+    @Test
     void aReconnectingWebSocketRefusesAClientWithAHandlerExecutor() {
         WebSocketClient c = client(b -> b.handlerExecutor(pool));
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
