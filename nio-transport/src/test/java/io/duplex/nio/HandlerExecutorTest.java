@@ -164,30 +164,17 @@ class HandlerExecutorTest extends LoopbackFixture {
 
     @Test
     void aRuntimeExceptionOnTheExecutorGetsOnErrorThen1011ThenOnCloseAndNothingQueuedAfterIt() throws Exception {
-        IllegalStateException bug = new IllegalStateException("a bug");
-        List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch closed = new CountDownLatch(1);
-        WebSocketServer server = server(b -> b.handlerExecutor(pool).handler(new WebSocketHandler() {
+        Events handler = new Events() {
             @Override
             public void onText(WebSocket socket, String text) {
                 events.add("text " + text);
                 if (text.equals("2")) {
                     sleep(100); // the third message is queued behind this one by now
-                    throw bug;
+                    throw new IllegalStateException("a bug");
                 }
             }
-
-            @Override
-            public void onError(WebSocket socket, Throwable error) {
-                events.add("error " + (error == bug));
-            }
-
-            @Override
-            public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
-                events.add("close " + status.code() + " " + clean);
-                closed.countDown();
-            }
-        }));
+        };
+        WebSocketServer server = server(b -> b.handlerExecutor(pool).handler(handler));
         try (RawClient peer = new RawClient(server.port())) {
             peer.upgrade();
             for (String m : new String[] {"1", "2", "3"}) {
@@ -196,33 +183,20 @@ class HandlerExecutorTest extends LoopbackFixture {
             RawClient.Frame close = peer.readFrame();
             assertEquals(0x8, close.opcode());
             assertEquals(CloseStatus.INTERNAL_ERROR, close.closeCode());
-            assertTrue(closed.await(10, TimeUnit.SECONDS));
         }
-        assertEquals(List.of("text 1", "text 2", "error true", "close 1011 false"), events);
+        assertEquals(List.of("text 1", "text 2", "error IllegalStateException", "close 1011 false"), handler.await());
         assertEquals(0, server.internalErrorCount(), "a RuntimeException is the handler's failure, not the transport's");
     }
 
     @Test
     void anErrorOnTheExecutorIsTheTransportsInternalErrorCountedAndClosedWith1011() throws Exception {
-        List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch closed = new CountDownLatch(1);
-        WebSocketServer server = server(b -> b.handlerExecutor(pool).handler(new WebSocketHandler() {
+        Events handler = new Events() {
             @Override
             public void onText(WebSocket socket, String text) {
                 throw new AssertionError("a broken invariant");
             }
-
-            @Override
-            public void onError(WebSocket socket, Throwable error) {
-                events.add("error " + error.getClass().getSimpleName());
-            }
-
-            @Override
-            public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
-                events.add("close " + status.code());
-                closed.countDown();
-            }
-        }));
+        };
+        WebSocketServer server = server(b -> b.handlerExecutor(pool).handler(handler));
         try (RawClient peer = new RawClient(server.port())) {
             peer.upgrade();
             peer.send(RawClient.frame(0x1, "boom".getBytes(StandardCharsets.UTF_8)));
@@ -230,8 +204,7 @@ class HandlerExecutorTest extends LoopbackFixture {
             assertEquals(CloseStatus.INTERNAL_ERROR, close.closeCode());
             assertEquals(0, peer.readToEnd().length, "nothing after the Close, then TCP closes");
         }
-        assertTrue(closed.await(10, TimeUnit.SECONDS));
-        assertEquals(List.of("error AssertionError", "close 1011"), events);
+        assertEquals(List.of("error AssertionError", "close 1011 false"), handler.await());
         assertEquals(1, server.internalErrorCount());
     }
 
@@ -296,31 +269,18 @@ class HandlerExecutorTest extends LoopbackFixture {
     void anExecutorThatRefusesTasksFailsTheConnectionWith1011AndStillReportsOnClose() throws Exception {
         ExecutorService shutDown = Executors.newSingleThreadExecutor();
         shutDown.shutdown();
-        List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch closed = new CountDownLatch(1);
-        WebSocketServer server = server(b -> b.handlerExecutor(shutDown).handler(new WebSocketHandler() {
+        Events handler = new Events() {
             @Override
             public void onOpen(WebSocket socket) {
                 events.add("open");
             }
-
-            @Override
-            public void onError(WebSocket socket, Throwable error) {
-                events.add("error " + error.getClass().getSimpleName());
-            }
-
-            @Override
-            public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
-                events.add("close " + status.code());
-                closed.countDown();
-            }
-        }));
+        };
+        WebSocketServer server = server(b -> b.handlerExecutor(shutDown).handler(handler));
         try (RawClient peer = new RawClient(server.port())) {
             peer.upgrade();
             assertEquals(CloseStatus.INTERNAL_ERROR, peer.readFrame().closeCode());
         }
-        assertTrue(closed.await(10, TimeUnit.SECONDS));
-        assertEquals(List.of("open", "error RejectedExecutionException", "close 1011"), events);
+        assertEquals(List.of("open", "error RejectedExecutionException", "close 1011 false"), handler.await());
         assertEquals(1, server.internalErrorCount());
     }
 
@@ -331,6 +291,29 @@ class HandlerExecutorTest extends LoopbackFixture {
                 () -> ReconnectingWebSocket.builder(c, java.net.URI.create("ws://127.0.0.1:1/"), new Recorder()));
         assertTrue(e.getMessage().contains("handlerExecutor"), e.getMessage());
         c.close();
+    }
+
+    /** Records {@code onError} (the error's class) and {@code onClose} in order, with what a test adds. */
+    private static class Events implements WebSocketHandler {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        private final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            events.add("error " + error.getClass().getSimpleName());
+        }
+
+        @Override
+        public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
+            events.add("close " + status.code() + " " + clean);
+            closed.countDown();
+        }
+
+        /** The events once {@code onClose} was reported. */
+        List<String> await() throws InterruptedException {
+            assertTrue(closed.await(10, TimeUnit.SECONDS), "no onClose within 10 s: " + events);
+            return events;
+        }
     }
 
     private static void sleep(long millis) {
