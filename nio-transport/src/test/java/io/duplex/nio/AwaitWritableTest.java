@@ -78,7 +78,10 @@ class AwaitWritableTest extends LoopbackFixture {
         for (int i = 0; i < count; i++) {
             assertEquals(i, ByteBuffer.wrap((byte[]) peer.nextMessage()).getInt(0));
         }
-        assertTrue(maxBuffered.get() <= HIGH + MESSAGE, "buffered " + maxBuffered.get() + " B after a send");
+        // Sends from another thread are counted while handed to the loop and then in its queue; the moment
+        // between the two may let one more message through: the bound is the high watermark plus two messages,
+        // far below the 2 MiB hard limit the sender would otherwise have hit.
+        assertTrue(maxBuffered.get() <= HIGH + 2 * (MESSAGE + 14), "buffered " + maxBuffered.get() + " B after a send");
         assertFalse(peer.closed.isDone(), "the connection was not closed for overflow");
     }
 

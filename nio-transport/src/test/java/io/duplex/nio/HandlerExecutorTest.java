@@ -115,7 +115,7 @@ class HandlerExecutorTest extends LoopbackFixture {
     void aBlockedHandlerStopsReadingFromItsPeerWhoseSendsBackUpAndAllArriveInOrderOnceItGoesOn() throws Exception {
         int maxMessages = 4;
         int size = 8 << 10;
-        int total = 2_000; // 16 MiB: more than loopback's socket buffers hold
+        int total = 4_000; // 32 MiB: far more than loopback's socket buffers hold (tcp_rmem + tcp_wmem maxima)
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<WebSocket> serverSide = new AtomicReference<>();
         List<Integer> received = Collections.synchronizedList(new ArrayList<>());
