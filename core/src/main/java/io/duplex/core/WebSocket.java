@@ -107,9 +107,9 @@ public interface WebSocket {
      * past the transport's high watermark: at once when {@link #bufferedAmount()} is at or below it, else
      * once the buffer has drained to the low watermark (the points at which
      * {@link WebSocketHandler#onWritabilityChanged} reports). For code that may block, a handler on a virtual
-     * thread for instance, sending a stream of messages: send, then await, and the buffer stays within about a
-     * message of the high watermark instead of reaching the hard limit and its overflow policy. To wait for one message to be
-     * written, wait on the future its send returned ({@code sendText(text).get(5, SECONDS)}).
+     * thread for instance, sending a stream of messages: send, then await, and the buffer stays within a
+     * message or two of the high watermark instead of reaching the hard limit and its overflow policy. To wait
+     * for one message to be written, wait on the future its send returned ({@code sendText(text).get(5, SECONDS)}).
      *
      * <p>The default throws {@link UnsupportedOperationException}: the core {@link Session} buffers nothing
      * and owns no thread to wait on. {@code duplex-nio} implements it; there it must not be called on the
