@@ -102,6 +102,28 @@ public interface WebSocket {
     /** Bytes accepted by send calls but not yet written to the socket. */
     long bufferedAmount();
 
+    /**
+     * Blocks the calling thread until the connection may take more sends without its outbound buffer growing
+     * past the transport's high watermark: at once when {@link #bufferedAmount()} is at or below it, else
+     * once the buffer has drained to the low watermark (the points at which
+     * {@link WebSocketHandler#onWritabilityChanged} reports). For code that may block, a handler on a virtual
+     * thread for instance, sending a stream of messages: send, then await, and the buffer stays within a
+     * message or two of the high watermark instead of reaching the hard limit and its overflow policy. To wait
+     * for one message to be written, wait on the future its send returned ({@code sendText(text).get(5, SECONDS)}).
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: the core {@link Session} buffers nothing
+     * and owns no thread to wait on. {@code duplex-nio} implements it; there it must not be called on the
+     * connection's event loop (a callback run on the loop), which it would block: that throws
+     * {@link IllegalStateException}.
+     *
+     * @param timeout how long to wait at most
+     * @return true when writable; false if the timeout expired first or the connection is no longer open
+     * @throws InterruptedException if the thread was interrupted while waiting
+     */
+    default boolean awaitWritable(java.time.Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException("this WebSocket's transport does not buffer sends: " + getClass().getName());
+    }
+
     /** Stops reading from the peer until {@link #resumeReading()}; the peer's sends then back up in TCP. */
     void pauseReading();
 

@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
  * only what it needs.
  *
  * <p>A transport calls a connection's handler from one thread at a time (with {@code duplex-nio}: the
- * connection's event loop), so a handler needs no locks for its own connection's state. Handlers must not
- * block: a blocked callback stalls every connection on that thread.
+ * connection's event loop, or its handler executor when one is set), so a handler needs no locks for its
+ * own connection's state. Handlers called on an event loop must not block: a blocked callback stalls every
+ * connection on that thread.
  *
  * <p>Buffers passed to callbacks are views into the receiver's own memory and are valid only until the
  * callback returns: copy what must outlive it. Passing such a buffer straight to a send method of the same

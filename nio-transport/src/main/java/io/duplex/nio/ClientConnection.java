@@ -142,7 +142,7 @@ final class ClientConnection extends Connection {
                 keepUnconsumed(in);
                 break;
             case OPENED:
-                openSession(Session.client(handshake.result(handler)).maskKeys(loop.maskKeys()), in);
+                openSession(Session.client(handshake.result(dispatched(handler))).maskKeys(loop.maskKeys()), in);
                 opened.complete(facade);
                 break;
             default:

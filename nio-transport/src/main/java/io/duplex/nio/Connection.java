@@ -83,6 +83,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private ByteBuffer unconsumed;
     /** The lingering close, from {@link #closeTransport()} on; null before, so an open connection pays nothing. */
     private Linger linger;
+    /** Reading is paused because the handler's callbacks fell behind ({@link CallbackQueue}), whatever the application asked. */
+    private boolean backlogFull;
     /** The peer's address once known, kept so it stays readable after the channel closed. Any thread. */
     private volatile InetSocketAddress remote;
 
@@ -271,7 +273,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     private void readAvailable() {
         ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < MAX_READS_PER_EVENT && !is(CLOSED) && !is(READING_PAUSED) && !is(CLOSE_REQUESTED); i++) {
+        for (int i = 0; i < MAX_READS_PER_EVENT && !is(CLOSED) && !is(READING_PAUSED) && !backlogFull
+                && !is(CLOSE_REQUESTED); i++) {
             int n;
             try {
                 n = wire.read(channel, buf, this);
@@ -644,8 +647,28 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     public final void resumeReading() {
         set(READING_PAUSED, false);
         if (!is(CLOSE_REQUESTED)) {
-            interest(SelectionKey.OP_READ, true);
+            interest(SelectionKey.OP_READ, !backlogFull);
         }
+    }
+
+    /**
+     * Pauses or resumes reading for the handler executor's backlog, independently of the application's
+     * {@link #pauseReading()}: reading goes on only when neither holds it. Loop thread.
+     */
+    final void handlerBacklog(boolean full) {
+        if (is(CLOSED) || backlogFull == full) {
+            return;
+        }
+        backlogFull = full;
+        if (!is(CLOSE_REQUESTED)) {
+            interest(SelectionKey.OP_READ, !full && !is(READING_PAUSED));
+        }
+    }
+
+    /** The handler the session reports to: {@code handler} itself, or run on the endpoint's handler executor. */
+    final io.duplex.core.WebSocketHandler dispatched(io.duplex.core.WebSocketHandler handler) {
+        return settings.handlerExecutor == null ? handler : new ExecutorHandler(handler, this,
+                settings.handlerExecutor, settings.maxHandlerBacklogMessages, settings.maxHandlerBacklogBytes);
     }
 
     @Override
@@ -733,6 +756,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             set(WRITABLE, now);
             // Two crossings before a report cancel out: the handler only hears of net changes.
             set(WRITABILITY_UNREPORTED, !is(WRITABILITY_UNREPORTED));
+            if (now) {
+                facade.writableAgain();
+            }
         }
     }
 
@@ -867,6 +893,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
         }
         queuedBytes = 0;
+        facade.writableAgain();
         if (linger != null && linger.drained > 0) {
             LOG.debug("closed after discarding {} bytes the peer sent during the close", linger.drained);
         }

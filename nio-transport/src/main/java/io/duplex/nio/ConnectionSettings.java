@@ -1,6 +1,7 @@
 package io.duplex.nio;
 
 import io.duplex.core.WebSocketConfig;
+import java.util.concurrent.Executor;
 
 /** The per-connection options of an endpoint, frozen from its builder. Immutable. */
 final class ConnectionSettings {
@@ -16,6 +17,10 @@ final class ConnectionSettings {
     final long pongTimeoutMillis;
     final long closeTimeoutMillis;
     final long closeDrainLimit;
+    /** Where handler callbacks run; null: on the loop. */
+    final Executor handlerExecutor;
+    final int maxHandlerBacklogMessages;
+    final long maxHandlerBacklogBytes;
 
     ConnectionSettings(TransportBuilder<?> b) {
         this.config = b.config;
@@ -29,5 +34,8 @@ final class ConnectionSettings {
         this.pongTimeoutMillis = b.pongTimeout.toMillis();
         this.closeTimeoutMillis = b.closeTimeout.toMillis();
         this.closeDrainLimit = b.closeDrainLimit;
+        this.handlerExecutor = b.handlerExecutor;
+        this.maxHandlerBacklogMessages = b.maxHandlerBacklogMessages;
+        this.maxHandlerBacklogBytes = b.maxHandlerBacklogBytes;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The {@link WebSocket} an application holds: thread-safe over the single-threaded core {@link Session}.
@@ -34,6 +35,11 @@ final class NioWebSocket implements WebSocket {
     private static final AtomicLongFieldUpdater<NioWebSocket> PENDING =
             AtomicLongFieldUpdater.newUpdater(NioWebSocket.class, "pending");
 
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final AtomicReferenceFieldUpdater<NioWebSocket, CompletableFuture<Void>> WRITABLE_AGAIN =
+            (AtomicReferenceFieldUpdater) AtomicReferenceFieldUpdater.newUpdater(NioWebSocket.class,
+                    CompletableFuture.class, "writableAgain");
+
     /** The release of a shared frame's views: nothing to give back, the frame is immutable. */
     private static final java.util.function.Consumer<ByteBuffer> KEEP = b -> { };
 
@@ -46,6 +52,11 @@ final class NioWebSocket implements WebSocket {
      * agreed; one field rather than a copy of each answer, which the session keeps anyway.
      */
     private volatile Session opened;
+    /**
+     * Completed by the loop when the connection turns writable again or closes, for the threads in
+     * {@link #awaitWritable}; null while nobody waits.
+     */
+    private volatile CompletableFuture<Void> writableAgain;
     /** Loop thread only: a data message sent in parts is unfinished, so no whole message may be slipped in. */
     private boolean midMessage;
     /** Loop thread only: broadcast frames waiting for the message in parts to end; usually null. */
@@ -216,6 +227,11 @@ final class NioWebSocket implements WebSocket {
                 PENDING.addAndGet(this, -size);
                 send.run();
                 conn.reportWritability();
+                if (writableAgain != null && bufferedAmount() <= conn.settings.highWatermark) {
+                    // Counted while it waited for the loop, the send then went straight to the socket: the
+                    // buffer never crossed a watermark, and a thread may be waiting for the bytes to leave.
+                    writableAgain();
+                }
             });
             return true;
         } catch (RejectedExecutionException e) {
@@ -366,6 +382,53 @@ final class NioWebSocket implements WebSocket {
     @Override
     public long bufferedAmount() {
         return conn.bufferedAmount();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The watermarks are those of {@link TransportBuilder#writeBufferWatermarks}. The waiting thread parks
+     * on a future the loop completes when the connection turns writable or closes, so it costs a virtual
+     * thread nothing but its stack.
+     */
+    @Override
+    public boolean awaitWritable(java.time.Duration timeout) throws InterruptedException {
+        if (conn.loop.inEventLoop()) {
+            throw new IllegalStateException("awaitWritable on the connection's event loop would block it");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!isOpen()) {
+                return false;
+            }
+            if (bufferedAmount() <= conn.settings.highWatermark) {
+                return true;
+            }
+            CompletableFuture<Void> f = WRITABLE_AGAIN.updateAndGet(this, w -> w != null ? w : new CompletableFuture<>());
+            // Checked again now the future is in place: the loop completes it on the next turn to writable.
+            if (!isOpen() || bufferedAmount() <= conn.settings.highWatermark) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                f.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e); // never completed exceptionally
+            }
+        }
+    }
+
+    /** The connection turned writable or closed: wakes the threads in {@link #awaitWritable}. Loop thread. */
+    void writableAgain() {
+        CompletableFuture<Void> f = WRITABLE_AGAIN.getAndSet(this, null);
+        if (f != null) {
+            f.complete(null);
+        }
     }
 
     @Override

@@ -70,6 +70,9 @@ public final class ReconnectingWebSocket implements WebSocket {
      * A builder for a socket that {@code client} keeps connected to {@code uri}.
      *
      * @param handler hears every connection; its {@code socket} argument is the reconnecting socket
+     * @throws IllegalArgumentException if {@code client} has a
+     *     {@linkplain TransportBuilder#handlerExecutor handler executor}: a reconnecting socket keeps its state
+     *     on the loop and does not run its handler on an executor yet
      */
     public static Builder builder(WebSocketClient client, URI uri, WebSocketHandler handler) {
         return new Builder(client, uri, handler);
@@ -229,6 +232,13 @@ public final class ReconnectingWebSocket implements WebSocket {
         return c == null ? 0 : c.bufferedAmount();
     }
 
+    /** Waits on the current connection; {@code false} at once while there is none. */
+    @Override
+    public boolean awaitWritable(java.time.Duration timeout) throws InterruptedException {
+        WebSocket c = live();
+        return c != null && c.awaitWritable(timeout);
+    }
+
     /** Pauses reading on the current connection and on every later one until {@link #resumeReading()}. */
     @Override
     public void pauseReading() {
@@ -310,6 +320,10 @@ public final class ReconnectingWebSocket implements WebSocket {
 
         private Builder(WebSocketClient client, URI uri, WebSocketHandler handler) {
             this.client = Objects.requireNonNull(client, "client");
+            if (client.hasHandlerExecutor()) {
+                throw new IllegalArgumentException("a ReconnectingWebSocket needs a client without a handlerExecutor:"
+                        + " its reconnect state lives on the event loop");
+            }
             this.uri = Objects.requireNonNull(uri, "uri");
             this.handler = Objects.requireNonNull(handler, "handler");
         }

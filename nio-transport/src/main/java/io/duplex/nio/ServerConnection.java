@@ -83,7 +83,7 @@ final class ServerConnection extends Connection {
                 handshake = null;
                 writeRaw(hs.response());
                 server.opened(this);
-                openSession(Session.server(hs.result()), in);
+                openSession(Session.server(hs.result()).handler(dispatched(hs.handler())), in);
                 break;
             default:
                 respondAndClose(handshake.response());

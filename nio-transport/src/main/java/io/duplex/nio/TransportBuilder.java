@@ -3,6 +3,7 @@ package io.duplex.nio;
 import io.duplex.core.WebSocketConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -27,6 +28,9 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     Duration pongTimeout = Duration.ofSeconds(20);
     Duration closeTimeout = Duration.ofSeconds(5);
     long closeDrainLimit = 16L << 20;
+    Executor handlerExecutor;
+    int maxHandlerBacklogMessages = 32;
+    long maxHandlerBacklogBytes = 256L << 10;
 
     TransportBuilder() {
     }
@@ -156,6 +160,50 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
             throw new IllegalArgumentException("closeDrainLimit must not be negative: " + bytes);
         }
         this.closeDrainLimit = bytes;
+        return self();
+    }
+
+    /**
+     * Runs every connection's handler callbacks on {@code executor} instead of its event loop, so a handler
+     * may block (call a database, wait on a lock) without stalling the loop's other connections. Default:
+     * none, callbacks run on the loop and must not block.
+     *
+     * <p>Each connection's callbacks still run in order and one at a time, never two at once, though not
+     * always on the same thread; what one callback did is visible to the next. {@code onClose} comes after
+     * every callback queued before it. On JDK 21 and later pass
+     * {@code Executors.newVirtualThreadPerTaskExecutor()}: a blocked virtual thread costs a few hundred
+     * bytes rather than a platform thread. A fixed pool works too; a connection yields its thread to the
+     * others after a few callbacks. The executor is the caller's: shut it down after the endpoint stopped,
+     * as a connection whose task it refuses fails with 1011 and gets its remaining callbacks on the loop.
+     *
+     * <p>Costs: binary, ping and pong payloads are copied, since the loop reuses their buffers as soon as it
+     * has queued the callback (texts are immutable strings and are not); and each callback is handed from the
+     * loop to the executor. Callbacks that fall behind pause reading from their peer: see
+     * {@link #handlerBacklog}. An exception thrown by a callback on the executor is treated as on the loop:
+     * {@code onError}, then the connection fails with 1011 and {@code onClose} follows; callbacks queued
+     * after the one that threw are dropped.
+     */
+    public B handlerExecutor(Executor executor) {
+        this.handlerExecutor = Objects.requireNonNull(executor, "executor");
+        return self();
+    }
+
+    /**
+     * The inbound backpressure of {@link #handlerExecutor}: when more than {@code maxMessages} callbacks, or
+     * more than {@code maxBytes} bytes of their payloads (a text counts its chars), wait for a connection's
+     * handler, the transport stops reading from that peer, whose sends then back up in TCP; it reads again
+     * once the backlog is down to half of both. Reading stops between reads, so a backlog can exceed the
+     * bound by what one read delivered (at most the loop's read buffer of frames, or one message completed by
+     * it). Keepalive counts only bytes read: a peer paused for longer than the ping interval plus the pong
+     * timeout fails with 1001. Default 32 callbacks and 256 KiB.
+     */
+    public B handlerBacklog(int maxMessages, long maxBytes) {
+        if (maxMessages < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("handlerBacklog bounds must be positive: " + maxMessages + ", "
+                    + maxBytes);
+        }
+        this.maxHandlerBacklogMessages = maxMessages;
+        this.maxHandlerBacklogBytes = maxBytes;
         return self();
     }
 

@@ -54,6 +54,11 @@ public final class WebSocketClient implements AutoCloseable {
         InetAddress resolve(String host) throws UnknownHostException;
     }
 
+    /** Whether this client runs its connections' callbacks on a handler executor. */
+    boolean hasHandlerExecutor() {
+        return settings.handlerExecutor != null;
+    }
+
     private WebSocketClient(Builder b) {
         this.settings = b.settings();
         this.ownsGroup = b.group == null;
