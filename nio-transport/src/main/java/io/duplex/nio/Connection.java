@@ -3,6 +3,8 @@ package io.duplex.nio;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.Outbound;
 import io.duplex.core.Session;
+import io.duplex.core.WebSocketHandler;
+import io.duplex.nio.jfr.OutboundOverflowEvent;
 import io.duplex.nio.loop.EventLoop;
 import io.duplex.nio.loop.IoHandler;
 import io.duplex.nio.loop.TimerWheel;
@@ -83,6 +85,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private ByteBuffer unconsumed;
     /** The lingering close, from {@link #closeTransport()} on; null before, so an open connection pays nothing. */
     private Linger linger;
+    /** Counts and records the open connection (see {@link TransportMetrics}); null until the session opens. */
+    private ConnectionObserver observer;
     /** The peer's address once known, kept so it stays readable after the channel closed. Any thread. */
     private volatile InetSocketAddress remote;
 
@@ -200,12 +204,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     /**
      * The handshake succeeded: builds and opens the session ({@code builder} holds what the handshake
-     * agreed), then feeds it {@code leftover}, the bytes that followed the handshake's header block.
+     * agreed, {@code handler} is the application's), then feeds it {@code leftover}, the bytes that followed
+     * the handshake's header block.
      */
-    final void openSession(Session.Builder builder, ByteBuffer leftover) {
+    final void openSession(Session.Builder builder, WebSocketHandler handler, ByteBuffer leftover) {
         cancelDeadline();
         deadline = null;
-        session = builder.config(settings.config).buffers(loop.sessionBuffers()).outbound(this).facade(facade).build();
+        settings.metrics.handshakeAccepted();
+        observer = new ConnectionObserver(handler, this, settings.metrics.on(loop));
+        session = builder.handler(observer).config(settings.config).buffers(loop.sessionBuffers()).outbound(this)
+                .facade(facade).build();
         facade.handshakeDone(session);
         liveness = Liveness.start(this);
         try {
@@ -303,6 +311,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         if (liveness != null) {
             liveness.bytesRead();
         }
+        if (observer != null) {
+            observer.bytesIn(data.remaining());
+        }
         if (session == null) {
             handshakeRead(data);
             return;
@@ -398,6 +409,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
             giveBack(payload, release);
             return;
+        }
+        if (observer != null) {
+            observer.bytesOut(header.remaining() + payload.remaining());
         }
         // The session writes a large frame in pieces, each after the first with an empty header: only a piece
         // with a header starts a frame, the only place an overflow may cut the queue.
@@ -659,6 +673,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         return r;
     }
 
+    /** The peer's address as {@code host:port} ({@code [v6]:port}), for events and logs; {@code "?"} if unknown. */
+    final String remoteText() {
+        InetSocketAddress a = remoteAddress();
+        if (a == null) {
+            return "?";
+        }
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
     // ---- backpressure ---------------------------------------------------------------------------------
 
     /**
@@ -715,11 +739,21 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             // A Close is already on its way or answered: the close timeout already bounds how long it waits.
             return;
         }
+        int code = settings.overflowPolicy.closeCode();
+        OutboundOverflowEvent event = new OutboundOverflowEvent();
+        if (event.shouldCommit()) {
+            event.remoteAddress = remoteText();
+            event.buffered = bufferedAmount();
+            event.limit = settings.maxBufferedBytes;
+            event.code = code;
+            event.commit();
+        }
+        settings.metrics.outboundOverflow(code);
         if (queue != null) {
             queue.cutUnstarted(e);
             publishBuffered();
         }
-        session.fail(settings.overflowPolicy.closeCode(), "outbound buffer overflow", e);
+        session.fail(code, "outbound buffer overflow", e);
         updateWritability();
     }
 
@@ -894,6 +928,19 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     final boolean isClosed() {
         return is(CLOSED);
+    }
+
+    /** A whole data message (or the last part of one) went to the session or the wire. Loop thread. */
+    final void messageSent() {
+        if (observer != null) {
+            observer.messageOut();
+        }
+    }
+
+    /** Names the connection by its class and peer, as loop warnings and JFR events show it. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + remoteText() + "]";
     }
 
     private void interest(int op, boolean on) {

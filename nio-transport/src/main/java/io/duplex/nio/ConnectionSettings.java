@@ -16,6 +16,8 @@ final class ConnectionSettings {
     final long pongTimeoutMillis;
     final long closeTimeoutMillis;
     final long closeDrainLimit;
+    /** The endpoint's counts, shared by its connections. */
+    final TransportMetrics metrics;
 
     ConnectionSettings(TransportBuilder<?> b) {
         this.config = b.config;
@@ -29,5 +31,6 @@ final class ConnectionSettings {
         this.pongTimeoutMillis = b.pongTimeout.toMillis();
         this.closeTimeoutMillis = b.closeTimeout.toMillis();
         this.closeDrainLimit = b.closeDrainLimit;
+        this.metrics = new TransportMetrics(b.metricsListener);
     }
 }

@@ -83,6 +83,7 @@ final class NioWebSocket implements WebSocket {
         } else {
             conn.writeFrame(frame);
         }
+        conn.messageSent();
         conn.reportWritability();
         return true;
     }
@@ -111,6 +112,7 @@ final class NioWebSocket implements WebSocket {
         } else {
             conn.writeAndRelease(header, payload, null, KEEP);
         }
+        conn.messageSent();
         conn.reportWritability();
         return true;
     }
@@ -262,6 +264,9 @@ final class NioWebSocket implements WebSocket {
     /** A data message or part of one went to the session. Loop thread. */
     private void partSent(boolean last) {
         midMessage = !last;
+        if (last) {
+            conn.messageSent();
+        }
         if (last && deferred != null) {
             writeDeferred();
         }

@@ -27,6 +27,8 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     Duration pongTimeout = Duration.ofSeconds(20);
     Duration closeTimeout = Duration.ofSeconds(5);
     long closeDrainLimit = 16L << 20;
+    MetricsListener metricsListener = MetricsListener.NONE;
+    Duration slowHandlerThreshold;
 
     TransportBuilder() {
     }
@@ -159,6 +161,26 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
         return self();
     }
 
+    /**
+     * Hears of the endpoint's handshakes, closes, overflows and liveness timeouts as they happen, on the loop
+     * thread (see {@link MetricsListener}). Default: none. The counts are kept either way and read through
+     * the endpoint's {@code metrics()}.
+     */
+    public B metricsListener(MetricsListener listener) {
+        this.metricsListener = Objects.requireNonNull(listener, "listener");
+        return self();
+    }
+
+    /**
+     * How long a callback may hold an event loop of the endpoint's own group before it is reported: a WARN log,
+     * a JFR {@code io.duplex.SlowHandler} event and {@link EventLoopGroup#slowHandlerCount()}; zero turns the
+     * check off. Default 100 ms. For a group passed to {@link #loops(EventLoopGroup)}, set it on the group.
+     */
+    public B slowHandlerThreshold(Duration threshold) {
+        this.slowHandlerThreshold = notNegative(threshold, "slowHandlerThreshold");
+        return self();
+    }
+
     ConnectionSettings settings() {
         return new ConnectionSettings(this);
     }
@@ -167,7 +189,12 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
         if (group != null) {
             return group;
         }
-        return threadFactory != null ? EventLoopGroup.create(loopCount, threadFactory) : EventLoopGroup.create(loopCount);
+        EventLoopGroup g = threadFactory != null ? EventLoopGroup.create(loopCount, threadFactory)
+                : EventLoopGroup.create(loopCount);
+        if (slowHandlerThreshold != null) {
+            g.slowHandlerThreshold(slowHandlerThreshold);
+        }
+        return g;
     }
 
     static Duration positive(Duration d, String name) {
