@@ -4,7 +4,7 @@ import io.duplex.core.CloseStatus;
 import io.duplex.core.Outbound;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.jfr.OutboundOverflowEvent;
+import io.duplex.nio.jfr.Events;
 import io.duplex.nio.loop.EventLoop;
 import io.duplex.nio.loop.IoHandler;
 import io.duplex.nio.loop.TimerWheel;
@@ -673,16 +673,6 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
         return r;
     }
 
-    /** The peer's address as {@code host:port} ({@code [v6]:port}), for events and logs; {@code "?"} if unknown. */
-    final String remoteText() {
-        InetSocketAddress a = remoteAddress();
-        if (a == null) {
-            return "?";
-        }
-        String host = a.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
-    }
-
     // ---- backpressure ---------------------------------------------------------------------------------
 
     /**
@@ -740,14 +730,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             return;
         }
         int code = settings.overflowPolicy.closeCode();
-        OutboundOverflowEvent event = new OutboundOverflowEvent();
-        if (event.shouldCommit()) {
-            event.remoteAddress = remoteText();
-            event.buffered = bufferedAmount();
-            event.limit = settings.maxBufferedBytes;
-            event.code = code;
-            event.commit();
-        }
+        Events.outboundOverflow(remoteAddress(), bufferedAmount(), settings.maxBufferedBytes, code);
         settings.metrics.outboundOverflow(code);
         if (queue != null) {
             queue.cutUnstarted(e);
@@ -940,7 +923,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** Names the connection by its class and peer, as loop warnings and JFR events show it. */
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + remoteText() + "]";
+        return getClass().getSimpleName() + "[" + Events.address(remoteAddress()) + "]";
     }
 
     private void interest(int op, boolean on) {

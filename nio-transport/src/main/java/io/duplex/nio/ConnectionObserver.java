@@ -3,8 +3,7 @@ package io.duplex.nio;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.jfr.ConnectionClosedEvent;
-import io.duplex.nio.jfr.ConnectionOpenedEvent;
+import io.duplex.nio.jfr.Events;
 import java.nio.ByteBuffer;
 
 /**
@@ -53,12 +52,7 @@ final class ConnectionObserver implements WebSocketHandler {
     public void onOpen(WebSocket socket) {
         opened = true;
         counters.opened();
-        ConnectionOpenedEvent e = new ConnectionOpenedEvent();
-        if (e.shouldCommit()) {
-            e.remoteAddress = conn.remoteText();
-            e.role = role();
-            e.commit();
-        }
+        Events.connectionOpened(conn.remoteAddress(), role());
         handler.onOpen(socket);
     }
 
@@ -115,18 +109,8 @@ final class ConnectionObserver implements WebSocketHandler {
         if (opened) {
             counters.closed();
         }
-        ConnectionClosedEvent e = new ConnectionClosedEvent();
-        if (e.shouldCommit()) {
-            e.remoteAddress = conn.remoteText();
-            e.role = role();
-            e.code = status.code();
-            e.reason = status.reason();
-            e.clean = clean;
-            e.openNanos = System.nanoTime() - openedNanos;
-            e.bytesIn = bytesIn;
-            e.bytesOut = bytesOut;
-            e.commit();
-        }
+        Events.connectionClosed(conn.remoteAddress(), role(), status.code(), status.reason(), clean,
+                System.nanoTime() - openedNanos, bytesIn, bytesOut);
         conn.settings.metrics.closed(status.code(), clean);
         handler.onClose(socket, status, clean);
     }

@@ -31,6 +31,6 @@ final class ConnectionSettings {
         this.pongTimeoutMillis = b.pongTimeout.toMillis();
         this.closeTimeoutMillis = b.closeTimeout.toMillis();
         this.closeDrainLimit = b.closeDrainLimit;
-        this.metrics = new TransportMetrics(b.metricsListener);
+        this.metrics = new TransportMetrics();
     }
 }

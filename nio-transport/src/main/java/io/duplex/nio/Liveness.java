@@ -1,7 +1,7 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.nio.jfr.KeepaliveTimeoutEvent;
+import io.duplex.nio.jfr.Events;
 import io.duplex.nio.loop.EventLoop;
 import io.duplex.nio.loop.TimerWheel;
 import java.nio.ByteBuffer;
@@ -88,13 +88,7 @@ final class Liveness {
 
     /** The peer went silent: counted and recorded before the connection fails. */
     private void timedOut(boolean idle, long timeoutMillis) {
-        KeepaliveTimeoutEvent e = new KeepaliveTimeoutEvent();
-        if (e.shouldCommit()) {
-            e.remoteAddress = conn.remoteText();
-            e.kind = idle ? "idle" : "pong";
-            e.timeoutMillis = timeoutMillis;
-            e.commit();
-        }
+        Events.keepaliveTimeout(conn.remoteAddress(), idle, timeoutMillis);
         settings.metrics.livenessTimeout(idle);
     }
 

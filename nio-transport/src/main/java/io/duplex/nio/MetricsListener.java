@@ -2,8 +2,8 @@ package io.duplex.nio;
 
 /**
  * Hears of an endpoint's rare events as they happen: handshakes, closes, overflows and liveness timeouts, on
- * the connection's event loop thread. Set it with {@link TransportBuilder#metricsListener}; every method has
- * a no-op default and the default listener does nothing.
+ * the connection's event loop thread. Set it with {@link TransportMetrics#listener}; every method has a no-op
+ * default and the default listener does nothing.
  *
  * <p>Per-message and per-byte counts are not pushed here: the transport counts them itself, per loop and
  * without a call per message, and {@link TransportMetrics} reads them. Implementations must be quick and must

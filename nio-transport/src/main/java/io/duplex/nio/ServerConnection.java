@@ -4,7 +4,7 @@ import io.duplex.core.HandshakeException;
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.ServerHandshake;
 import io.duplex.core.Session;
-import io.duplex.nio.jfr.HandshakeRejectedEvent;
+import io.duplex.nio.jfr.Events;
 import io.duplex.nio.loop.EventLoop;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -128,13 +128,7 @@ final class ServerConnection extends Connection {
 
     /** The upgrade request is refused with {@code status}: counted and recorded. */
     private void rejected(int status, String reason) {
-        HandshakeRejectedEvent e = new HandshakeRejectedEvent();
-        if (e.shouldCommit()) {
-            e.remoteAddress = remoteText();
-            e.status = status;
-            e.reason = reason;
-            e.commit();
-        }
+        Events.handshakeRejected(remoteAddress(), status, reason);
         settings.metrics.handshakeRejected(status);
     }
 

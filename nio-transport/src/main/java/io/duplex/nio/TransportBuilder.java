@@ -27,7 +27,6 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     Duration pongTimeout = Duration.ofSeconds(20);
     Duration closeTimeout = Duration.ofSeconds(5);
     long closeDrainLimit = 16L << 20;
-    MetricsListener metricsListener = MetricsListener.NONE;
     Duration slowHandlerThreshold;
 
     TransportBuilder() {
@@ -158,16 +157,6 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
             throw new IllegalArgumentException("closeDrainLimit must not be negative: " + bytes);
         }
         this.closeDrainLimit = bytes;
-        return self();
-    }
-
-    /**
-     * Hears of the endpoint's handshakes, closes, overflows and liveness timeouts as they happen, on the loop
-     * thread (see {@link MetricsListener}). Default: none. The counts are kept either way and read through
-     * the endpoint's {@code metrics()}.
-     */
-    public B metricsListener(MetricsListener listener) {
-        this.metricsListener = Objects.requireNonNull(listener, "listener");
         return self();
     }
 

@@ -2,6 +2,7 @@ package io.duplex.nio;
 
 import io.duplex.nio.loop.EventLoop;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,7 +26,7 @@ public final class TransportMetrics {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportMetrics.class);
 
-    private final MetricsListener listener;
+    private volatile MetricsListener listener = MetricsListener.NONE;
     /** One set of counters per loop a connection of this endpoint ran on; found once per connection. */
     private final Map<EventLoop, LoopCounters> perLoop = new ConcurrentHashMap<>();
     private final LongAdder handshakesAccepted = new LongAdder();
@@ -37,8 +38,16 @@ public final class TransportMetrics {
     /** Codes are 1000 to 4999 at most (the core refuses others), so this stays small. */
     private final Map<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
 
-    TransportMetrics(MetricsListener listener) {
-        this.listener = listener;
+    TransportMetrics() {
+    }
+
+    /**
+     * Sets the one listener told of this endpoint's rare events from now on, replacing the previous one
+     * ({@link MetricsListener#NONE} to stop). A binder such as {@code duplex-micrometer}'s takes this place.
+     * Any thread.
+     */
+    public void listener(MetricsListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     LoopCounters on(EventLoop loop) {
@@ -161,7 +170,7 @@ public final class TransportMetrics {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.warn("metrics listener {} failed", listener, e);
+            LOG.warn("metrics listener failed", e);
         }
     }
 }

@@ -16,10 +16,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import io.duplex.nio.jfr.ConnectionClosedEvent;
+import io.duplex.nio.jfr.ConnectionOpenedEvent;
+import io.duplex.nio.jfr.HandshakeRejectedEvent;
+import io.duplex.nio.jfr.KeepaliveTimeoutEvent;
+import io.duplex.nio.jfr.OutboundOverflowEvent;
+import io.duplex.nio.jfr.SlowHandlerEvent;
+import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +39,19 @@ import org.junit.jupiter.api.Test;
 class JfrEventsTest extends LoopbackFixture {
 
     private Recording recording;
+
+    /**
+     * Registers the event types before any recording: an event class first loaded while a recording runs is
+     * registered by the first thread that commits it, and a commit racing with that on another loop can be lost.
+     */
+    @BeforeAll
+    static void registerEventTypes() {
+        for (Class<? extends Event> type : List.of(ConnectionOpenedEvent.class, ConnectionClosedEvent.class,
+                HandshakeRejectedEvent.class, OutboundOverflowEvent.class, KeepaliveTimeoutEvent.class,
+                SlowHandlerEvent.class)) {
+            FlightRecorder.register(type);
+        }
+    }
 
     @BeforeEach
     void record() {
@@ -82,10 +104,16 @@ class JfrEventsTest extends LoopbackFixture {
             }
         }));
         CompletableFuture<String> echo = new CompletableFuture<>();
+        CompletableFuture<Void> clientClosedToo = new CompletableFuture<>();
         WebSocket ws = connect(server, new WebSocketHandler() {
             @Override
             public void onText(WebSocket socket, String text) {
                 echo.complete(text);
+            }
+
+            @Override
+            public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
+                clientClosedToo.complete(null);
             }
         });
         ws.sendText("ab");
@@ -93,6 +121,7 @@ class JfrEventsTest extends LoopbackFixture {
         InetSocketAddress clientSide = (InetSocketAddress) ws.remoteAddress();
         ws.close(CloseStatus.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
         serverClosed.get(10, TimeUnit.SECONDS);
+        clientClosedToo.get(10, TimeUnit.SECONDS);
 
         List<RecordedEvent> all = events("ConnectionClosed");
         RecordedEvent closed = only(all, "server");

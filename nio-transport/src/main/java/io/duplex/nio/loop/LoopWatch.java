@@ -1,6 +1,6 @@
 package io.duplex.nio.loop;
 
-import io.duplex.nio.jfr.SlowHandlerEvent;
+import io.duplex.nio.jfr.Events;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an {@link EventLoop} measures about itself: how long each dispatch (a ready key, a task, a timer) held
- * the loop, with a warning, a JFR {@link SlowHandlerEvent} and a count for those past the threshold; how many
+ * the loop, with a warning, a JFR {@code io.duplex.SlowHandler} event and a count for those past the threshold; how many
  * tasks ran; and, on demand, the loop's lag.
  *
  * <p>The timing costs one {@link System#nanoTime()} per dispatch: each dispatch's end is the next one's start,
@@ -133,15 +133,7 @@ public final class LoopWatch {
 
     private void slow(String kind, Object what, long took, long threshold) {
         SLOW.setOpaque(this, (long) SLOW.getOpaque(this) + 1);
-        SlowHandlerEvent event = new SlowHandlerEvent();
-        if (event.shouldCommit()) {
-            event.loop = loop.name();
-            event.kind = kind;
-            event.handler = String.valueOf(what);
-            event.blockedNanos = took;
-            event.thresholdNanos = threshold;
-            event.commit();
-        }
+        Events.slowHandler(loop.name(), kind, what, took, threshold);
         LOG.warn("event loop {} was blocked for {} ms by a {} ({}); every connection of this loop waited meanwhile."
                 + " Handlers must not block: move blocking work to another thread", loop.name(), took / 1_000_000,
                 kind, what);
