@@ -25,8 +25,10 @@ public final class Main {
             case "echo" -> EchoServer.main(rest);
             default -> {
                 System.err.println("usage: java -jar duplex-examples.jar EXAMPLE [ARGS]\n"
-                        + "  chat --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]\n"
-                        + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat\n"
+                        + "  chat --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]"
+                        + " [--metrics-port M]\n"
+                        + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat,"
+                        + " Prometheus metrics at http://H:M/metrics\n"
                         + "  echo [PORT]\n"
                         + "       an echo server with its page at http://localhost:PORT/");
                 System.exit(2);

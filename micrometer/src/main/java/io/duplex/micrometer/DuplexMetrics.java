@@ -73,15 +73,15 @@ public final class DuplexMetrics implements MeterBinder {
         registries.add(registry);
         Gauge.builder("duplex.connections.open", metrics, TransportMetrics::openConnections)
                 .description("WebSocket connections open (handshake done, not closed yet)")
-                .baseUnit("connections").tags(tags).register(registry);
-        byTag(registry, "duplex.handshakes", "handshakes", "Opening handshakes, by outcome", "outcome",
+                .tags(tags).register(registry);
+        byTag(registry, "duplex.handshakes", null, "Opening handshakes, by outcome", "outcome",
                 Map.of("accepted", TransportMetrics::handshakesAccepted, "rejected",
                         TransportMetrics::handshakesRejected, "failed", TransportMetrics::handshakesFailed));
-        byTag(registry, "duplex.messages", "messages", "Whole data messages, by direction", "direction",
+        byTag(registry, "duplex.messages", null, "Whole data messages, by direction", "direction",
                 Map.of("in", TransportMetrics::messagesIn, "out", TransportMetrics::messagesOut));
         byTag(registry, "duplex.bytes", "bytes", "WebSocket frame bytes after the handshake, by direction",
                 "direction", Map.of("in", TransportMetrics::bytesIn, "out", TransportMetrics::bytesOut));
-        byTag(registry, "duplex.closes.forced", "connections",
+        byTag(registry, "duplex.closes.forced", null,
                 "Connections the transport failed: outbound buffer past its limit, keepalive ping unanswered, idle",
                 "reason", Map.of("overflow", TransportMetrics::overflowCloses, "keepalive",
                         TransportMetrics::keepaliveCloses, "idle", TransportMetrics::idleCloses));
@@ -97,12 +97,12 @@ public final class DuplexMetrics implements MeterBinder {
     private void bindLoops(MeterRegistry registry) {
         FunctionCounter.builder("duplex.loop.slow.handlers", loops, EventLoopGroup::slowHandlerCount)
                 .description("Callbacks that held an event loop past the slow-handler threshold")
-                .baseUnit("callbacks").tags(tags).register(registry);
+                .tags(tags).register(registry);
         for (int i = 0; i < loops.size(); i++) {
             int index = i;
             Tags loop = tags.and("loop", loops.loopName(i));
             Gauge.builder("duplex.loop.queue.depth", loops, g -> g.queueDepth(index))
-                    .description("Tasks queued on the event loop and not yet run").baseUnit("tasks")
+                    .description("Tasks queued on the event loop and not yet run")
                     .tags(loop).register(registry);
             TimeGauge.builder("duplex.loop.lag", loops, TimeUnit.NANOSECONDS, g -> g.lagNanos(index))
                     .description("How long a task queued on the event loop waited before it ran, as of the last reading")
@@ -110,7 +110,7 @@ public final class DuplexMetrics implements MeterBinder {
         }
     }
 
-    /** One counter {@code name} per value of the tag {@code key}, each read by its function. */
+    /** One counter {@code name} per value of the tag {@code key}, each read by its function; {@code unit} may be null. */
     private void byTag(MeterRegistry registry, String name, String unit, String description, String key,
             Map<String, ToDoubleFunction<TransportMetrics>> values) {
         values.forEach((value, f) -> counter(registry, name, unit, description, Tags.of(key, value), f));
@@ -123,7 +123,7 @@ public final class DuplexMetrics implements MeterBinder {
     }
 
     private void closes(MeterRegistry registry, int code) {
-        counter(registry, "duplex.closes", "connections", "Closes of open connections, by close code",
+        counter(registry, "duplex.closes", null, "Closes of open connections, by close code",
                 Tags.of("code", Integer.toString(code)), m -> m.closes(code));
     }
 }

@@ -43,8 +43,10 @@ public final class ChatServer implements AutoCloseable {
         int history = 1000;
         long memberBacklog = 256 * 1024;
         SlowMemberPolicy slowPolicy = SlowMemberPolicy.SKIP;
+        /** Where {@code /metrics} is served in Prometheus' text format; 0 for nowhere. */
+        int metricsPort;
 
-        /** Parses {@code --port P --host H --loops N --history N --backlog BYTES --slow skip|close}. */
+        /** Parses {@code --port P --host H --loops N --history N --backlog BYTES --slow skip|close --metrics-port P}. */
         public static Options parse(String[] args) {
             Options o = new Options();
             for (int i = 0; i < args.length; i++) {
@@ -58,6 +60,7 @@ public final class ChatServer implements AutoCloseable {
                     case "--loops" -> o.loops = Integer.parseInt(value);
                     case "--history" -> o.history = Integer.parseInt(value);
                     case "--backlog" -> o.memberBacklog = Long.parseLong(value);
+                    case "--metrics-port" -> o.metricsPort = Integer.parseInt(value);
                     case "--slow" -> o.slowPolicy = switch (value) {
                         case "skip" -> SlowMemberPolicy.SKIP;
                         case "close" -> SlowMemberPolicy.CLOSE_TRY_AGAIN_LATER;
@@ -105,6 +108,8 @@ public final class ChatServer implements AutoCloseable {
 
     private final WebSocketServer server;
     private final String host;
+    /** The {@code /metrics} server, when {@code --metrics-port} asked for one. */
+    private WebSocketServer metrics;
 
     private ChatServer(WebSocketServer server, String host) {
         this.server = server;
@@ -137,7 +142,11 @@ public final class ChatServer implements AutoCloseable {
         presence.bind(rooms);
         handler.bind(rooms);
         server.start();
-        return new ChatServer(server, o.host == null ? "localhost" : o.host);
+        ChatServer chat = new ChatServer(server, o.host == null ? "localhost" : o.host);
+        if (o.metricsPort != 0) {
+            chat.metrics = ChatMetrics.start(server, o.host, o.metricsPort);
+        }
+        return chat;
     }
 
     /** The page's URL. */
@@ -163,6 +172,9 @@ public final class ChatServer implements AutoCloseable {
     /** Stops the server: open connections get a 1001 close, then the loops stop. */
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.stop(Duration.ofSeconds(2));
+        }
         server.stop(Duration.ofSeconds(2));
         server.loops().close();
     }
@@ -170,11 +182,14 @@ public final class ChatServer implements AutoCloseable {
     /**
      * Runs a chat server until the process is stopped (SIGTERM or Ctrl-C stops it cleanly).
      *
-     * @param args {@code --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]}
+     * @param args {@code --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close] [--metrics-port P]}
      */
     public static void main(String[] args) throws Exception {
         ChatServer chat = start(Options.parse(args));
         System.out.println("Duplex chat: open " + chat.pageUrl() + " (WebSocket " + chat.socketUrl() + ")");
+        if (chat.metrics != null) {
+            System.out.println("Metrics: http://" + chat.host + ":" + chat.metrics.port() + "/metrics");
+        }
         Object done = new Object();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             chat.close();

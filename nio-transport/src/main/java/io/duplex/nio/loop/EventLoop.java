@@ -220,9 +220,12 @@ public final class EventLoop implements Executor {
         return watch;
     }
 
-    /** Tasks queued and not yet run. Any thread; exact only while no task is being queued or run. */
+    /**
+     * Tasks queued and not yet run, the lag probe aside (reading the lag from this very loop would otherwise
+     * count its own probe). Any thread; exact only while no task is being queued or run.
+     */
     public long queueDepth() {
-        return Math.max(0, tasksQueued.sum() - watch.tasksRun());
+        return Math.max(0, tasksQueued.sum() - watch.tasksRun() - (watch.probing() ? 1 : 0));
     }
 
     /** Asks the loop to close its channels and stop; returns at once. */

@@ -77,6 +77,11 @@ public final class LoopWatch {
         return (long) SLOW.getOpaque(this);
     }
 
+    /** Whether a lag probe is queued and has not run yet. Any thread. */
+    boolean probing() {
+        return probing.get();
+    }
+
     /** Tasks run since the loop started. Any thread. */
     long tasksRun() {
         return (long) RUN.getOpaque(this);
@@ -89,6 +94,7 @@ public final class LoopWatch {
      * before the first probe came back. Any thread.
      */
     public long lagNanos() {
+        long last = lagNanos; // read first: the probe queued below may run and overwrite it before we return
         if (probing.compareAndSet(false, true)) {
             long sent = System.nanoTime();
             try {
@@ -100,7 +106,7 @@ public final class LoopWatch {
                 probing.set(false);
             }
         }
-        return lagNanos;
+        return last;
     }
 
     /** A pass of dispatches begins: reads the clock (which the loop also needs) and returns it. Loop thread. */
@@ -134,8 +140,8 @@ public final class LoopWatch {
     private void slow(String kind, Object what, long took, long threshold) {
         SLOW.setOpaque(this, (long) SLOW.getOpaque(this) + 1);
         Events.slowHandler(loop.name(), kind, what, took, threshold);
-        LOG.warn("event loop {} was blocked for {} ms by a {} ({}); every connection of this loop waited meanwhile."
+        LOG.warn("event loop {} was blocked for {} ms running {} {}; every connection of this loop waited meanwhile."
                 + " Handlers must not block: move blocking work to another thread", loop.name(), took / 1_000_000,
-                kind, what);
+                kind == IO ? "I/O for" : kind, what);
     }
 }
