@@ -47,7 +47,8 @@ public final class TransportMetrics {
      * Any thread.
      */
     public void listener(MetricsListener listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
+        this.listener = listener == MetricsListener.NONE ? listener : new Guarded(listener);
     }
 
     LoopCounters on(EventLoop loop) {
@@ -134,43 +135,98 @@ public final class TransportMetrics {
 
     void handshakeAccepted() {
         handshakesAccepted.increment();
-        tell(listener::handshakeAccepted);
+        listener.handshakeAccepted();
     }
 
     void handshakeRejected(int status) {
         handshakesRejected.increment();
-        tell(() -> listener.handshakeRejected(status));
+        listener.handshakeRejected(status);
     }
 
     void handshakeFailed() {
         handshakesFailed.increment();
-        tell(listener::handshakeFailed);
+        listener.handshakeFailed();
     }
 
     void closed(int code, boolean clean) {
         closesByCode.computeIfAbsent(code, c -> new LongAdder()).increment();
-        tell(() -> listener.closed(code, clean));
+        listener.closed(code, clean);
     }
 
     void outboundOverflow(int code) {
         overflowCloses.increment();
-        tell(() -> listener.outboundOverflow(code));
+        listener.outboundOverflow(code);
     }
 
     void livenessTimeout(boolean idle) {
         (idle ? idleCloses : keepaliveCloses).increment();
-        tell(() -> listener.livenessTimeout(idle));
+        listener.livenessTimeout(idle);
     }
 
-    /** A listener that throws is logged: it must not fail the connection whose event it was told of. */
-    private void tell(Runnable call) {
-        if (listener == MetricsListener.NONE) {
-            return;
+    /** Logs what the application's listener throws: it must not fail the connection whose event it was told of. */
+    private static final class Guarded implements MetricsListener {
+        private final MetricsListener l;
+
+        Guarded(MetricsListener l) {
+            this.l = l;
         }
-        try {
-            call.run();
-        } catch (RuntimeException e) {
+
+        private static void failed(RuntimeException e) {
             LOG.warn("metrics listener failed", e);
+        }
+
+        @Override
+        public void handshakeAccepted() {
+            try {
+                l.handshakeAccepted();
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        @Override
+        public void handshakeRejected(int status) {
+            try {
+                l.handshakeRejected(status);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        @Override
+        public void handshakeFailed() {
+            try {
+                l.handshakeFailed();
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        @Override
+        public void closed(int code, boolean clean) {
+            try {
+                l.closed(code, clean);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        @Override
+        public void outboundOverflow(int code) {
+            try {
+                l.outboundOverflow(code);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        @Override
+        public void livenessTimeout(boolean idle) {
+            try {
+                l.livenessTimeout(idle);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
         }
     }
 }
