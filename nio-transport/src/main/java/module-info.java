@@ -5,6 +5,8 @@
 module io.duplex.nio {
     requires transitive io.duplex.core;
     requires org.slf4j;
+    // JFR events are recorded on the hot paths' edges; every JDK 17+ build has the module (see docs/observability.md).
+    requires jdk.jfr;
 
     exports io.duplex.nio;
 }

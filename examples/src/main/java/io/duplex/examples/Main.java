@@ -26,8 +26,9 @@ public final class Main {
             default -> {
                 System.err.println("usage: java -jar duplex-examples.jar EXAMPLE [ARGS]\n"
                         + "  chat --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]\n"
-                        + "       [--redis redis://HOST:PORT] (a node of a cluster on that Redis)\n"
-                        + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat\n"
+                        + "       [--redis redis://HOST:PORT] (a node of a cluster on that Redis) [--metrics-port M]\n"
+                        + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat,"
+                        + " Prometheus metrics at http://H:M/metrics\n"
                         + "  echo [PORT]\n"
                         + "       an echo server with its page at http://localhost:PORT/");
                 System.exit(2);

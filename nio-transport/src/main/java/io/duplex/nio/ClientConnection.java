@@ -142,7 +142,7 @@ final class ClientConnection extends Connection {
                 keepUnconsumed(in);
                 break;
             case OPENED:
-                openSession(Session.client(handshake.result(dispatched(handler))).maskKeys(loop.maskKeys()), in);
+                openSession(Session.client(handshake.result(handler)).maskKeys(loop.maskKeys()), dispatched(handler), in);
                 opened.complete(facade);
                 break;
             default:
@@ -185,6 +185,7 @@ final class ClientConnection extends Connection {
 
     @Override
     void closedDuringHandshake(Throwable cause) {
+        settings.metrics.handshakeFailed();
         if (cause != null) {
             opened.completeExceptionally(cause);
         } else if (tunnelPending && !connecting) {

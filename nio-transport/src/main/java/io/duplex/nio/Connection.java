@@ -3,6 +3,8 @@ package io.duplex.nio;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.Outbound;
 import io.duplex.core.Session;
+import io.duplex.core.WebSocketHandler;
+import io.duplex.nio.jfr.Events;
 import io.duplex.nio.loop.EventLoop;
 import io.duplex.nio.loop.IoHandler;
 import io.duplex.nio.loop.TimerWheel;
@@ -85,6 +87,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     private Linger linger;
     /** Reading is paused because the handler's callbacks fell behind ({@link CallbackQueue}), whatever the application asked. */
     private boolean backlogFull;
+    /** Counts and records the open connection (see {@link TransportMetrics}); null until the session opens. */
+    private ConnectionObserver observer;
     /** The peer's address once known, kept so it stays readable after the channel closed. Any thread. */
     private volatile InetSocketAddress remote;
 
@@ -202,12 +206,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     /**
      * The handshake succeeded: builds and opens the session ({@code builder} holds what the handshake
-     * agreed), then feeds it {@code leftover}, the bytes that followed the handshake's header block.
+     * agreed, {@code handler} is the application's), then feeds it {@code leftover}, the bytes that followed
+     * the handshake's header block.
      */
-    final void openSession(Session.Builder builder, ByteBuffer leftover) {
+    final void openSession(Session.Builder builder, WebSocketHandler handler, ByteBuffer leftover) {
         cancelDeadline();
         deadline = null;
-        session = builder.config(settings.config).buffers(loop.sessionBuffers()).outbound(this).facade(facade).build();
+        settings.metrics.handshakeAccepted();
+        observer = new ConnectionObserver(handler, this, settings.metrics.on(loop));
+        session = builder.handler(observer).config(settings.config).buffers(loop.sessionBuffers()).outbound(this)
+                .facade(facade).build();
         facade.handshakeDone(session);
         liveness = Liveness.start(this);
         try {
@@ -305,6 +313,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     public final void received(ByteBuffer data) {
         if (liveness != null) {
             liveness.bytesRead();
+        }
+        if (observer != null) {
+            observer.bytesIn(data.remaining());
         }
         if (session == null) {
             handshakeRead(data);
@@ -404,6 +415,9 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             }
             giveBack(payload, release);
             return;
+        }
+        if (observer != null) {
+            observer.bytesOut(header.remaining() + payload.remaining());
         }
         // The session writes a large frame in pieces, each after the first with an empty header: only a piece
         // with a header starts a frame, the only place an overflow may cut the queue.
@@ -741,11 +755,14 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
             // A Close is already on its way or answered: the close timeout already bounds how long it waits.
             return;
         }
+        int code = settings.overflowPolicy.closeCode();
+        Events.outboundOverflow(remoteAddress(), bufferedAmount(), settings.maxBufferedBytes, code);
+        settings.metrics.outboundOverflow(code);
         if (queue != null) {
             queue.cutUnstarted(e);
             publishBuffered();
         }
-        session.fail(settings.overflowPolicy.closeCode(), "outbound buffer overflow", e);
+        session.fail(code, "outbound buffer overflow", e);
         updateWritability();
     }
 
@@ -929,6 +946,19 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /** Whether bytes the socket refused are waiting for it to take more (OP_WRITE is wanted). */
     private boolean socketRefusing() {
         return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0;
+    }
+
+    /** A whole data message (or the last part of one) went to the session or the wire. Loop thread. */
+    final void messageSent() {
+        if (observer != null) {
+            observer.messageOut();
+        }
+    }
+
+    /** Names the connection by its class and peer, as loop warnings and JFR events show it. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + Events.address(remoteAddress()) + "]";
     }
 
     private void interest(int op, boolean on) {

@@ -21,6 +21,8 @@ final class ConnectionSettings {
     final Executor handlerExecutor;
     final int maxHandlerBacklogMessages;
     final long maxHandlerBacklogBytes;
+    /** The endpoint's counts, shared by its connections. */
+    final TransportMetrics metrics;
 
     ConnectionSettings(TransportBuilder<?> b) {
         this.config = b.config;
@@ -37,5 +39,6 @@ final class ConnectionSettings {
         this.handlerExecutor = b.handlerExecutor;
         this.maxHandlerBacklogMessages = b.maxHandlerBacklogMessages;
         this.maxHandlerBacklogBytes = b.maxHandlerBacklogBytes;
+        this.metrics = new TransportMetrics();
     }
 }

@@ -93,6 +93,56 @@ public final class EventLoopGroup implements AutoCloseable {
         close(Duration.ofSeconds(5));
     }
 
+    /**
+     * How long a callback (a readiness event with the handler calls it causes, a task, a timer) may hold its
+     * loop before it is reported with a WARN log naming the connection, a JFR {@code io.duplex.SlowHandler}
+     * event and {@link #slowHandlerCount()}. Zero turns the check off, sparing one clock read per dispatch.
+     * Default 100 ms. Any thread; applies from each loop's next pass.
+     */
+    public EventLoopGroup slowHandlerThreshold(Duration threshold) {
+        Objects.requireNonNull(threshold, "threshold");
+        for (EventLoop loop : loops) {
+            loop.watch().threshold(threshold);
+        }
+        return this;
+    }
+
+    /** Callbacks that held a loop past {@link #slowHandlerThreshold}, over all loops, since the group started. */
+    public long slowHandlerCount() {
+        long n = 0;
+        for (EventLoop loop : loops) {
+            n += loop.watch().slowCount();
+        }
+        return n;
+    }
+
+    /**
+     * Tasks queued on loop {@code index} (sends from other threads, broadcasts, room fan-out) and not yet run.
+     * Any thread.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+     */
+    public long queueDepth(int index) {
+        return loops[index].queueDepth();
+    }
+
+    /**
+     * The lag of loop {@code index}: how long a task queued on it waited before it ran, in nanoseconds, as last
+     * measured. Each call queues a probe for the next reading unless one is still waiting (so the first call
+     * returns 0), which makes a periodic metrics scrape the sampler and an unwatched loop pay nothing. A busy
+     * loop shows a lag near one pass; a blocked one shows how long it is blocked once it recovers. Any thread.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+     */
+    public long lagNanos(int index) {
+        return loops[index].watch().lagNanos();
+    }
+
+    /** The name of loop {@code index}'s thread, for tags and logs. */
+    public String loopName(int index) {
+        return loops[index].name();
+    }
+
     /** The index of the loop for a new connection, round-robin. */
     int nextIndex() {
         return Math.floorMod(next.getAndIncrement(), loops.length);

@@ -1,6 +1,7 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
+import io.duplex.nio.jfr.Events;
 import io.duplex.nio.loop.EventLoop;
 import io.duplex.nio.loop.TimerWheel;
 import java.nio.ByteBuffer;
@@ -77,11 +78,18 @@ final class Liveness {
         }
         long idle = loop.nowMillis() - lastActivityMillis;
         if (idle >= settings.idleTimeoutMillis) {
+            timedOut(true, settings.idleTimeoutMillis);
             conn.failSession(CloseStatus.GOING_AWAY, "idle timeout",
                     new TimeoutException("no traffic for " + settings.idleTimeoutMillis + " ms"));
         } else {
             loop.schedule(idleTimer, settings.idleTimeoutMillis - idle);
         }
+    }
+
+    /** The peer went silent: counted and recorded before the connection fails. */
+    private void timedOut(boolean idle, long timeoutMillis) {
+        Events.keepaliveTimeout(conn.remoteAddress(), idle, timeoutMillis);
+        settings.metrics.livenessTimeout(idle);
     }
 
     private void pingCheck() {
@@ -90,6 +98,7 @@ final class Liveness {
         }
         if (awaitingPong) {
             if (reads == readsAtPing) {
+                timedOut(false, settings.pongTimeoutMillis);
                 conn.failSession(CloseStatus.GOING_AWAY, "keepalive timeout",
                         new TimeoutException("no answer to ping within " + settings.pongTimeoutMillis + " ms"));
                 return;

@@ -94,6 +94,7 @@ final class NioWebSocket implements WebSocket {
         } else {
             conn.writeFrame(frame);
         }
+        conn.messageSent();
         conn.reportWritability();
         return true;
     }
@@ -122,6 +123,7 @@ final class NioWebSocket implements WebSocket {
         } else {
             conn.writeAndRelease(header, payload, null, KEEP);
         }
+        conn.messageSent();
         conn.reportWritability();
         return true;
     }
@@ -278,6 +280,9 @@ final class NioWebSocket implements WebSocket {
     /** A data message or part of one went to the session. Loop thread. */
     private void partSent(boolean last) {
         midMessage = !last;
+        if (last) {
+            conn.messageSent();
+        }
         if (last && deferred != null) {
             writeDeferred();
         }

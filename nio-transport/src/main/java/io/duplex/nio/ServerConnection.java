@@ -1,8 +1,10 @@
 package io.duplex.nio;
 
+import io.duplex.core.HandshakeException;
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.ServerHandshake;
 import io.duplex.core.Session;
+import io.duplex.nio.jfr.Events;
 import io.duplex.nio.loop.EventLoop;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -73,6 +75,7 @@ final class ServerConnection extends Connection {
         }
         endHandshake();
         if (overCapacity) {
+            rejected(503, "server at maxConnections");
             respondAndClose(WebSocketServer.closingResponse(503, "Service Unavailable",
                     io.duplex.core.HttpHeaders.empty(), new byte[0]));
             return;
@@ -83,9 +86,11 @@ final class ServerConnection extends Connection {
                 handshake = null;
                 writeRaw(hs.response());
                 server.opened(this);
-                openSession(Session.server(hs.result()).handler(dispatched(hs.handler())), in);
+                openSession(Session.server(hs.result()), dispatched(hs.handler()), in);
                 break;
             default:
+                HandshakeException why = handshake.failure();
+                rejected(handshake.status(), why == null ? "" : why.getMessage());
                 respondAndClose(handshake.response());
                 break;
         }
@@ -119,6 +124,12 @@ final class ServerConnection extends Connection {
         endHandshake();
         respondAndClose(server.plainHttpResponse(new HttpRequest(plainRequest, complete.bytes())));
         plainRequest = null;
+    }
+
+    /** The upgrade request is refused with {@code status}: counted and recorded. */
+    private void rejected(int status, String reason) {
+        Events.handshakeRejected(remoteAddress(), status, reason);
+        settings.metrics.handshakeRejected(status);
     }
 
     private void respondAndClose(ByteBuffer response) {
@@ -160,6 +171,9 @@ final class ServerConnection extends Connection {
 
     @Override
     void released() {
+        if (handshaking) {
+            settings.metrics.handshakeFailed(); // never answered: timed out, shed, or the peer left
+        }
         endHandshake();
         server.closed(this);
         server.released(overCapacity);

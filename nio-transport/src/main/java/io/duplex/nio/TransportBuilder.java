@@ -31,6 +31,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
     Executor handlerExecutor;
     int maxHandlerBacklogMessages = 32;
     long maxHandlerBacklogBytes = 256L << 10;
+    Duration slowHandlerThreshold;
 
     TransportBuilder() {
     }
@@ -207,6 +208,16 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
         return self();
     }
 
+    /**
+     * How long a callback may hold an event loop of the endpoint's own group before it is reported: a WARN log,
+     * a JFR {@code io.duplex.SlowHandler} event and {@link EventLoopGroup#slowHandlerCount()}; zero turns the
+     * check off. Default 100 ms. For a group passed to {@link #loops(EventLoopGroup)}, set it on the group.
+     */
+    public B slowHandlerThreshold(Duration threshold) {
+        this.slowHandlerThreshold = notNegative(threshold, "slowHandlerThreshold");
+        return self();
+    }
+
     ConnectionSettings settings() {
         return new ConnectionSettings(this);
     }
@@ -215,7 +226,12 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
         if (group != null) {
             return group;
         }
-        return threadFactory != null ? EventLoopGroup.create(loopCount, threadFactory) : EventLoopGroup.create(loopCount);
+        EventLoopGroup g = threadFactory != null ? EventLoopGroup.create(loopCount, threadFactory)
+                : EventLoopGroup.create(loopCount);
+        if (slowHandlerThreshold != null) {
+            g.slowHandlerThreshold(slowHandlerThreshold);
+        }
+        return g;
     }
 
     static Duration positive(Duration d, String name) {

@@ -253,6 +253,14 @@ public final class WebSocketClient implements AutoCloseable {
         return group;
     }
 
+    /**
+     * This endpoint's counts: open connections, messages and bytes each way, handshakes by outcome, closes by
+     * code (see {@link TransportMetrics}); the loops' queue depth, lag and stalls are {@link #loops()}'. Any thread.
+     */
+    public TransportMetrics metrics() {
+        return settings.metrics;
+    }
+
     /** Closes the event loops if the client created them, dropping their connections. */
     @Override
     public void close() {

@@ -207,6 +207,14 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
+     * This endpoint's counts: open connections, messages and bytes each way, handshakes by outcome, closes by
+     * code (see {@link TransportMetrics}); the loops' queue depth, lag and stalls are {@link #loops()}'. Any thread.
+     */
+    public TransportMetrics metrics() {
+        return settings.metrics;
+    }
+
+    /**
      * Writes {@code message}, encoded once, to every open connection. Each connection's hard limit and
      * overflow policy still apply; on a connection in the middle of sending a message in parts, the
      * broadcast follows that message's last part.

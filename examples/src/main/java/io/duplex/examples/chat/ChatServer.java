@@ -52,10 +52,12 @@ public final class ChatServer implements AutoCloseable {
         long memberBacklog = 256 * 1024;
         SlowMemberPolicy slowPolicy = SlowMemberPolicy.SKIP;
         String redis;
+        /** Where {@code /metrics} is served in Prometheus' text format; 0 for nowhere. */
+        int metricsPort;
 
         /**
          * Parses {@code --port P --host H --loops N --history N --backlog BYTES --slow skip|close
-         * --redis redis://HOST:PORT}.
+         * --redis redis://HOST:PORT --metrics-port P}.
          */
         public static Options parse(String[] args) {
             Options o = new Options();
@@ -71,6 +73,7 @@ public final class ChatServer implements AutoCloseable {
                     case "--history" -> o.history = Integer.parseInt(value);
                     case "--redis" -> o.redis = value;
                     case "--backlog" -> o.memberBacklog = Long.parseLong(value);
+                    case "--metrics-port" -> o.metricsPort = Integer.parseInt(value);
                     case "--slow" -> o.slowPolicy = switch (value) {
                         case "skip" -> SlowMemberPolicy.SKIP;
                         case "close" -> SlowMemberPolicy.CLOSE_TRY_AGAIN_LATER;
@@ -126,6 +129,8 @@ public final class ChatServer implements AutoCloseable {
     private final String host;
     /** The Redis engine and presence to close, with --redis; empty otherwise. */
     private final List<AutoCloseable> cluster;
+    /** The {@code /metrics} server, when {@code --metrics-port} asked for one. */
+    private WebSocketServer metrics;
 
     private ChatServer(WebSocketServer server, String host, List<AutoCloseable> cluster) {
         this.server = server;
@@ -174,7 +179,11 @@ public final class ChatServer implements AutoCloseable {
             closing.add(cluster);
             closing.add((AutoCloseable) engine);
         }
-        return new ChatServer(server, o.host == null ? "localhost" : o.host, closing);
+        ChatServer chat = new ChatServer(server, o.host == null ? "localhost" : o.host, closing);
+        if (o.metricsPort != 0) {
+            chat.metrics = ChatMetrics.start(server, o.host, o.metricsPort);
+        }
+        return chat;
     }
 
     /** The page's URL. */
@@ -200,6 +209,9 @@ public final class ChatServer implements AutoCloseable {
     /** Stops the server: open connections get a 1001 close, then the loops stop. */
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.stop(Duration.ofSeconds(2));
+        }
         server.stop(Duration.ofSeconds(2));
         server.loops().close();
         for (AutoCloseable c : cluster) {
@@ -215,11 +227,14 @@ public final class ChatServer implements AutoCloseable {
      * Runs a chat server until the process is stopped (SIGTERM or Ctrl-C stops it cleanly).
      *
      * @param args {@code --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]
-     *     [--redis redis://HOST:PORT]}
+     *     [--redis redis://HOST:PORT] [--metrics-port P]}
      */
     public static void main(String[] args) throws Exception {
         ChatServer chat = start(Options.parse(args));
         System.out.println("Duplex chat: open " + chat.pageUrl() + " (WebSocket " + chat.socketUrl() + ")");
+        if (chat.metrics != null) {
+            System.out.println("Metrics: http://" + chat.host + ":" + chat.metrics.port() + "/metrics");
+        }
         Object done = new Object();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             chat.close();

@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,10 @@ public final class EventLoop implements Executor {
     private MaskKeySource maskKeys;
     private volatile boolean shuttingDown;
     private long nowMillis;
+    /** Watches how long each dispatch holds the loop; see {@link LoopWatch}. */
+    private final LoopWatch watch;
+    /** Tasks ever queued with {@link #execute}; {@link LoopWatch#tasksRun} counts those run, the difference is the depth. */
+    private final LongAdder tasksQueued = new LongAdder();
 
     /**
      * @param name the thread's name
@@ -90,6 +95,7 @@ public final class EventLoop implements Executor {
         this.timers = new TimerWheel(512, tickMillis, nowMillis);
         this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
         this.pool = new BufferPool(chunkSize, 256);
+        this.watch = new LoopWatch(this);
         if (threadFactory == null) {
             this.thread = new Thread(this::run, name);
             this.thread.setDaemon(true);
@@ -123,6 +129,7 @@ public final class EventLoop implements Executor {
             throw new RejectedExecutionException("event loop is shut down");
         }
         tasks.add(task);
+        tasksQueued.increment();
         if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
@@ -152,11 +159,13 @@ public final class EventLoop implements Executor {
      */
     public TimerWheel.Timer newTimer(Runnable task) {
         return timers.newTimer(() -> {
+            watch.startPass();
             try {
                 task.run();
             } catch (Throwable t) {
                 LOG.error("timer task failed", t);
             }
+            watch.dispatched(LoopWatch.TIMER, task);
         });
     }
 
@@ -199,6 +208,24 @@ public final class EventLoop implements Executor {
             maskKeys = MaskKeySource.secure();
         }
         return maskKeys;
+    }
+
+    /** The thread's name, for logs and events. */
+    public String name() {
+        return thread.getName();
+    }
+
+    /** What the loop measures about itself: stalls, queue depth, lag. Any thread. */
+    public LoopWatch watch() {
+        return watch;
+    }
+
+    /**
+     * Tasks queued and not yet run, the lag probe aside (reading the lag from this very loop would otherwise
+     * count its own probe). Any thread; exact only while no task is being queued or run.
+     */
+    public long queueDepth() {
+        return Math.max(0, tasksQueued.sum() - watch.tasksRun() - (watch.probing() ? 1 : 0));
     }
 
     /** Asks the loop to close its channels and stop; returns at once. */
@@ -250,10 +277,11 @@ public final class EventLoop implements Executor {
     private void dispatchReady(SelectionKey key) {
         // The handlers stamp reads with the loop's time: read it once the select is over.
         if (!clockRead) {
-            nowMillis = clock();
+            nowMillis = watch.startPass() / 1_000_000;
             clockRead = true;
         }
         dispatch(key);
+        watch.dispatched(LoopWatch.IO, key.attachment());
     }
 
     private static void dispatch(SelectionKey key) {
@@ -267,6 +295,10 @@ public final class EventLoop implements Executor {
     }
 
     private void runTasks() {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        watch.startPass();
         for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
             Runnable task = tasks.poll();
             if (task == null) {
@@ -277,6 +309,7 @@ public final class EventLoop implements Executor {
             } catch (Throwable t) {
                 LOG.error("event loop task failed", t);
             }
+            watch.taskRun(task);
         }
     }
 
