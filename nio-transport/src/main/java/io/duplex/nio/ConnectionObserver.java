@@ -23,6 +23,11 @@ final class ConnectionObserver implements WebSocketHandler {
     /** Whether {@link #onOpen} ran, so the open count is only taken back from a connection that added to it. */
     private boolean opened;
 
+    /** The handler this one counts for and passes every event to (the application's, or its executor's). */
+    WebSocketHandler observed() {
+        return handler;
+    }
+
     ConnectionObserver(WebSocketHandler handler, Connection conn, LoopCounters counters) {
         this.handler = handler;
         this.conn = conn;
