@@ -1,6 +1,7 @@
 package io.duplex.examples;
 
 import io.duplex.examples.chat.ChatServer;
+import io.duplex.examples.wscat.Wscat;
 import java.util.Arrays;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Arrays;
  * <pre>
  * java -jar examples/target/duplex-examples.jar chat --port 8080 [--host 127.0.0.1]
  * java -jar examples/target/duplex-examples.jar echo [PORT]
+ * java -jar examples/target/duplex-examples.jar wscat ws://HOST:PORT/PATH | --listen PORT
  * </pre>
  */
 public final class Main {
@@ -23,12 +25,16 @@ public final class Main {
         switch (name) {
             case "chat" -> ChatServer.main(rest);
             case "echo" -> EchoServer.main(rest);
+            case "wscat" -> Wscat.main(rest);
             default -> {
                 System.err.println("usage: java -jar duplex-examples.jar EXAMPLE [ARGS]\n"
                         + "  chat --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]\n"
                         + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat\n"
                         + "  echo [PORT]\n"
-                        + "       an echo server with its page at http://localhost:PORT/");
+                        + "       an echo server with its page at http://localhost:PORT/\n"
+                        + "  wscat [-H \"Name: value\"] [--subprotocol S] [--deflate] [--ping [SECONDS]] ws://HOST:PORT/PATH\n"
+                        + "  wscat --listen PORT [--host H]\n"
+                        + "       a command-line client (stdin lines out, messages printed) or server");
                 System.exit(2);
             }
         }
