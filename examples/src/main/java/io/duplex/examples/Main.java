@@ -1,6 +1,7 @@
 package io.duplex.examples;
 
 import io.duplex.examples.chat.ChatServer;
+import io.duplex.examples.ticker.TickerServer;
 import io.duplex.examples.wscat.Wscat;
 import java.util.Arrays;
 
@@ -10,6 +11,7 @@ import java.util.Arrays;
  * <pre>
  * java -jar examples/target/duplex-examples.jar chat --port 8080 [--host 127.0.0.1]
  * java -jar examples/target/duplex-examples.jar echo [PORT]
+ * java -jar examples/target/duplex-examples.jar ticker --port 8080 [--host 127.0.0.1] [--rate 50]
  * java -jar examples/target/duplex-examples.jar wscat ws://HOST:PORT/PATH | --listen PORT
  * </pre>
  */
@@ -25,6 +27,7 @@ public final class Main {
         switch (name) {
             case "chat" -> ChatServer.main(rest);
             case "echo" -> EchoServer.main(rest);
+            case "ticker" -> TickerServer.main(rest);
             case "wscat" -> Wscat.main(rest);
             default -> {
                 System.err.println("usage: java -jar duplex-examples.jar EXAMPLE [ARGS]\n"
@@ -32,6 +35,8 @@ public final class Main {
                         + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat\n"
                         + "  echo [PORT]\n"
                         + "       an echo server with its page at http://localhost:PORT/\n"
+                        + "  ticker [--port P] [--host H] [--rate TICKS_PER_SECOND] [--history N]\n"
+                        + "       a live price dashboard: the page at http://H:P/, ticks at ws://H:P/ticks[?since=S]\n"
                         + "  wscat [-H \"Name: value\"] [--subprotocol S] [--deflate] [--ping [SECONDS]] ws://HOST:PORT/PATH\n"
                         + "  wscat --listen PORT [--host H]\n"
                         + "       a command-line client (stdin lines out, messages printed) or server");
