@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <pre>
  * java -jar examples/target/duplex-examples.jar chat --port 8080 [--host 127.0.0.1]
- * java -jar examples/target/duplex-examples.jar echo [PORT]
+ * java -jar examples/target/duplex-examples.jar echo [--port 8080] [--host 127.0.0.1]
  * java -jar examples/target/duplex-examples.jar ticker --port 8080 [--host 127.0.0.1] [--rate 50]
  * java -jar examples/target/duplex-examples.jar wscat ws://HOST:PORT/PATH | --listen PORT
  * </pre>
@@ -33,7 +33,7 @@ public final class Main {
                 System.err.println("usage: java -jar duplex-examples.jar EXAMPLE [ARGS]\n"
                         + "  chat --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]\n"
                         + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat\n"
-                        + "  echo [PORT]\n"
+                        + "  echo [--port P] [--host H]\n"
                         + "       an echo server with its page at http://localhost:PORT/\n"
                         + "  ticker [--port P] [--host H] [--rate TICKS_PER_SECOND] [--history N]\n"
                         + "       a live price dashboard: the page at http://H:P/, ticks at ws://H:P/ticks[?since=S]\n"
