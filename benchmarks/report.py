@@ -14,7 +14,8 @@ import re
 import statistics
 import subprocess
 
-SERVER_ORDER = ["duplex", "netty-nio", "netty-epoll", "jetty", "java-websocket", "raw-tcp"]
+SERVER_ORDER = ["duplex", "duplex-rooms", "netty-nio", "netty-epoll", "netty-rooms-nio", "netty-rooms-epoll", "jetty",
+                "java-websocket", "raw-tcp"]
 LABELS = {
     "duplex": "Duplex",
     "netty-nio": "Netty 4.2 NIO",
@@ -22,7 +23,7 @@ LABELS = {
     "jetty": "Jetty 12.1",
     "java-websocket": "Java-WebSocket",
     "raw-tcp": "raw TCP echo",
-    "duplex-rooms": "Duplex, through a room",
+    "duplex-rooms": "Duplex Rooms",
     "netty-rooms-nio": "Netty 4.2 NIO, ChannelGroup per room",
     "netty-rooms-epoll": "Netty 4.2 epoll, ChannelGroup per room",
 }
@@ -401,7 +402,7 @@ def main():
                        "`broadcast-done:<µs since the trigger was read>`; the next round starts when all 10,000 "
                        "deliveries and that report arrived. The first column divides 10,000 by the server's own "
                        "time. Not measured: Java-WebSocket (it has a trigger, but accepted only about 70 "
-                       "connections/s here, too slow to open 10,000). \"Duplex, through a room\" is the same "
+                       "connections/s here, too slow to open 10,000). \"Duplex Rooms\" is the same "
                        "broadcast published with `Rooms` to one room that every connection joined (per-member "
                        "admission at publish time included); its report is a Ping and then the text, sent from "
                        "another thread so that both queue behind the room's fan-out on the loop.")
@@ -483,9 +484,10 @@ def main():
     mrows = [r for r in rows if r.get("scenario") == "m"]
     if mrows:
         doc.extend(["## Memory per room membership", "",
-                    "One server start: N idle connections that join no room, then N more that each join a room "
-                    "of 10, measured as in (d). A membership costs the second step's growth minus the first's, "
-                    "divided by N.", "",
+                    "One server start, three steps of N idle connections, measured as in (d): in no room (this "
+                    "step pays the server's one-off costs of its first connections), in no room again (what a "
+                    "connection costs), then each in a room of 10. A membership costs the third step's growth "
+                    "minus the second's, divided by N.", "",
                     "| server | connections per step | heap bytes/conn | heap bytes/membership | RSS bytes/membership |",
                     "|---|---:|---:|---:|---:|"])
         for r in mrows:

@@ -9,7 +9,7 @@
 #                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
 # Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000), ROOMS_CONNS (10000),
-#              ROOM_SIZE (10: (f) has ROOMS_CONNS / ROOM_SIZE rooms), MEMBERSHIP_CONNS (10000),
+#              ROOM_SIZE (10: (f) has ROOMS_CONNS / ROOM_SIZE rooms), MEMBERSHIP_CONNS (6000),
 #              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4").
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
@@ -48,7 +48,8 @@ IDLE_RUNS=${IDLE_RUNS:-2}
 BROADCAST_CONNS=${BROADCAST_CONNS:-10000}
 ROOMS_CONNS=${ROOMS_CONNS:-10000}
 ROOM_SIZE=${ROOM_SIZE:-10}
-MEMBERSHIP_CONNS=${MEMBERSHIP_CONNS:-10000}
+# Three steps of it are held at once: 3 × 6,000 stays below a hard limit of 20,000 descriptors.
+MEMBERSHIP_CONNS=${MEMBERSHIP_CONNS:-6000}
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -351,8 +352,8 @@ case $SCENARIOS in *e*)
 esac
 
 # (f): rooms of ROOM_SIZE, a publisher per room, one publish in flight per room; Netty with a ChannelGroup
-# per room. Then memory per membership: MEMBERSHIP_CONNS idle connections in no room, then as many again in
-# rooms of ROOM_SIZE, on one server start; a membership costs the second step's growth minus the first's.
+# per room. Then memory per membership, on one server start: a membership costs what a connection in a room
+# adds minus what a connection in no room adds.
 ROOMS_SERVERS=(duplex-rooms netty-rooms-nio netty-rooms-epoll)
 SERVERS_REF='ROOMS_SERVERS[@]'
 case $SCENARIOS in *f*)
@@ -362,25 +363,30 @@ case $SCENARIOS in *f*)
     for s in duplex-rooms netty-rooms-nio; do
         start_server "$s" || continue
         sleep 2
-        read -r heap0 rss0 _ < <(memory_of "$SERVER_PID" 2)
+        # Three steps of MEMBERSHIP_CONNS: in no room (it pays the server's one-off costs of its first
+        # connections), in no room again (what a connection costs), then each in a room of ROOM_SIZE.
+        heaps=()
+        rsss=()
+        read -r heap rss _ < <(memory_of "$SERVER_PID" 2)
+        heaps+=("$heap")
+        rsss+=("$rss")
         holders=()
         line="scenario=m server=$s conns=$MEMBERSHIP_CONNS room_size=$ROOM_SIZE"
-        if hold_idle "$OUT/members-0.out" --conns "$MEMBERSHIP_CONNS"; then
-            holders+=("$HOLDER")
-            read -r heap1 rss1 _ < <(memory_of "$SERVER_PID")
-            if hold_idle "$OUT/members-1.out" --conns "$MEMBERSHIP_CONNS" --room-size "$ROOM_SIZE"; then
-                holders+=("$HOLDER")
-                read -r heap2 rss2 _ < <(memory_of "$SERVER_PID")
-                line="$line heap_per_conn_b=$(( (heap1 - heap0) * 1024 / MEMBERSHIP_CONNS ))"
-                line="$line heap_per_member_b=$(( ((heap2 - heap1) - (heap1 - heap0)) * 1024 / MEMBERSHIP_CONNS ))"
-                line="$line rss_per_member_b=$(( ((rss2 - rss1) - (rss1 - rss0)) * 1024 / MEMBERSHIP_CONNS ))"
-            else
-                holders+=("$HOLDER")
+        for step in 0 0 "$ROOM_SIZE"; do
+            if ! hold_idle "$OUT/members-${#holders[@]}.out" --conns "$MEMBERSHIP_CONNS" --room-size "$step"; then
                 line="$line failed=setup"
+                holders+=("$HOLDER")
+                break
             fi
-        else
             holders+=("$HOLDER")
-            line="$line failed=setup"
+            read -r heap rss _ < <(memory_of "$SERVER_PID")
+            heaps+=("$heap")
+            rsss+=("$rss")
+        done
+        if [ "${#heaps[@]}" = 4 ]; then
+            line="$line heap_per_conn_b=$(( (heaps[2] - heaps[1]) * 1024 / MEMBERSHIP_CONNS ))"
+            line="$line heap_per_member_b=$(( ((heaps[3] - heaps[2]) - (heaps[2] - heaps[1])) * 1024 / MEMBERSHIP_CONNS ))"
+            line="$line rss_per_member_b=$(( ((rsss[3] - rsss[2]) - (rsss[2] - rsss[1])) * 1024 / MEMBERSHIP_CONNS ))"
         fi
         echo "$line" >>"$RESULTS"
         log "$line"

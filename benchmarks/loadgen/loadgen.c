@@ -7,7 +7,8 @@
  *              (closed loop); reports messages/s, payload MB/s and round-trip p50/p99.
  *   raw        the same against a plain TCP echo, no handshake and no framing: the harness's own ceiling.
  *   idle       opens N connections, prints "ready N", holds them until --duration ends (or SIGTERM) and
- *              reports how many the server dropped meanwhile.
+ *              reports how many the server dropped meanwhile. Whatever a server sends (a keepalive Ping) is
+ *              answered with an empty Pong.
  *   broadcast  N connections that only receive; connection 0 sends the text "broadcast:<size>", the server
  *              sends one <size>-byte binary message to every connection; when all N arrived the next
  *              round starts. Reports deliveries/s and the fan-out time p50/p99.
@@ -744,7 +745,15 @@ int main(int argc, char **argv) {
                 }
                 if (r > 0) {
                     if (opt_mode == MODE_IDLE) {
-                        continue; /* a ping or similar: idle connections only need to stay open */
+                        /* A keepalive Ping, in practice (a Duplex server pings a connection it has not heard
+                         * from for 30 s and closes it 20 s later if nothing arrives). Answer as a live client
+                         * would, with an unsolicited empty Pong (RFC 6455 section 5.5.3), so that the
+                         * connections stay held however long the measurement takes. */
+                        static const unsigned char pong[6] = {0x8A, 0x80, 0x37, 0xfa, 0x21, 0x3d};
+                        if (write(c->fd, pong, sizeof pong) < 0 && errno != EAGAIN && errno != EINTR) {
+                            die("write (pong)");
+                        }
+                        continue;
                     }
                     consume(c, rbuf, (size_t)r, now);
                 }

@@ -27,6 +27,7 @@ record WscatOptions(URI uri, int listenPort, String host, HttpHeaders headers, L
               --subprotocol NAME           offer (client) or accept (listen) a subprotocol (repeatable)
               --deflate                    negotiate permessage-deflate
               --ping [SECONDS]             send a Ping every SECONDS, or once after connecting; print the Pongs
+                                           (listen: ping a client after SECONDS without hearing from it)
               --host ADDRESS               the address to listen on (default 127.0.0.1)
             Text messages are printed as they are, binary ones as hex, one per line on stdout; the connection's
             events (connected, pong, closed) go to stderr. Exit status: 0 after a close handshake, 1 when the
