@@ -157,7 +157,9 @@ soak() {
 hold_idle() {
     local out=$1
     shift
-    loadgen --mode idle --duration 600 "$@" >"$out" 2>>"$OUT/loadgen.err" &
+    # Not through the loadgen function: a function run in the background is a subshell, and killing its pid
+    # would leave the load generator itself holding the connections. taskset execs, so $! is the loadgen.
+    "${PIN_LOADGEN[@]}" "$LOADGEN" --port "$PORT" --mode idle --duration 600 "$@" >"$out" 2>>"$OUT/loadgen.err" &
     HOLDER=$!
     for _ in $(seq 1200); do
         grep -q '^ready' "$out" && return 0
