@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,11 @@ import java.util.concurrent.TimeoutException;
 final class ClientCommand {
 
     private static final List<String> OPTIONS = List.of("url", "agent", "cases");
-    private static final long CONNECT_SECONDS = 30;
+    /**
+     * The fuzzing server (Autobahn on Jython) can take many seconds to answer an opening handshake on a busy
+     * machine, most of all right after a heavy case: the client waits this long for TCP and the handshake.
+     */
+    private static final long CONNECT_SECONDS = 60;
     /** Section 9's largest cases take a while on a slow machine; a case that outlasts this is stuck. */
     private static final long CASE_SECONDS = 600;
 
@@ -42,7 +47,7 @@ final class ClientCommand {
         String encodedAgent = URLEncoder.encode(agent, StandardCharsets.UTF_8);
         try (WebSocketClient client = WebSocketClient.builder().config(TesteeLimits.config())
                 .maxBufferedBytes(TesteeLimits.MAX_BUFFERED).extensions(List.of(PerMessageDeflate.defaults()))
-                .build()) {
+                .handshakeTimeout(Duration.ofSeconds(CONNECT_SECONDS)).build()) {
             ClientCommand command = new ClientCommand(client, flags.text("url", "ws://127.0.0.1:9001"), out);
             FuzzingServerHandler counter = command.session("/getCaseCount", FuzzingServerHandler.listening());
             int count;

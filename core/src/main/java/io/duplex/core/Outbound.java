@@ -53,10 +53,10 @@ public interface Outbound {
     /**
      * Writes an automatic Pong, the session's answer to a received Ping: one whole frame, {@code header} then
      * {@code payload} (at most 125 bytes), both lent as for {@link #write}. RFC 6455 §5.5.3 lets an endpoint
-     * answer only the most recent Ping, so while a Pong written through this method has not begun to reach
-     * the socket, the transport should replace it with the next one rather than queue both: a peer that
-     * sends Pings and never reads then holds at most one Pong in the transport's buffers, however many Pings
-     * it sends. Nobody waits for the frame. The default writes it like any other frame, which is right for a
+     * answer only the most recent Ping, so while a Pong written through this method waits because the
+     * socket refuses bytes, the transport may replace it with the next one rather than queue both: a peer
+     * that sends Pings and never reads then holds a bounded number of Pongs in the transport's buffers,
+     * however many Pings it sends. While the socket takes everything, answer every Ping: peers expect it. Nobody waits for the frame. The default writes it like any other frame, which is right for a
      * transport that never queues.
      */
     default void writePong(ByteBuffer header, ByteBuffer payload) {

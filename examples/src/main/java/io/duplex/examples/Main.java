@@ -32,6 +32,7 @@ public final class Main {
             default -> {
                 System.err.println("usage: java -jar duplex-examples.jar EXAMPLE [ARGS]\n"
                         + "  chat --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]\n"
+                        + "       [--redis redis://HOST:PORT] (a node of a cluster on that Redis)\n"
                         + "       a chat server: the page at http://H:P/, the WebSocket at ws://H:P/chat\n"
                         + "  echo [--port P] [--host H]\n"
                         + "       an echo server with its page at http://localhost:PORT/\n"

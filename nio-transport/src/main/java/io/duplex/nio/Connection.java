@@ -69,7 +69,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     /**
      * {@link #WRITABLE}, {@link #WIRE_READY}, {@link #WRITABILITY_UNREPORTED}, {@link #READING_PAUSED},
      * {@link #CLOSE_REQUESTED}, {@link #DROP_QUEUE}, {@link #CLOSED}, {@link #CORKED}: one byte rather than
-     * eight booleans keeps an idle connection a size class smaller. Written on the loop thread only.
+     * eight booleans, as thousands of idle connections each hold them. Written on the loop thread only.
      */
     private byte flags = WRITABLE;
     /**
@@ -363,13 +363,16 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
     }
 
     /**
-     * Writes an automatic Pong, replacing the one still queued if it has not begun to reach the socket
-     * (RFC 6455 §5.5.3): however many Pings a peer that does not read sends, at most one such Pong waits in
-     * the queue behind the frames queued before it.
+     * Writes an automatic Pong. While the socket refuses bytes it replaces the one still queued if that one
+     * has not begun to reach the socket (RFC 6455 §5.5.3), so a peer that does not read holds a bounded queue
+     * however many Pings it sends.
      */
     @Override
     public final void writePong(ByteBuffer header, ByteBuffer payload) {
-        if (queue != null && !is(CLOSED) && !is(DROP_QUEUE) && queue.replacePong(header, payload)) {
+        // RFC 6455 §5.5.3 lets a Pong answer only the latest Ping. Used only while the socket refuses bytes (a
+        // peer that does not read): while it takes them, every Ping gets its own Pong, as peers expect.
+        if (queue != null && !is(CLOSED) && !is(DROP_QUEUE) && socketRefusing()
+                && queue.replacePong(header, payload)) {
             publishBuffered();
             return;
         }
@@ -894,6 +897,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound {
 
     final boolean isClosed() {
         return is(CLOSED);
+    }
+
+    /** Whether bytes the socket refused are waiting for it to take more (OP_WRITE is wanted). */
+    private boolean socketRefusing() {
+        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0;
     }
 
     private void interest(int op, boolean on) {

@@ -76,6 +76,23 @@ final class MemberFanout implements RoomFanout {
         }
     }
 
+    @Override
+    public void gap(String room, long from, long to) {
+        LocalRoom r = rooms.get(room);
+        if (r == null || from < 1 || to < from) {
+            return;
+        }
+        synchronized (r) {
+            for (LocalRoom.OnLoop l : r.loops) {
+                for (RoomMember m : l.members) {
+                    if (m.isActive()) {
+                        m.missed(from, to);
+                    }
+                }
+            }
+        }
+    }
+
     /** A member too far behind for message {@code seq}: skip it or close it. Under the room's lock. */
     private void slow(RoomMember m, long seq, EventLoop loop) {
         m.skip(seq);

@@ -19,6 +19,7 @@ public final class PreparedMessage {
     private final ByteBuffer frame;
     private final int payloadLength;
     private final int headerLength;
+    private final boolean text;
 
     private PreparedMessage(int opcode, ByteBuffer payload) {
         int len = payload.remaining();
@@ -28,6 +29,7 @@ public final class PreparedMessage {
         this.frame = f.asReadOnlyBuffer();
         this.payloadLength = len;
         this.headerLength = f.limit() - len;
+        this.text = opcode == Opcode.TEXT;
     }
 
     /**
@@ -52,6 +54,19 @@ public final class PreparedMessage {
     /** The whole frame's length in bytes, header included: what each connection buffers for it. */
     public int frameLength() {
         return frame.limit();
+    }
+
+    /**
+     * Whether this is a text message (else binary): with {@link #payload()}, what an engine carries to other
+     * nodes.
+     */
+    public boolean isText() {
+        return text;
+    }
+
+    /** A new read-only view of the payload (UTF-8 for text), positioned at its start. */
+    public ByteBuffer payload() {
+        return payloadView();
     }
 
     /** A new view of the frame's header. */

@@ -14,4 +14,11 @@ public interface RoomFanout {
      * @param exceptId the id of a local connection to leave out, or 0
      */
     void deliver(String room, long seq, PreparedMessage message, long exceptId);
+
+    /**
+     * The messages {@code from} to {@code to} (both inclusive) of {@code room} will never be delivered on this
+     * node (an engine that lost them, for example while its broker was unreachable): each local member is
+     * told through {@link RoomListener#onGap} before the next message it receives.
+     */
+    void gap(String room, long from, long to);
 }

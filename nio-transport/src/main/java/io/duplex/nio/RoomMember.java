@@ -83,6 +83,14 @@ public final class RoomMember {
         }
     }
 
+    /** Messages {@code from} to {@code to} will not come (lost by the engine): a gap, but not a skip. */
+    void missed(long from, long to) {
+        if (gapFrom == 0) {
+            gapFrom = from;
+        }
+        gapTo = Math.max(gapTo, to);
+    }
+
     /** Whether a gap waits to be reported. */
     boolean hasGap() {
         return gapFrom != 0;

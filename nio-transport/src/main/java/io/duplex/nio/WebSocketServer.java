@@ -170,6 +170,11 @@ public final class WebSocketServer implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections admitted and still in their opening handshake. For tests. */
+    int pendingHandshakeCount() {
+        return pending.size();
+    }
+
     /**
      * Connections failed because something was thrown while handling them (a handler's {@link Error}, an
      * {@link OutOfMemoryError}, a bug): each was closed with 1011 (internal error) and counted here, since

@@ -198,7 +198,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
      * so its bytes are read and written once rather than unmasked in the input and then copied; with large
      * messages the input has usually left the cache since the kernel wrote it, which makes each pass count.
      * Everything else (control frames, an extension's input, streaming, a message whole in the input) is
-     * unmasked in place and delivered from the input as before.
+     * unmasked in place and delivered from the input.
      */
     @Override
     public void onMaskedPayload(ByteBuffer chunk, int maskingKey, long payloadOffset) throws WebSocketException {

@@ -9,6 +9,8 @@ import io.duplex.nio.Rooms;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The chat protocol on one server: each request is answered on the connection's event loop, and room
@@ -18,9 +20,12 @@ final class ChatHandler implements WebSocketHandler {
 
     /** Set once, before the server starts: the rooms need the server, which needs this handler. */
     private volatile Rooms rooms;
+    /** Who is in a room: this server's members, or every node's with --redis. */
+    private volatile Function<String, CompletableFuture<List<String>>> who;
 
-    void bind(Rooms rooms) {
+    void bind(Rooms rooms, Function<String, CompletableFuture<List<String>>> who) {
         this.rooms = rooms;
+        this.who = who;
     }
 
     @Override
@@ -70,7 +75,13 @@ final class ChatHandler implements WebSocketHandler {
             return;
         }
         String nick = m.label();
-        rooms.publish(r.room(), seq -> PreparedMessage.text(ChatMessages.message(r.room(), nick, r.text(), seq)));
+        rooms.publish(r.room(), seq -> PreparedMessage.text(ChatMessages.message(r.room(), nick, r.text(), seq)))
+                .exceptionally(e -> {
+                    // With --redis, while Redis is unreachable: the message went nowhere, and the sender is told.
+                    ws.sendText(ChatMessages.error("not sent: " + (e.getCause() != null ? e.getCause() : e)
+                            .getMessage()));
+                    return 0L;
+                });
     }
 
     private void leave(WebSocket ws, ChatRequest r) {
@@ -80,11 +91,18 @@ final class ChatHandler implements WebSocketHandler {
     }
 
     private void who(WebSocket ws, ChatRequest r) {
+        who.apply(r.room()).whenComplete((nicks, e) -> ws.sendText(e == null
+                ? ChatMessages.members(r.room(), nicks)
+                : ChatMessages.error("members unknown: " + (e.getCause() != null ? e.getCause() : e).getMessage())));
+    }
+
+    /** The members of {@code room} on this server, sorted by nick. */
+    static CompletableFuture<List<String>> localMembers(Rooms rooms, String room) {
         List<String> nicks = new ArrayList<>();
-        for (RoomMember m : rooms.members(r.room())) {
+        for (RoomMember m : rooms.members(room)) {
             nicks.add(m.label());
         }
         nicks.sort(null);
-        ws.sendText(ChatMessages.members(r.room(), nicks));
+        return CompletableFuture.completedFuture(nicks);
     }
 }

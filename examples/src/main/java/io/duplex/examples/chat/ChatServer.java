@@ -4,18 +4,26 @@ import io.duplex.core.HttpHeaders;
 import io.duplex.nio.EventLoopGroup;
 import io.duplex.nio.HttpResponse;
 import io.duplex.nio.InMemoryRoomEngine;
+import io.duplex.nio.RoomEngine;
 import io.duplex.nio.Rooms;
 import io.duplex.nio.SlowMemberPolicy;
 import io.duplex.nio.WebSocketServer;
+import io.duplex.redis.RedisPresence;
+import io.duplex.redis.RedisRoomEngine;
+import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The chat server: the page at {@code http://HOST:PORT/} and the chat protocol at {@code ws://HOST:PORT/chat},
- * on one port. Rooms keep their last {@code --history} messages for clients that reconnect.
+ * on one port. Rooms keep their last {@code --history} messages for clients that reconnect. With
+ * {@code --redis redis://HOST:PORT} the server is one node of a cluster: rooms, history and presence span every
+ * node on that Redis, with the same protocol.
  *
  * <p>The protocol: JSON text frames, one object each.
  * <ul>
@@ -43,8 +51,12 @@ public final class ChatServer implements AutoCloseable {
         int history = 1000;
         long memberBacklog = 256 * 1024;
         SlowMemberPolicy slowPolicy = SlowMemberPolicy.SKIP;
+        String redis;
 
-        /** Parses {@code --port P --host H --loops N --history N --backlog BYTES --slow skip|close}. */
+        /**
+         * Parses {@code --port P --host H --loops N --history N --backlog BYTES --slow skip|close
+         * --redis redis://HOST:PORT}.
+         */
         public static Options parse(String[] args) {
             Options o = new Options();
             for (int i = 0; i < args.length; i++) {
@@ -57,6 +69,7 @@ public final class ChatServer implements AutoCloseable {
                     case "--host" -> o.host = value;
                     case "--loops" -> o.loops = Integer.parseInt(value);
                     case "--history" -> o.history = Integer.parseInt(value);
+                    case "--redis" -> o.redis = value;
                     case "--backlog" -> o.memberBacklog = Long.parseLong(value);
                     case "--slow" -> o.slowPolicy = switch (value) {
                         case "skip" -> SlowMemberPolicy.SKIP;
@@ -96,6 +109,12 @@ public final class ChatServer implements AutoCloseable {
             return this;
         }
 
+        /** Makes this server a node of a cluster on the Redis at {@code url} ({@code redis://HOST:PORT}). */
+        public Options redis(String url) {
+            redis = url;
+            return this;
+        }
+
         /** Sets how many messages each room keeps for resume. */
         public Options history(int count) {
             history = count;
@@ -105,10 +124,13 @@ public final class ChatServer implements AutoCloseable {
 
     private final WebSocketServer server;
     private final String host;
+    /** The Redis engine and presence to close, with --redis; empty otherwise. */
+    private final List<AutoCloseable> cluster;
 
-    private ChatServer(WebSocketServer server, String host) {
+    private ChatServer(WebSocketServer server, String host, List<AutoCloseable> cluster) {
         this.server = server;
         this.host = host;
+        this.cluster = cluster;
     }
 
     /** Starts a chat server. */
@@ -128,16 +150,31 @@ public final class ChatServer implements AutoCloseable {
             b.host(o.host);
         }
         WebSocketServer server = b.build();
+        RoomEngine engine;
+        RedisPresence cluster = null;
+        if (o.redis != null) {
+            RedisRoomEngine redis = RedisRoomEngine.builder(RedisURI.create(o.redis)).historyCount(o.history).build();
+            cluster = RedisPresence.create(redis, Duration.ofSeconds(1), Duration.ofSeconds(5), presence::swept);
+            engine = redis;
+        } else {
+            engine = InMemoryRoomEngine.builder().historyCount(o.history).build();
+        }
         Rooms rooms = Rooms.builder(server)
-                .engine(InMemoryRoomEngine.builder().historyCount(o.history).build())
+                .engine(engine)
                 .listener(presence)
                 .memberBacklog(o.memberBacklog)
                 .slowMemberPolicy(o.slowPolicy)
                 .build();
-        presence.bind(rooms);
-        handler.bind(rooms);
+        presence.bind(rooms, cluster);
+        RedisPresence everywhere = cluster;
+        handler.bind(rooms, everywhere != null ? everywhere::members : room -> ChatHandler.localMembers(rooms, room));
         server.start();
-        return new ChatServer(server, o.host == null ? "localhost" : o.host);
+        List<AutoCloseable> closing = new ArrayList<>();
+        if (cluster != null) {
+            closing.add(cluster);
+            closing.add((AutoCloseable) engine);
+        }
+        return new ChatServer(server, o.host == null ? "localhost" : o.host, closing);
     }
 
     /** The page's URL. */
@@ -165,12 +202,20 @@ public final class ChatServer implements AutoCloseable {
     public void close() {
         server.stop(Duration.ofSeconds(2));
         server.loops().close();
+        for (AutoCloseable c : cluster) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + c, e);
+            }
+        }
     }
 
     /**
      * Runs a chat server until the process is stopped (SIGTERM or Ctrl-C stops it cleanly).
      *
-     * @param args {@code --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]}
+     * @param args {@code --port P [--host H] [--loops N] [--history N] [--backlog BYTES] [--slow skip|close]
+     *     [--redis redis://HOST:PORT]}
      */
     public static void main(String[] args) throws Exception {
         ChatServer chat = start(Options.parse(args));

@@ -1,0 +1,104 @@
+package io.duplex.redis;
+
+import io.lettuce.core.RedisURI;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} for tests, on a free loopback port with a temporary directory and no
+ * persistence. Missing redis-server: the test is skipped on a developer machine and fails when
+ * {@code CI=true}. {@link #kill()} and {@link #restart()} simulate a crash (SIGKILL) and a restart on the same
+ * port.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final File BINARY = new File(envOr("REDIS_SERVER", "/usr/bin/redis-server"));
+
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private RedisServer(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** Starts one, or skips (fails under CI=true) the calling test when redis-server is missing. */
+    public static RedisServer start() throws IOException, InterruptedException {
+        String missing = "test needs " + BINARY + " (Debian package redis-server; .ci/install-peers installs it)";
+        ExternalPeer.require(BINARY.canExecute(), missing);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        RedisServer r = new RedisServer(Files.createTempDirectory("duplex-redis-"), port);
+        r.launch();
+        return r;
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        process = new ProcessBuilder(BINARY.getPath(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "no")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IOException("redis-server did not listen on " + port + " within 20 s");
+    }
+
+    /** {@code redis://127.0.0.1:PORT}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** The URI for Lettuce. */
+    public RedisURI uri() {
+        return RedisURI.create(url());
+    }
+
+    /** SIGKILL: Redis dies without a word, losing everything (no persistence). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** Starts it again on the same port (empty). */
+    public void restart() throws IOException, InterruptedException {
+        launch();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}
