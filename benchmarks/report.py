@@ -14,7 +14,8 @@ import re
 import statistics
 import subprocess
 
-SERVER_ORDER = ["duplex", "netty-nio", "netty-epoll", "jetty", "java-websocket", "raw-tcp"]
+SERVER_ORDER = ["duplex", "duplex-rooms", "netty-nio", "netty-epoll", "netty-rooms-nio", "netty-rooms-epoll", "jetty",
+                "java-websocket", "raw-tcp"]
 LABELS = {
     "duplex": "Duplex",
     "netty-nio": "Netty 4.2 NIO",
@@ -22,6 +23,9 @@ LABELS = {
     "jetty": "Jetty 12.1",
     "java-websocket": "Java-WebSocket",
     "raw-tcp": "raw TCP echo",
+    "duplex-rooms": "Duplex Rooms",
+    "netty-rooms-nio": "Netty 4.2 NIO, ChannelGroup per room",
+    "netty-rooms-epoll": "Netty 4.2 epoll, ChannelGroup per room",
 }
 
 
@@ -59,7 +63,7 @@ def group(rows, scenario, key=None):
     return ordered, failed
 
 
-def paired_ratios(rows, scenario, server, metric):
+def paired_ratios(rows, scenario, server, metric, ours="duplex"):
     """Duplex ÷ server within each run. The servers of one run are measured one after the other, minutes apart,
     so the ratio of a run cancels most of the machine's drift between runs; the median of these ratios is
     steadier than the ratio of the two medians when the machine drifts."""
@@ -69,8 +73,8 @@ def paired_ratios(rows, scenario, server, metric):
             by_run[r.get("run")][r["server"]] = float(r[metric])
     out = []
     for values in by_run.values():
-        if "duplex" in values and server in values and values[server]:
-            out.append(values["duplex"] / values[server])
+        if ours in values and server in values and values[server]:
+            out.append(values[ours] / values[server])
     return out
 
 
@@ -132,7 +136,7 @@ def svg_bars(path, title, unit, series, lower_is_better=False):
     for i, (label, vals) in enumerate(series):
         y = top + i * (bar_h + gap)
         m = med(vals)
-        color = "#d9480f" if label == LABELS["duplex"] else "#4c6ef5"
+        color = "#d9480f" if label.startswith(LABELS["duplex"]) else "#4c6ef5"
         parts.append(f'<text x="{left - 8}" y="{y + bar_h * 0.7}" text-anchor="end">{html.escape(label)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{max(m * scale, 1):.1f}" height="{bar_h}" fill="{color}"/>')
         lo, hi = left + min(vals) * scale, left + max(vals) * scale
@@ -324,12 +328,14 @@ def main():
         "",
     ]
 
-    def table(scenario, title, metric, unit, digits=0, lower=False, extra=None, servers_note="", more_ratios=None):
-        """more_ratios: (column title, metric) pairs that get a Duplex ÷ server column too (lower is better)."""
+    def table(scenario, title, metric, unit, digits=0, lower=False, extra=None, servers_note="", more_ratios=None,
+              ours="duplex"):
+        """more_ratios: (column title, metric) pairs that get a Duplex ÷ server column too (lower is better).
+        ours: the Duplex server the ratios divide."""
         g, failed = group(rows, scenario)
         if not g and not failed:
             return
-        duplex = g.get("duplex", {})
+        duplex = g.get(ours, {})
         doc.extend([f"## {title}", ""])
         if servers_note:
             doc.extend([servers_note, ""])
@@ -353,10 +359,10 @@ def main():
             for i, ratio_metric in enumerate([metric] + [rm for _, rm in (more_ratios or [])]):
                 peer = med(m.get(ratio_metric, []))
                 mine = med(duplex.get(ratio_metric, []))
-                row += f" {'' if server == 'duplex' else ratio(mine, peer)} |"
+                row += f" {'' if server == ours else ratio(mine, peer)} |"
                 if i == 0:
-                    pr = paired_ratios(rows, scenario, server, metric)
-                    row += f" {'' if server == 'duplex' else spread(pr, 2) + '×'} |"
+                    pr = paired_ratios(rows, scenario, server, metric, ours)
+                    row += f" {'' if server == ours else spread(pr, 2) + '×'} |"
             doc.append(row)
             series.append((LABELS.get(server, server), m.get(metric, [])))
         for server, n in failed.items():
@@ -396,7 +402,18 @@ def main():
                        "`broadcast-done:<µs since the trigger was read>`; the next round starts when all 10,000 "
                        "deliveries and that report arrived. The first column divides 10,000 by the server's own "
                        "time. Not measured: Java-WebSocket (it has a trigger, but accepted only about 70 "
-                       "connections/s here, too slow to open 10,000).")
+                       "connections/s here, too slow to open 10,000). \"Duplex Rooms\" is the same "
+                       "broadcast published with `Rooms` to one room that every connection joined (per-member "
+                       "admission at publish time included); its report is a Ping and then the text, sent from "
+                       "another thread so that both queue behind the room's fan-out on the loop.")
+    table("f", "(f) rooms: 10,000 connections in 1,000 rooms of 10, a publisher per room", "msgs_per_s",
+          "deliveries/s", extra=lat + cpu + busy, more_ratios=cpu_ratio, ours="duplex-rooms",
+          servers_note="Connection j asks for `/room/<j / 10>`. The first member of each room publishes a "
+                       "64-byte binary message; the server sends it to every member of the room, the publisher "
+                       "included; once all 10 have it the room publishes its next (one publish in flight per "
+                       "room, 1,000 rooms at once). Latency is from the publish's send to each delivery. Duplex "
+                       "uses `Rooms` (one order per room, per-member admission); Netty writes each frame with "
+                       "`writeAndFlush` to the room's `DefaultChannelGroup`.")
 
     # (d) idle memory: per connection count.
     drows = [r for r in rows if r.get("scenario") == "d"]
@@ -463,6 +480,24 @@ def main():
             doc.extend(["", f"![(d) idle memory]({rel_svg}/scenario-d.svg)"])
         doc.append("")
 
+    # Memory per membership: one server start, idle connections in no room, then as many again in rooms.
+    mrows = [r for r in rows if r.get("scenario") == "m"]
+    if mrows:
+        doc.extend(["## Memory per room membership", "",
+                    "One server start, three steps of N idle connections, measured as in (d): in no room (this "
+                    "step pays the server's one-off costs of its first connections), in no room again (what a "
+                    "connection costs), then each in a room of 10. A membership costs the third step's growth "
+                    "minus the second's, divided by N.", "",
+                    "| server | connections per step | heap bytes/conn | heap bytes/membership | RSS bytes/membership |",
+                    "|---|---:|---:|---:|---:|"])
+        for r in mrows:
+            if "failed" in r:
+                doc.append(f"| {LABELS.get(r['server'], r['server'])} | {r.get('conns', '')} | failed | | |")
+                continue
+            doc.append(f"| {LABELS.get(r['server'], r['server'])} | {r['conns']} | {r['heap_per_conn_b']} | "
+                       f"{r['heap_per_member_b']} | {r['rss_per_member_b']} |")
+        doc.append("")
+
     if a.jmh:
         doc.append(jmh_section(a.jmh))
     doc.append(profile_section(a.samples))
@@ -476,7 +511,8 @@ def main():
                 "benchmarks/run.sh                      # everything (about 25 minutes), rewrites this file",
                 "benchmarks/run.sh --scenarios ab --no-jmh --runs 5 --seconds 10",
                 "java -jar benchmarks/target/benchmarks.jar MaskingBenchmark   # one JMH class",
-                "benchmarks/run.sh --smoke              # CI: 10-second load run against Duplex",
+                "benchmarks/run.sh --scenarios f --no-jmh --no-report --runs 1 --seconds 3   # a trial of the room scenarios",
+                "benchmarks/run.sh --smoke              # CI: short load, room and churn runs against Duplex",
                 "```", ""])
     with open(a.out, "w") as f:
         f.write("\n".join(doc))

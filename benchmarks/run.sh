@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Builds the benchmarks, runs every scenario against every echo server and writes docs/benchmarks.md.
 #
-#   benchmarks/run.sh                 everything: JMH, scenarios (a)-(e), a JFR profile, the report
-#   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex and a 1,000-cycle
-#                                     churn soak; non-zero on failure
+#   benchmarks/run.sh                 everything: JMH, scenarios (a)-(f), a JFR profile, the report
+#   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex, short room runs
+#                                     (Duplex rooms and Netty's ChannelGroups) and a 1,000-cycle churn soak;
+#                                     non-zero on failure
 #   benchmarks/run.sh --soak          the churn soak (docs/reliability.md): 100,000 connect/upgrade/echo/close
 #                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
-# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000),
+# Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000), ROOMS_CONNS (10000),
+#              ROOM_SIZE (10: (f) has ROOMS_CONNS / ROOM_SIZE rooms), MEMBERSHIP_CONNS (6000),
 #              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4").
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
-#          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcde,
-#          --no-jmh, --no-build, --jmh-args "..." (passed to JMH).
+#          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdef,
+#          --no-jmh, --no-build, --jmh-args "..." (passed to JMH),
+#          --no-report (a trial: leave docs/benchmarks.md as it is; the results stay in benchmarks/target/results).
 #
 # Servers are pinned to CPU 0, the load generator to CPU 1. Each run starts a fresh server process; runs
 # alternate servers (A B C ... A B C ...) so the machine's drift spreads over all of them. Figures are the
@@ -30,18 +33,23 @@ JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError)
 RUNS=3
 SECONDS_PER_RUN=5
 WARMUP=3
-SCENARIOS=abcde
+SCENARIOS=abcdef
 SMOKE=0
 SOAK=0
 SOAK_CYCLES=${SOAK_CYCLES:-100000}
 JMH=1
 BUILD=1
+REPORT=1
 JMH_ARGS="-wi 2 -i 3 -w 1s -r 1s -prof gc"
 # (d) adds these connection counts one after the other (10,000 then 19,000 in all) in IDLE_RUNS server starts;
 # memory varies little run to run, and opening 19,000 connections takes a while.
 IDLE_STEPS=${IDLE_STEPS:-"10000 9000"}
 IDLE_RUNS=${IDLE_RUNS:-2}
 BROADCAST_CONNS=${BROADCAST_CONNS:-10000}
+ROOMS_CONNS=${ROOMS_CONNS:-10000}
+ROOM_SIZE=${ROOM_SIZE:-10}
+# Three steps of it are held at once: 3 × 6,000 stays below a hard limit of 20,000 descriptors.
+MEMBERSHIP_CONNS=${MEMBERSHIP_CONNS:-6000}
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -53,6 +61,7 @@ while [ $# -gt 0 ]; do
         --scenarios) SCENARIOS=$2; shift ;;
         --no-jmh) JMH=0 ;;
         --no-build) BUILD=0 ;;
+        --no-report) REPORT=0 ;;
         --jmh-args) JMH_ARGS=$2; shift ;;
         *) echo "unknown option: $1" >&2; exit 64 ;;
     esac
@@ -87,13 +96,15 @@ server_main() {
         jetty) echo "io.duplex.bench.servers.JettyEchoServer" ;;
         java-websocket) echo "io.duplex.bench.servers.JavaWebSocketEchoServer" ;;
         raw-tcp) echo "io.duplex.bench.servers.RawTcpEchoServer" ;;
+        duplex-rooms) echo "io.duplex.bench.servers.DuplexRoomsServer" ;;
+        netty-rooms-nio | netty-rooms-epoll) echo "io.duplex.bench.servers.NettyRoomsServer" ;;
     esac
 }
 
 server_extra() {
     case "$1" in
-        netty-nio) echo "nio" ;;
-        netty-epoll) echo "epoll" ;;
+        netty-nio | netty-rooms-nio) echo "nio" ;;
+        netty-epoll | netty-rooms-epoll) echo "epoll" ;;
     esac
 }
 
@@ -141,6 +152,23 @@ soak() {
     java -Xmx512m -cp "$JAR" io.duplex.bench.soak.ChurnSoak --server-log "$OUT/soak-server.log" "$@" ${SOAK_ARGS:-}
 }
 
+# Starts a load generator holding idle connections (loadgen --mode idle ARGS) in the background and waits
+# until they are all open: HOLDER is its pid; false if they could not be opened.
+hold_idle() {
+    local out=$1
+    shift
+    # Not through the loadgen function: a function run in the background is a subshell, and killing its pid
+    # would leave the load generator itself holding the connections. taskset execs, so $! is the loadgen.
+    "${PIN_LOADGEN[@]}" "$LOADGEN" --port "$PORT" --mode idle --duration 600 "$@" >"$out" 2>>"$OUT/loadgen.err" &
+    HOLDER=$!
+    for _ in $(seq 1200); do
+        grep -q '^ready' "$out" && return 0
+        kill -0 "$HOLDER" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q '^ready' "$out"
+}
+
 if [ "$SOAK" = 1 ]; then
     log "churn soak: $SOAK_CYCLES cycles"
     status=0
@@ -158,6 +186,19 @@ if [ "$SMOKE" = 1 ]; then
         || { log "smoke FAILED (64 KiB text)"; exit 1; }
     echo "$line"
     stop_server
+    # About 15 s: rooms (f) against Duplex and Netty's ChannelGroups, and a broadcast through one room (e).
+    for s in duplex-rooms netty-rooms-nio; do
+        start_server "$s"
+        line=$(loadgen --mode rooms --conns 200 --room-size 10 --size 64 --warmup 1 --duration 2) \
+            || { log "smoke FAILED (rooms, $s)"; exit 1; }
+        echo "$s $line"
+        if [ "$s" = duplex-rooms ]; then
+            line=$(loadgen --mode broadcast --conns 200 --room-size 200 --size 64 --warmup 0.5 --duration 1.5) \
+                || { log "smoke FAILED (broadcast through a room)"; exit 1; }
+            echo "$s $line"
+        fi
+        stop_server
+    done
     # About 10 s: a short churn with every kind of cycle, slow readers included.
     soak --cycles 1000 --warmup 300 --settle-ms 1000 >"$OUT/soak-smoke.txt" 2>&1 \
         || { cat "$OUT/soak-smoke.txt"; log "smoke FAILED (churn soak)"; exit 1; }
@@ -205,6 +246,9 @@ alternate() {
         for s in "${servers[@]}"; do
             if [ "$s" = raw-tcp ]; then
                 measure "$scenario" "$s" "$run" --mode raw "$@"
+            elif [ "$s" = duplex-rooms ] && [ "$scenario" = e ]; then
+                # The same broadcast, published to one room that every connection is in.
+                measure "$scenario" "$s" "$run" "$@" --room-size "$BROADCAST_CONNS"
             else
                 measure "$scenario" "$s" "$run" "$@"
             fi
@@ -278,15 +322,10 @@ case $SCENARIOS in *d*)
             total=0
             holders=()
             for n in $IDLE_STEPS; do
-                fifo=$OUT/idle-$n.out
-                loadgen --mode idle --conns "$n" --duration 600 >"$fifo" 2>>"$OUT/loadgen.err" &
-                holders+=($!)
-                for _ in $(seq 1200); do
-                    grep -q '^ready' "$fifo" && break
-                    kill -0 "${holders[-1]}" 2>/dev/null || break
-                    sleep 0.1
-                done
-                if ! grep -q '^ready' "$fifo"; then
+                ready=0
+                hold_idle "$OUT/idle-$n.out" --conns "$n" || ready=$?
+                holders+=("$HOLDER")
+                if [ "$ready" != 0 ]; then
                     echo "scenario=d server=$s run=$run conns=$((total + n)) failed=setup" >>"$RESULTS"
                     log "(d) $s: could not open $((total + n)) connections"
                     break
@@ -306,12 +345,57 @@ case $SCENARIOS in *d*)
     done ;;
 esac
 
-# (e): Java-WebSocket is left out (see docs/benchmarks.md).
-BROADCAST_SERVERS=(duplex netty-nio netty-epoll jetty)
+# (e): Java-WebSocket is left out (see docs/benchmarks.md). duplex-rooms: the same through one room.
+BROADCAST_SERVERS=(duplex duplex-rooms netty-nio netty-epoll jetty)
 SERVERS_REF='BROADCAST_SERVERS[@]'
 case $SCENARIOS in *e*)
     log "(e) broadcast of 64 bytes to 10,000 connections"
     alternate e --mode broadcast --conns "$BROADCAST_CONNS" --size 64 ;;
+esac
+
+# (f): rooms of ROOM_SIZE, a publisher per room, one publish in flight per room; Netty with a ChannelGroup
+# per room. Then memory per membership, on one server start: a membership costs what a connection in a room
+# adds minus what a connection in no room adds.
+ROOMS_SERVERS=(duplex-rooms netty-rooms-nio netty-rooms-epoll)
+SERVERS_REF='ROOMS_SERVERS[@]'
+case $SCENARIOS in *f*)
+    log "(f) rooms: $ROOMS_CONNS connections in rooms of $ROOM_SIZE, a publisher per room"
+    alternate f --mode rooms --conns "$ROOMS_CONNS" --room-size "$ROOM_SIZE" --size 64 --inflight 1
+    log "(f) memory per membership"
+    for s in duplex-rooms netty-rooms-nio; do
+        start_server "$s" || continue
+        sleep 2
+        # Three steps of MEMBERSHIP_CONNS: in no room (it pays the server's one-off costs of its first
+        # connections), in no room again (what a connection costs), then each in a room of ROOM_SIZE.
+        heaps=()
+        rsss=()
+        read -r heap rss _ < <(memory_of "$SERVER_PID" 2)
+        heaps+=("$heap")
+        rsss+=("$rss")
+        holders=()
+        line="scenario=m server=$s conns=$MEMBERSHIP_CONNS room_size=$ROOM_SIZE"
+        for step in 0 0 "$ROOM_SIZE"; do
+            if ! hold_idle "$OUT/members-${#holders[@]}.out" --conns "$MEMBERSHIP_CONNS" --room-size "$step"; then
+                line="$line failed=setup"
+                holders+=("$HOLDER")
+                break
+            fi
+            holders+=("$HOLDER")
+            read -r heap rss _ < <(memory_of "$SERVER_PID")
+            heaps+=("$heap")
+            rsss+=("$rss")
+        done
+        if [ "${#heaps[@]}" = 4 ]; then
+            line="$line heap_per_conn_b=$(( (heaps[2] - heaps[1]) * 1024 / MEMBERSHIP_CONNS ))"
+            line="$line heap_per_member_b=$(( ((heaps[3] - heaps[2]) - (heaps[2] - heaps[1])) * 1024 / MEMBERSHIP_CONNS ))"
+            line="$line rss_per_member_b=$(( ((rsss[3] - rsss[2]) - (rsss[2] - rsss[1])) * 1024 / MEMBERSHIP_CONNS ))"
+        fi
+        echo "$line" >>"$RESULTS"
+        log "$line"
+        for h in "${holders[@]}"; do kill "$h" 2>/dev/null || true; wait "$h" 2>/dev/null || true; done
+        stop_server
+        sleep 2
+    done ;;
 esac
 
 # A JFR profile of the Duplex server under scenario (a).
@@ -333,6 +417,10 @@ if [ "$JMH" = 1 ]; then
         || log "JMH failed, see $OUT/jmh.txt"
 fi
 
+if [ "$REPORT" = 0 ]; then
+    log "results in $RESULTS (--no-report: docs/benchmarks.md left as it is)"
+    exit 0
+fi
 python3 "$BENCH/report.py" --results "$RESULTS" --jmh "$OUT/jmh.json" --samples "$OUT/duplex-a.samples.txt" \
     --loadavg "$OUT/loadavg.txt" \
     --runs "$RUNS" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --out docs/benchmarks.md --svg-dir docs/benchmarks

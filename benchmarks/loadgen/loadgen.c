@@ -7,10 +7,18 @@
  *              (closed loop); reports messages/s, payload MB/s and round-trip p50/p99.
  *   raw        the same against a plain TCP echo, no handshake and no framing: the harness's own ceiling.
  *   idle       opens N connections, prints "ready N", holds them until --duration ends (or SIGTERM) and
- *              reports how many the server dropped meanwhile.
+ *              reports how many the server dropped meanwhile. Whatever a server sends (a keepalive Ping) is
+ *              answered with an empty Pong.
  *   broadcast  N connections that only receive; connection 0 sends the text "broadcast:<size>", the server
  *              sends one <size>-byte binary message to every connection; when all N arrived the next
  *              round starts. Reports deliveries/s and the fan-out time p50/p99.
+ *   rooms      N connections in rooms of --room-size R (connection j asks for /room/<j / R>); the first member
+ *              of each room publishes a --size binary message, the server sends it to every member (the
+ *              publisher included); when all R members have it, the room's next one is published (--inflight
+ *              K per room). Reports deliveries/s and the publish-to-delivery latency p50/p99.
+ *
+ * With --room-size R in the other modes too, connection j asks for /room/<j / R> instead of /: idle
+ * connections that are room members (memory per membership), or a broadcast through one room (R = N).
  *
  * Client frames are masked (RFC 6455 section 5.3) with a fixed key: the payload never changes, so each
  * connection re-sends one pre-masked frame. The handshake uses the RFC's sample key and checks the 101
@@ -46,7 +54,7 @@
 #define IP_BIND_ADDRESS_NO_PORT 24
 #endif
 
-enum { MODE_ECHO, MODE_RAW, MODE_IDLE, MODE_BROADCAST };
+enum { MODE_ECHO, MODE_RAW, MODE_IDLE, MODE_BROADCAST, MODE_ROOMS };
 
 /* Options. */
 static const char *opt_host = "127.0.0.1";
@@ -58,6 +66,7 @@ static size_t opt_size = 64;
 static double opt_duration = 5;
 static double opt_warmup = 1;
 static int opt_text = 0;
+static int opt_room_size = 0;     /* 0: every connection asks for / */
 
 /* What every connection sends (a pre-masked frame, repeated) and expects back. */
 static unsigned char *send_buf;   /* 'copies' back-to-back frames */
@@ -128,7 +137,19 @@ typedef struct conn {
     int cap_len;
     uint64_t *ts;           /* send times of the messages in flight, oldest first */
     int ts_head, ts_count;
+    uint64_t room_recv;     /* rooms mode: messages of its room received so far */
 } conn_t;
+
+/* Rooms mode: one per room; its K publishes in flight, each with its send time and members still to get it. */
+typedef struct room {
+    int publisher;          /* index of the connection that publishes */
+    uint64_t published;     /* publishes sent so far */
+    uint64_t *ts;           /* send time of publish n at [n % K] */
+    int *left;              /* members that have not yet received publish n, at [n % K] */
+} room_t;
+
+static room_t *rooms;
+static int room_count;
 
 static conn_t *conns;
 static int ep;
@@ -287,7 +308,38 @@ static void on_server_report(uint64_t micros, uint64_t now) {
     round_check(now);
 }
 
+static void room_publish(room_t *r, uint64_t now) {
+    int slot = (int)(r->published % (uint64_t)opt_inflight);
+    r->ts[slot] = now;
+    r->left[slot] = opt_room_size;
+    r->published++;
+    conns[r->publisher].out_left += frame_len;
+    flush_out(&conns[r->publisher]);
+}
+
+static void on_room_message(conn_t *c, uint64_t now) {
+    room_t *r = &rooms[(c - conns) / opt_room_size];
+    uint64_t n = c->room_recv++;
+    if (n >= r->published) {
+        fail("a room member got a message that was never published");
+    }
+    int slot = (int)(n % (uint64_t)opt_inflight);
+    if (measuring) {
+        hist_record(now - r->ts[slot]);
+        msgs++;
+        payload_bytes += expect_len;
+    }
+    /* Members get a room's messages in order, so publish n is complete before n + 1 and its slot is free. */
+    if (--r->left[slot] == 0 && !stop_flag) {
+        room_publish(r, now);
+    }
+}
+
 static void on_message(conn_t *c, uint64_t now) {
+    if (opt_mode == MODE_ROOMS) {
+        on_room_message(c, now);
+        return;
+    }
     if (opt_mode == MODE_BROADCAST) {
         if (++round_got == (uint64_t)opt_conns) {
             if (measuring) {
@@ -479,15 +531,20 @@ static void read_handshake_response(int fd) {
 
 /* Connects all N in batches small enough for any server's accept backlog, then goes non-blocking. */
 static void open_all(void) {
-    char req[512];
-    int req_len = snprintf(req, sizeof req,
-                           "GET / HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-                           opt_host, opt_port);
+    char req[512], path[32];
     const int batch = 64;
     for (int i = 0; i < opt_conns; i += batch) {
         int end = i + batch < opt_conns ? i + batch : opt_conns;
         for (int j = i; j < end; j++) {
+            if (opt_room_size > 0) {
+                snprintf(path, sizeof path, "/room/%d", j / opt_room_size);
+            } else {
+                strcpy(path, "/");
+            }
+            int req_len = snprintf(req, sizeof req,
+                                   "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                                   path, opt_host, opt_port);
             conns[j].fd = open_socket(j);
             if (opt_mode != MODE_RAW && write(conns[j].fd, req, (size_t)req_len) != req_len) {
                 die("writing the handshake");
@@ -550,7 +607,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: loadgen [--host 127.0.0.1] --port P [--mode echo|raw|idle|broadcast] [--conns N]\n"
             "               [--inflight K] [--size BYTES] [--duration S] [--warmup S] [--text]\n"
-            "               [--server-pid P]\n");
+            "               [--server-pid P] [--room-size R]   (modes also: rooms)\n");
     exit(64);
 }
 
@@ -574,15 +631,18 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--duration")) opt_duration = atof(v);
         else if (!strcmp(a, "--warmup")) opt_warmup = atof(v);
         else if (!strcmp(a, "--server-pid")) opt_server_pid = atoi(v);
+        else if (!strcmp(a, "--room-size")) opt_room_size = atoi(v);
         else if (!strcmp(a, "--mode")) {
             if (!strcmp(v, "echo")) opt_mode = MODE_ECHO;
             else if (!strcmp(v, "raw")) opt_mode = MODE_RAW;
             else if (!strcmp(v, "idle")) opt_mode = MODE_IDLE;
             else if (!strcmp(v, "broadcast")) opt_mode = MODE_BROADCAST;
+            else if (!strcmp(v, "rooms")) opt_mode = MODE_ROOMS;
             else usage();
         } else usage();
     }
-    if (opt_conns < 1 || opt_inflight < 1 || opt_size < 1 || opt_duration <= 0) {
+    if (opt_conns < 1 || opt_inflight < 1 || opt_size < 1 || opt_duration <= 0 || opt_room_size < 0
+        || (opt_mode == MODE_ROOMS && (opt_room_size < 1 || opt_conns % opt_room_size != 0))) {
         usage();
     }
     struct rlimit rl;
@@ -603,6 +663,15 @@ int main(int argc, char **argv) {
         conns[j].ts = calloc((size_t)opt_inflight, sizeof(uint64_t));
     }
     prepare_frames();
+    if (opt_mode == MODE_ROOMS) {
+        room_count = opt_conns / opt_room_size;
+        rooms = calloc((size_t)room_count, sizeof *rooms);
+        for (int k = 0; k < room_count; k++) {
+            rooms[k].publisher = k * opt_room_size;
+            rooms[k].ts = calloc((size_t)opt_inflight, sizeof(uint64_t));
+            rooms[k].left = calloc((size_t)opt_inflight, sizeof(int));
+        }
+    }
     uint64_t t_setup = now_ns();
     open_all();
     double setup_s = (double)(now_ns() - t_setup) / 1e9;
@@ -620,6 +689,12 @@ int main(int argc, char **argv) {
         end = start + (uint64_t)(opt_duration * 1e9);
     } else if (opt_mode == MODE_BROADCAST) {
         trigger_broadcast(start);
+    } else if (opt_mode == MODE_ROOMS) {
+        for (int k = 0; k < room_count; k++) {
+            for (int i = 0; i < opt_inflight; i++) {
+                room_publish(&rooms[k], start);
+            }
+        }
     } else {
         for (int j = 0; j < opt_conns; j++) {
             for (int k = 0; k < opt_inflight; k++) {
@@ -670,7 +745,15 @@ int main(int argc, char **argv) {
                 }
                 if (r > 0) {
                     if (opt_mode == MODE_IDLE) {
-                        continue; /* a ping or similar: idle connections only need to stay open */
+                        /* A keepalive Ping, in practice (a Duplex server pings a connection it has not heard
+                         * from for 30 s and closes it 20 s later if nothing arrives). Answer as a live client
+                         * would, with an unsolicited empty Pong (RFC 6455 section 5.5.3), so that the
+                         * connections stay held however long the measurement takes. */
+                        static const unsigned char pong[6] = {0x8A, 0x80, 0x37, 0xfa, 0x21, 0x3d};
+                        if (write(c->fd, pong, sizeof pong) < 0 && errno != EAGAIN && errno != EINTR) {
+                            die("write (pong)");
+                        }
+                        continue;
                     }
                     consume(c, rbuf, (size_t)r, now);
                 }
@@ -686,7 +769,7 @@ int main(int argc, char **argv) {
     double self_util = measuring ? (self_cpu_s() - self0) / secs : 0;
 
     const char *mode = opt_mode == MODE_ECHO ? "echo" : opt_mode == MODE_RAW ? "raw"
-                     : opt_mode == MODE_IDLE ? "idle" : "broadcast";
+                     : opt_mode == MODE_IDLE ? "idle" : opt_mode == MODE_ROOMS ? "rooms" : "broadcast";
     if (opt_mode == MODE_IDLE) {
         printf("mode=idle conns=%d setup_s=%.2f held_s=%.2f dropped=%llu\n", opt_conns, setup_s, secs,
                (unsigned long long)dropped);
@@ -708,6 +791,9 @@ int main(int argc, char **argv) {
                (user_us + sys_us) / 1e6 / secs);
     }
     printf("loadgen_cpu_util=%.2f ", self_util);
+    if (opt_room_size > 0) {
+        printf("room_size=%d ", opt_room_size);
+    }
     printf("mode=%s conns=%d inflight=%d size=%zu seconds=%.2f msgs=%llu msgs_per_s=%.0f mb_per_s=%.1f "
            "p50_us=%.1f p99_us=%.1f errors=%llu\n",
            mode, opt_conns, opt_inflight, opt_size, secs, (unsigned long long)msgs, (double)msgs / secs,

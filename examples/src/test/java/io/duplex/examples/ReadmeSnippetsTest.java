@@ -6,22 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeSnippetsTest {
 
-    private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern PUBLIC_CLASS = Pattern.compile("public (?:final )?class (\\w+)");
     private static final long DEADLINE_SECONDS = 30;
 
@@ -44,13 +36,7 @@ class ReadmeSnippetsTest {
 
     @BeforeAll
     static void readReadme() throws IOException {
-        Path readme = Path.of("..", "README.md");
-        assertTrue(Files.isRegularFile(readme), "README.md not found from " + Path.of("").toAbsolutePath());
-        blocks = new ArrayList<>();
-        Matcher m = JAVA_BLOCK.matcher(Files.readString(readme, StandardCharsets.UTF_8));
-        while (m.find()) {
-            blocks.add(m.group(1));
-        }
+        blocks = SnippetCompiler.javaBlocks(SnippetCompiler.readDoc("README.md"));
         assertTrue(blocks.size() >= 2, "expected the server and client snippets in README.md, found " + blocks.size());
     }
 
@@ -115,32 +101,11 @@ class ReadmeSnippetsTest {
 
     /** Compiles {@code source} into {@code out}, failing with javac's messages. */
     private static Path compile(String source, Path out) throws IOException {
-        Files.createDirectories(out);
-        Path file = out.resolve(className(source) + ".java");
-        Files.writeString(file, source, StandardCharsets.UTF_8);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter messages = new StringWriter();
-        boolean ok = javac.getTask(messages, null, null,
-                List.of("-classpath", classpath(), "-d", out.toString(), "-Xlint:all", "-Werror"),
-                null, javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(file))
-                .call();
-        assertTrue(ok, "README snippet does not compile:\n" + messages + "\n" + source);
-        return out;
+        return SnippetCompiler.compile(className(source), source, out);
     }
 
-    /** duplex-core, duplex-nio, slf4j-api and slf4j-simple, where this test's class loader found them. */
     private static String classpath() {
-        Set<String> entries = new LinkedHashSet<>();
-        for (String name : List.of("io.duplex.core.WebSocket", "io.duplex.nio.WebSocketServer",
-                "org.slf4j.LoggerFactory", "org.slf4j.simple.SimpleLogger")) {
-            try {
-                entries.add(Path.of(Class.forName(name).getProtectionDomain().getCodeSource().getLocation().toURI())
-                        .toString());
-            } catch (ClassNotFoundException | URISyntaxException e) {
-                throw new AssertionError("cannot locate " + name, e);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
+        return SnippetCompiler.classpath();
     }
 
     private static Process launch(Path classes, String mainClass, Path output) throws IOException {

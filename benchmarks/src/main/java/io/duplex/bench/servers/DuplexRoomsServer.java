@@ -1,0 +1,80 @@
+package io.duplex.bench.servers;
+
+import io.duplex.core.WebSocket;
+import io.duplex.core.WebSocketHandler;
+import io.duplex.nio.PreparedMessage;
+import io.duplex.nio.Rooms;
+import io.duplex.nio.WebSocketServer;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Duplex rooms on one event loop, for the load generator's room scenarios. A connection to {@code /room/NAME}
+ * joins room NAME; each binary message it sends is published to its room (every member gets it, the sender
+ * included), and the text {@code broadcast:<size>} publishes one {@code size}-byte binary message to its room
+ * (scenario (e) through a room). A connection to any other path is echoed, as by {@link DuplexEchoServer}.
+ */
+public final class DuplexRoomsServer {
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private DuplexRoomsServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Ports.fromArgs(args);
+        Rooms[] rooms = new Rooms[1];
+        // Sends from another thread go through the loop's task queue, behind the fan-out the publish queued
+        // there: the Ping's future completes once every member's frame was written or queued.
+        ExecutorService reporter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "broadcast-report");
+            t.setDaemon(true);
+            return t;
+        });
+        WebSocketHandler handler = new WebSocketHandler() {
+            private PreparedMessage broadcast;
+
+            @Override
+            public void onOpen(WebSocket socket) {
+                String room = RoomPath.room(socket.handshakeRequest().path());
+                if (room != null) {
+                    rooms[0].join(socket, room, null);
+                    socket.attach(room);
+                }
+            }
+
+            @Override
+            public void onText(WebSocket socket, String text) {
+                int size = BroadcastTrigger.size(text);
+                String room = socket.attachment();
+                if (size < 0 || room == null) {
+                    socket.offerText(text);
+                    return;
+                }
+                if (broadcast == null || broadcast.payloadLength() != size) {
+                    broadcast = PreparedMessage.binary(ByteBuffer.wrap(BroadcastTrigger.payload(size)));
+                }
+                long start = System.nanoTime();
+                rooms[0].publish(room, broadcast);
+                reporter.execute(() -> socket.sendPing(EMPTY.duplicate())
+                        .thenRun(() -> socket.sendText(BroadcastTrigger.done(start))));
+            }
+
+            @Override
+            public void onBinary(WebSocket socket, ByteBuffer data) {
+                String room = socket.attachment();
+                if (room == null) {
+                    socket.offerBinary(data);
+                } else {
+                    rooms[0].publish(room, PreparedMessage.binary(data));
+                }
+            }
+        };
+        WebSocketServer server = WebSocketServer.builder().port(port).loops(1).handler(handler).build();
+        rooms[0] = Rooms.builder(server).build();
+        server.start();
+        Ports.announce("duplex-rooms", server.port());
+        Thread.currentThread().join();
+    }
+}
