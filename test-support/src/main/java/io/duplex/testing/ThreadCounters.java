@@ -8,7 +8,7 @@ import java.lang.invoke.MethodType;
  * The current thread's allocated bytes and CPU time, from the platform's {@code ThreadMXBean}. Reached
  * reflectively because the tests run patched into the {@code io.duplex.core} and {@code io.duplex.nio}
  * modules, which read neither {@code java.management} nor {@code jdk.management}; reflection needs no read
- * edge. Shared with the transport's tests through the core's test jar.
+ * edge. The core's and the transport's tests share it through this test-scoped module.
  */
 public final class ThreadCounters {
 
