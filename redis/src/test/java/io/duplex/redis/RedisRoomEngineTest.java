@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.duplex.nio.EventLoopGroup;
 import io.duplex.nio.WebSocketClient;
+import io.duplex.testing.ExternalPeer;
+import io.duplex.testing.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
@@ -44,7 +46,7 @@ class RedisRoomEngineTest {
     @BeforeEach
     void startRedis() throws Exception {
         redis = RedisServer.start();
-        admin = RedisClient.create(redis.uri());
+        admin = RedisClient.create(RedisURI.create(redis.url()));
         adminConnection = admin.connect();
     }
 
@@ -65,7 +67,7 @@ class RedisRoomEngineTest {
     }
 
     private Node node(Consumer<RedisRoomEngine.Builder> options) throws Exception {
-        return node(redis.uri(), options);
+        return node(RedisURI.create(redis.url()), options);
     }
 
     private Node node(RedisURI uri, Consumer<RedisRoomEngine.Builder> options) throws Exception {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.duplex.nio.EventLoopGroup;
 import io.duplex.nio.WebSocketClient;
-import io.duplex.redis.RedisServer;
+import io.duplex.testing.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package io.duplex.examples.chat;
 
-import io.duplex.redis.ExternalPeer;
+import io.duplex.testing.ExternalPeer;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
-package io.duplex.redis;
+package io.duplex.testing;
 
-import io.lettuce.core.RedisURI;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -73,10 +72,6 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** The URI for Lettuce. */
-    public RedisURI uri() {
-        return RedisURI.create(url());
-    }
 
     /** SIGKILL: Redis dies without a word, losing everything (no persistence). */
     public void kill() throws InterruptedException {

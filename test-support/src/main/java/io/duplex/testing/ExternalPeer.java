@@ -1,4 +1,4 @@
-package io.duplex.redis;
+package io.duplex.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
