@@ -13,7 +13,8 @@
 #              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4").
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
-#          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdef,
+#          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdef
+#          (m: only the memory per membership that (f) ends with),
 #          --no-jmh, --no-build, --jmh-args "..." (passed to JMH),
 #          --no-report (a trial: leave docs/benchmarks.md as it is; the results stay in benchmarks/target/results).
 #
@@ -360,7 +361,11 @@ ROOMS_SERVERS=(duplex-rooms netty-rooms-nio netty-rooms-epoll)
 SERVERS_REF='ROOMS_SERVERS[@]'
 case $SCENARIOS in *f*)
     log "(f) rooms: $ROOMS_CONNS connections in rooms of $ROOM_SIZE, a publisher per room"
-    alternate f --mode rooms --conns "$ROOMS_CONNS" --room-size "$ROOM_SIZE" --size 64 --inflight 1
+    alternate f --mode rooms --conns "$ROOMS_CONNS" --room-size "$ROOM_SIZE" --size 64 --inflight 1 ;;
+esac
+# Memory per membership: part of (f), or alone with --scenarios m. Each step's class histogram is kept in
+# $OUT/members-<server>-<step>.histo, to see which objects a membership is made of.
+case $SCENARIOS in *[fm]*)
     log "(f) memory per membership"
     for s in duplex-rooms netty-rooms-nio; do
         start_server "$s" || continue
@@ -384,6 +389,7 @@ case $SCENARIOS in *f*)
             read -r heap rss _ < <(memory_of "$SERVER_PID")
             heaps+=("$heap")
             rsss+=("$rss")
+            jcmd "$SERVER_PID" GC.class_histogram >"$OUT/members-$s-${#holders[@]}.histo" 2>&1 || true
         done
         if [ "${#heaps[@]}" = 4 ]; then
             line="$line heap_per_conn_b=$(( (heaps[2] - heaps[1]) * 1024 / MEMBERSHIP_CONNS ))"

@@ -1,5 +1,6 @@
 package io.duplex.nio;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 
 /**
  * The single-node {@link RoomEngine}, and the default: each room's sequencer is a lock held while its next
@@ -18,14 +20,18 @@ import java.util.function.LongFunction;
  * turns (the cost of one order: a lock handover per publish, and a fan-out under it that only enqueues);
  * publishers to different rooms never wait for each other.
  *
- * <p>History is kept in memory, bounded by a count and by bytes per room. A room is forgotten (its sequence
- * starts again at 0) when its last member leaves, unless it keeps history; rooms that keep history stay until
- * {@link Builder#maxRooms} forces out an idle one.
+ * <p>History is kept in memory, bounded by a count, by bytes and optionally by age per room. A room is
+ * forgotten (its sequence starts again at 0) when its last member leaves, unless it keeps history; rooms that
+ * keep history stay until their messages pass {@link Builder#historyMaxAge} (checked whenever the room is
+ * used) or {@link Builder#maxRooms} forces out an idle one.
  */
 public final class InMemoryRoomEngine implements RoomEngine {
 
     private final int historyCount;
     private final long historyBytes;
+    /** In the clock's nanoseconds; 0 for no age bound. */
+    private final long historyMaxAgeNanos;
+    private final LongSupplier clock;
     private final int maxRooms;
     private final ConcurrentHashMap<String, Log> logs = new ConcurrentHashMap<>();
     private final AtomicInteger roomCount = new AtomicInteger();
@@ -34,6 +40,8 @@ public final class InMemoryRoomEngine implements RoomEngine {
     private InMemoryRoomEngine(Builder b) {
         this.historyCount = b.historyCount;
         this.historyBytes = b.historyBytes;
+        this.historyMaxAgeNanos = b.historyMaxAge.toNanos();
+        this.clock = b.clock;
         this.maxRooms = b.maxRooms;
     }
 
@@ -42,9 +50,11 @@ public final class InMemoryRoomEngine implements RoomEngine {
         return new Builder();
     }
 
-    /** One room's sequence, history and local attach count. Guarded by {@link #lock}. */
-    private static final class Log {
-        final ReentrantLock lock = new ReentrantLock();
+    /**
+     * One room's sequence, history and local attach count, guarded by itself: it is its own lock, so a room
+     * costs one object less.
+     */
+    private static final class Log extends ReentrantLock {
         long seq;
         int attached;
         /** Kept messages, consecutive sequence numbers ending at {@link #seq}; null until the first is kept. */
@@ -179,7 +189,7 @@ public final class InMemoryRoomEngine implements RoomEngine {
         if (log.kept == null) {
             log.kept = new ArrayDeque<>(Math.min(historyCount, 16));
         }
-        log.kept.addLast(new SequencedMessage(seq, m));
+        log.kept.addLast(new SequencedMessage(seq, m, historyMaxAgeNanos > 0 ? clock.getAsLong() : 0));
         log.keptBytes += m.frameLength();
         while (log.kept.size() > historyCount || (log.keptBytes > historyBytes && !log.kept.isEmpty())) {
             log.keptBytes -= log.kept.pollFirst().message().frameLength();
@@ -187,7 +197,32 @@ public final class InMemoryRoomEngine implements RoomEngine {
     }
 
     /**
-     * The room's log, locked; null when it does not exist and {@code create} is false.
+     * Drops the kept messages older than {@link Builder#historyMaxAge}, oldest first.
+     *
+     * @return whether it dropped any
+     */
+    private boolean expire(Log log) {
+        if (historyMaxAgeNanos == 0 || log.kept == null || log.kept.isEmpty()) {
+            return false;
+        }
+        long now = clock.getAsLong();
+        boolean dropped = false;
+        // Subtracted, not compared: the clock is System.nanoTime, whose values may wrap.
+        while (!log.kept.isEmpty() && now - log.kept.peekFirst().keptAt > historyMaxAgeNanos) {
+            log.keptBytes -= log.kept.pollFirst().message().frameLength();
+            dropped = true;
+        }
+        return dropped;
+    }
+
+    /** Whether nothing needs the room any more: no member here and no history. */
+    private static boolean idle(Log log) {
+        return log.attached == 0 && (log.kept == null || log.kept.isEmpty());
+    }
+
+    /**
+     * The room's log, locked, its expired history dropped; null when it does not exist and {@code create} is
+     * false. A room whose last kept messages expired while it had no member is forgotten first.
      *
      * @throws IllegalStateException when creating it would pass {@link Builder#maxRooms} and no idle room
      *     can be forgotten
@@ -202,11 +237,14 @@ public final class InMemoryRoomEngine implements RoomEngine {
                 }
                 log = create(room);
             }
-            log.lock.lock();
+            log.lock();
             if (!log.dead) {
-                return log;
+                if (!expire(log) || !idle(log)) {
+                    return log;
+                }
+                retire(room, log);
             }
-            log.lock.unlock();
+            log.unlock();
         }
     }
 
@@ -227,14 +265,14 @@ public final class InMemoryRoomEngine implements RoomEngine {
     private void forgetOneIdle() {
         for (var e : logs.entrySet()) {
             Log log = e.getValue();
-            if (log.attached == 0 && log.lock.tryLock()) {
+            if (log.attached == 0 && log.tryLock()) {
                 try {
                     if (!log.dead && log.attached == 0) {
                         retire(e.getKey(), log);
                         return;
                     }
                 } finally {
-                    log.lock.unlock();
+                    log.unlock();
                 }
             }
         }
@@ -243,11 +281,11 @@ public final class InMemoryRoomEngine implements RoomEngine {
     /** Unlocks, first forgetting the room if nothing needs it: no member here and no history. */
     private void unlock(String room, Log log) {
         try {
-            if (log.attached == 0 && (log.kept == null || log.kept.isEmpty())) {
+            if (idle(log)) {
                 retire(room, log);
             }
         } finally {
-            log.lock.unlock();
+            log.unlock();
         }
     }
 
@@ -262,6 +300,8 @@ public final class InMemoryRoomEngine implements RoomEngine {
     public static final class Builder {
         private int historyCount;
         private long historyBytes = 1L << 20;
+        private Duration historyMaxAge = Duration.ZERO;
+        private LongSupplier clock = System::nanoTime;
         private int maxRooms = 100_000;
 
         private Builder() {
@@ -285,6 +325,27 @@ public final class InMemoryRoomEngine implements RoomEngine {
                 throw new IllegalArgumentException("historyBytes must not be negative: " + bytes);
             }
             this.historyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The oldest a kept message may be: older ones are no longer replayed (a resume reports them as a gap)
+         * and their memory is freed when the room is next used (published to, joined, asked for its latest
+         * number) or forced out by {@link #maxRooms}. Zero for no age bound. Default zero: history is bounded
+         * by {@link #historyCount} and {@link #historyBytes} only.
+         */
+        public Builder historyMaxAge(Duration maxAge) {
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("historyMaxAge must not be negative: " + maxAge);
+            }
+            this.historyMaxAge = maxAge;
+            return this;
+        }
+
+        /** The clock of {@link #historyMaxAge}, in nanoseconds; tests replace {@code System.nanoTime}. */
+        Builder clock(LongSupplier nanos) {
+            this.clock = Objects.requireNonNull(nanos, "nanos");
             return this;
         }
 

@@ -42,11 +42,12 @@ final class MemberFanout implements RoomFanout {
             if (r.dead) {
                 return; // members join only inside the engine's order, which the caller holds: none can be new
             }
-            for (LocalRoom.OnLoop l : r.loops) {
+            for (LocalRoom.OnLoop l : r.loops()) {
                 RoomMember[] admitted = null;
                 long[] gaps = null;
                 int n = 0;
-                for (RoomMember m : l.members) {
+                for (int i = 0; i < l.size; i++) {
+                    RoomMember m = l.members[i];
                     if (!m.isActive() || (exceptId != 0 && m.connectionId() == exceptId)) {
                         continue;
                     }
@@ -56,11 +57,11 @@ final class MemberFanout implements RoomFanout {
                         continue;
                     }
                     if (admitted == null) {
-                        admitted = new RoomMember[l.members.size()];
+                        admitted = new RoomMember[l.size];
                     }
                     if (seq > 0 && m.hasGap()) {
                         if (gaps == null) {
-                            gaps = new long[2 * l.members.size()];
+                            gaps = new long[2 * l.size];
                         }
                         gaps[2 * n] = m.gapFrom();
                         gaps[2 * n + 1] = m.gapTo();
@@ -83,8 +84,9 @@ final class MemberFanout implements RoomFanout {
             return;
         }
         synchronized (r) {
-            for (LocalRoom.OnLoop l : r.loops) {
-                for (RoomMember m : l.members) {
+            for (LocalRoom.OnLoop l : r.loops()) {
+                for (int i = 0; i < l.size; i++) {
+                    RoomMember m = l.members[i];
                     if (m.isActive()) {
                         m.missed(from, to);
                     }

@@ -12,18 +12,25 @@ public final class RoomMember {
     private final String room;
     private final NioWebSocket socket;
     private final Object label;
+    /** The {@link Rooms} this membership belongs to: a connection's memberships of several share one field. */
+    final Rooms owner;
+    /** Its index among its loop's members in {@link LocalRoom}, so leaving is O(1); -1 when not there. */
+    int slot = -1;
     /** Set once, under the room's lock: no message of the room is written to it any more. */
     private volatile boolean gone;
     /** Messages skipped because the member was too far behind. Written under the room's lock. */
     private volatile long skipped;
-    /** The missed sequence numbers not yet reported through onGap: 0 when none. Under the room's lock. */
-    private long gapFrom;
-    private long gapTo;
+    /**
+     * The missed sequence numbers not yet reported through onGap ({from, to}), or null when none: allocated
+     * only for a member that missed something, since most never do. Under the room's lock.
+     */
+    private long[] gap;
 
-    RoomMember(String room, NioWebSocket socket, Object label) {
+    RoomMember(String room, NioWebSocket socket, Object label, Rooms owner) {
         this.room = room;
         this.socket = socket;
         this.label = label;
+        this.owner = owner;
     }
 
     /** The room's name. */
@@ -76,36 +83,33 @@ public final class RoomMember {
     void skip(long seq) {
         skipped++;
         if (seq > 0) {
-            if (gapFrom == 0) {
-                gapFrom = seq;
-            }
-            gapTo = seq;
+            missed(seq, seq);
         }
     }
 
     /** Messages {@code from} to {@code to} will not come (lost by the engine): a gap, but not a skip. */
     void missed(long from, long to) {
-        if (gapFrom == 0) {
-            gapFrom = from;
+        if (gap == null) {
+            gap = new long[] {from, to};
+        } else {
+            gap[1] = Math.max(gap[1], to);
         }
-        gapTo = Math.max(gapTo, to);
     }
 
     /** Whether a gap waits to be reported. */
     boolean hasGap() {
-        return gapFrom != 0;
+        return gap != null;
     }
 
     long gapFrom() {
-        return gapFrom;
+        return gap[0];
     }
 
     long gapTo() {
-        return gapTo;
+        return gap[1];
     }
 
     void gapReported() {
-        gapFrom = 0;
-        gapTo = 0;
+        gap = null;
     }
 }

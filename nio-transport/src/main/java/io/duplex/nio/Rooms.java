@@ -1,7 +1,6 @@
 package io.duplex.nio;
 
 import io.duplex.core.WebSocket;
-import io.duplex.nio.loop.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,7 +54,6 @@ public final class Rooms {
     private final int maxRoomsPerConnection;
     private final int maxRoomNameLength;
     private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Memberships> byConnection = new ConcurrentHashMap<>();
 
     private Rooms(Builder b) {
         this.server = b.server;
@@ -104,21 +102,21 @@ public final class Rooms {
             Function<RoomSnapshot, List<PreparedMessage>> greeting) {
         ServerConnection c = own(ws);
         checkName(room);
-        RoomMember m = new RoomMember(room, c.facade, label);
-        Memberships ms = reserve(c, m);
+        // Members of a room share its name string, so the caller's copy can go.
+        LocalRoom existing = rooms.get(room);
+        RoomMember m = new RoomMember(existing != null ? existing.name : room, c.facade, label, this);
+        reserve(c, m);
         // Whoever comes second of this method's return and the engine's callback tells the listener, so an
         // engine that attaches later (history fetched from elsewhere) still reports the join once.
         AtomicBoolean handoff = new AtomicBoolean();
         try {
             engine.attach(room, since, snapshot -> {
-                if (added(c.loop, ms, m, snapshot, greeting) && !handoff.compareAndSet(false, true)) {
+                if (added(c, m, snapshot, greeting) && !handoff.compareAndSet(false, true)) {
                     joined(m);
                 }
             });
         } catch (RuntimeException | Error e) {
-            if (ms.remove(room, m) != null && ms.retireIfEmpty()) {
-                byConnection.remove(c.id, ms);
-            }
+            Memberships.remove(c, this, room, m);
             throw e;
         }
         if (!m.isActive()) {
@@ -138,22 +136,13 @@ public final class Rooms {
         }
     }
 
-    private Memberships reserve(ServerConnection c, RoomMember m) {
-        for (;;) {
-            Memberships ms = byConnection.computeIfAbsent(c.id, id -> new Memberships());
-            if (!ms.reserve(m, maxRoomsPerConnection)) {
-                byConnection.remove(c.id, ms);
-                continue;
-            }
-            if (!server.isListed(c)) {
-                // Closed before its close hook could see this set, or not open yet.
-                ms.remove(m.room(), m);
-                if (ms.retireIfEmpty()) {
-                    byConnection.remove(c.id, ms);
-                }
-                throw new IllegalStateException("connection " + c.id + " is not open");
-            }
-            return ms;
+    private void reserve(ServerConnection c, RoomMember m) {
+        Memberships.reserve(c, m, maxRoomsPerConnection);
+        // The close hook unlists the connection before it takes its memberships: either it sees this one, or
+        // this check sees the connection unlisted (closed, or not open yet).
+        if (!server.isListed(c)) {
+            Memberships.remove(c, this, m.room(), m);
+            throw new IllegalStateException("connection " + c.id + " is not open");
         }
     }
 
@@ -163,7 +152,7 @@ public final class Rooms {
      *
      * @return whether the member was added
      */
-    private boolean added(EventLoop loop, Memberships ms, RoomMember m, RoomSnapshot snapshot,
+    private boolean added(ServerConnection c, RoomMember m, RoomSnapshot snapshot,
             Function<RoomSnapshot, List<PreparedMessage>> greeting) {
         List<PreparedMessage> first = new ArrayList<>();
         if (greeting != null) {
@@ -185,7 +174,7 @@ public final class Rooms {
                 }
                 // Checked under the room's lock, which the close hook and leave take to remove a member:
                 // either they see it added, or it sees them.
-                stale = ms.isClosed() || !ms.holds(m);
+                stale = !Memberships.holds(c, m);
                 if (stale) {
                     m.end();
                     if (r.size() == 0) {
@@ -193,10 +182,10 @@ public final class Rooms {
                         rooms.remove(r.name, r);
                     }
                 } else {
-                    r.add(m, loop);
+                    r.add(m, c.loop);
                     if (!first.isEmpty()) {
                         m.ws().handedOver(bytes);
-                        MemberFanout.hand(loop, new RoomDelivery(first, bytes, new RoomMember[] {m}, 1, null, listener));
+                        MemberFanout.hand(c.loop, new RoomDelivery(first, bytes, new RoomMember[] {m}, 1, null, listener));
                     }
                 }
             }
@@ -214,14 +203,9 @@ public final class Rooms {
      * @return false if it was not a member
      */
     public boolean leave(WebSocket ws, String room) {
-        ServerConnection c = own(ws);
-        Memberships ms = byConnection.get(c.id);
-        RoomMember m = ms == null ? null : ms.remove(room, null);
+        RoomMember m = Memberships.remove(own(ws), this, room, null);
         if (m == null) {
             return false;
-        }
-        if (ms.retireIfEmpty()) {
-            byConnection.remove(c.id, ms);
         }
         if (removeLocal(m)) {
             engine.detach(room);
@@ -236,11 +220,7 @@ public final class Rooms {
 
     /** The close hook: on the connection's loop, before its handler's onClose. */
     private void connectionClosed(ServerConnection c) {
-        Memberships ms = byConnection.remove(c.id);
-        if (ms == null) {
-            return;
-        }
-        for (RoomMember m : ms.close()) {
+        for (RoomMember m : Memberships.removeAll(c, this)) {
             if (removeLocal(m)) {
                 engine.detach(m.room());
                 try {
@@ -336,14 +316,12 @@ public final class Rooms {
 
     /** The rooms {@code ws} is a member of, a snapshot. */
     public Set<String> roomsOf(WebSocket ws) {
-        Memberships ms = byConnection.get(own(ws).id);
-        return ms == null ? Set.of() : ms.rooms();
+        return Memberships.rooms(own(ws), this);
     }
 
     /** {@code ws}'s membership of {@code room}, or null. */
     public RoomMember membership(WebSocket ws, String room) {
-        Memberships ms = byConnection.get(own(ws).id);
-        return ms == null ? null : ms.get(room);
+        return Memberships.get(own(ws), this, room);
     }
 
     /** The names of the rooms with members on this server, a snapshot. */

@@ -21,6 +21,8 @@ final class ServerConnection extends Connection {
     final WebSocketServer server;
     /** Unique among this server's connections; see {@link io.duplex.core.WebSocket#id()}. */
     final long id;
+    /** Its room memberships, owned by {@link Memberships} (a field, so a connection in one room needs no map). */
+    volatile Object memberships;
     /** 503 when the server was full at accept: read the request, answer 503, close. */
     private final boolean overCapacity;
     private ServerHandshake handshake;

@@ -3,9 +3,11 @@ package io.duplex.bench.servers;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
 import io.duplex.nio.PreparedMessage;
+import io.duplex.nio.RoomMember;
 import io.duplex.nio.Rooms;
 import io.duplex.nio.WebSocketServer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -39,16 +41,16 @@ public final class DuplexRoomsServer {
             public void onOpen(WebSocket socket) {
                 String room = RoomPath.room(socket.handshakeRequest().path());
                 if (room != null) {
-                    rooms[0].join(socket, room, null);
-                    socket.attach(room);
+                    // The membership, not the name: its room() is the room's one shared name string.
+                    socket.attach(rooms[0].join(socket, room, null));
                 }
             }
 
             @Override
             public void onText(WebSocket socket, String text) {
                 int size = BroadcastTrigger.size(text);
-                String room = socket.attachment();
-                if (size < 0 || room == null) {
+                RoomMember member = socket.attachment();
+                if (size < 0 || member == null) {
                     socket.offerText(text);
                     return;
                 }
@@ -56,22 +58,25 @@ public final class DuplexRoomsServer {
                     broadcast = PreparedMessage.binary(ByteBuffer.wrap(BroadcastTrigger.payload(size)));
                 }
                 long start = System.nanoTime();
-                rooms[0].publish(room, broadcast);
+                rooms[0].publish(member.room(), broadcast);
                 reporter.execute(() -> socket.sendPing(EMPTY.duplicate())
                         .thenRun(() -> socket.sendText(BroadcastTrigger.done(start))));
             }
 
             @Override
             public void onBinary(WebSocket socket, ByteBuffer data) {
-                String room = socket.attachment();
-                if (room == null) {
+                RoomMember member = socket.attachment();
+                if (member == null) {
                     socket.offerBinary(data);
                 } else {
-                    rooms[0].publish(room, PreparedMessage.binary(data));
+                    rooms[0].publish(member.room(), PreparedMessage.binary(data));
                 }
             }
         };
-        WebSocketServer server = WebSocketServer.builder().port(port).loops(1).handler(handler).build();
+        // No keepalive, as in NettyRoomsServer: in (f) most members only receive, and a Ping's reply would be
+        // load that Netty's side does not get; the memory steps would also count the state a Pong leaves.
+        WebSocketServer server = WebSocketServer.builder().port(port).loops(1).handler(handler)
+                .pingInterval(Duration.ZERO).build();
         rooms[0] = Rooms.builder(server).build();
         server.start();
         Ports.announce("duplex-rooms", server.port());
