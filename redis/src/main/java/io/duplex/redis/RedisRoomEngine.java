@@ -86,6 +86,8 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (connection == pubsub) {
                 lines.reconnected();
+            } else if (connection == commands) {
+                lines.commandsReconnected();
             }
         }
     };
@@ -123,7 +125,8 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
             }
             throw e;
         }
-        this.lines = new RoomLines(keys, commands, pubsub, node, historyCount, b.maxAhead);
+        this.lines = new RoomLines(keys, commands, pubsub, node, historyCount, b.maxAhead,
+                b.maxReconnectDelay.toMillis());
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
