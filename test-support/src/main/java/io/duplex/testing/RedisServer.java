@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * A real {@code redis-server} for tests, on a free loopback port with a temporary directory and no
  * persistence. Missing redis-server: the test is skipped on a developer machine and fails when
  * {@code CI=true}. {@link #kill()} and {@link #restart()} simulate a crash (SIGKILL) and a restart on the same
- * port.
+ * port; {@link #pause()} and {@link #resume()} a stalled server (SIGSTOP, SIGCONT).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -23,6 +23,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
+    private boolean paused;
 
     private RedisServer(Path dir, int port) {
         this.dir = dir;
@@ -79,6 +80,28 @@ public final class RedisServer implements AutoCloseable {
         process.waitFor(20, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGSTOP: Redis stops answering but keeps its connections open (the kernel even accepts new ones), as when
+     * it is stalled by a long command, a fork or swapping; nothing is lost.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause()}: Redis reads and runs what was sent to it meanwhile. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+        paused = false;
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** Starts it again on the same port (empty). */
     public void restart() throws IOException, InterruptedException {
         launch();
@@ -87,6 +110,9 @@ public final class RedisServer implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         if (process != null) {
+            if (paused) {
+                resume();
+            }
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
