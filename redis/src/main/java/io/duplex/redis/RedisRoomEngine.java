@@ -10,6 +10,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -108,12 +109,15 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         this.historyAgeMillis = b.historyAge.toMillis();
         this.maxPending = b.maxPendingPublishes;
         if (ownsClient) {
-            client.setOptions(ClientOptions.builder()
+            ClientOptions.Builder options = ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .requestQueueSize(Math.max(64, 4 * b.maxPendingPublishes))
-                    .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-                    .build());
+                    .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout));
+            if (b.sslOptions != null) {
+                options.sslOptions(b.sslOptions);
+            }
+            client.setOptions(options.build());
         }
         try {
             this.commands = client.connect(CODEC);
@@ -311,6 +315,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         private Duration commandTimeout = Duration.ofSeconds(2);
         private int maxAhead = 1_000;
         private Duration maxReconnectDelay = Duration.ofSeconds(1);
+        private SslOptions sslOptions;
 
         private Builder(RedisURI uri, RedisClient client) {
             this.uri = uri;
@@ -380,6 +385,17 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
                 throw new IllegalArgumentException("maxReconnectDelay must be at least 10 ms: " + delay);
             }
             this.maxReconnectDelay = delay;
+            return this;
+        }
+
+        /**
+         * TLS settings for a {@code rediss://} URI (with a client this engine creates): which certificates to
+         * trust, a client certificate, protocols. For a server certificate that the JVM's trust store does not
+         * cover, for example {@code SslOptions.builder().jdkSslProvider().trustManager(caPemFile).build()}.
+         * Default: Lettuce's, which trust the JVM's trust store and verify the server's host name.
+         */
+        public Builder sslOptions(SslOptions options) {
+            this.sslOptions = Objects.requireNonNull(options, "options");
             return this;
         }
 

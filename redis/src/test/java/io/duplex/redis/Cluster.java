@@ -25,7 +25,12 @@ final class Cluster implements AutoCloseable {
 
     /** Starts redis-server (or skips the test, failing it under CI=true, when it is missing). */
     Cluster() throws Exception {
-        redis = RedisServer.start();
+        this(RedisServer.start());
+    }
+
+    /** On {@code redis}, which it closes. */
+    Cluster(RedisServer redis) {
+        this.redis = redis;
         loops = EventLoopGroup.create(2);
         clients = WebSocketClient.builder().loops(loops).build();
     }

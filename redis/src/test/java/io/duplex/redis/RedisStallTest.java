@@ -63,7 +63,7 @@ class RedisStallTest {
         assertEquals("echo ping", alice.next());
         CompletableFuture<Long> fromTest = a.say("slow", "from the test");
         assertFalse(fromTest.isDone(), "Redis is stopped: nothing can have answered");
-        // New connections are accepted and served by both nodes meanwhile.
+        // New connections are accepted and served meanwhile.
         Member carol = cluster.member(b);
         carol.ws.sendText("echo still here");
         assertEquals("echo still here", carol.next());

@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,12 +24,14 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final List<String> tls;
     private Process process;
     private boolean paused;
 
-    private RedisServer(Path dir, int port) {
+    private RedisServer(Path dir, int port, List<String> tls) {
         this.dir = dir;
         this.port = port;
+        this.tls = tls;
     }
 
     private static String envOr(String name, String fallback) {
@@ -37,20 +41,41 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts one, or skips (fails under CI=true) the calling test when redis-server is missing. */
     public static RedisServer start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /**
+     * Starts one that speaks only TLS, with the PEM certificate {@code certificate} (and its chain) and its
+     * PEM private key; clients need no certificate. {@link #url()} is then {@code rediss://}. Skips or fails
+     * as {@link #start()} does.
+     */
+    public static RedisServer startTls(Path certificate, Path privateKey) throws IOException, InterruptedException {
+        return start(List.of("--tls-cert-file", certificate.toString(), "--tls-key-file", privateKey.toString(),
+                "--tls-auth-clients", "no"));
+    }
+
+    private static RedisServer start(List<String> tls) throws IOException, InterruptedException {
         String missing = "test needs " + BINARY + " (Debian package redis-server; .ci/install-peers installs it)";
         ExternalPeer.require(BINARY.canExecute(), missing);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RedisServer r = new RedisServer(Files.createTempDirectory("duplex-redis-"), port);
+        RedisServer r = new RedisServer(Files.createTempDirectory("duplex-redis-"), port, tls);
         r.launch();
         return r;
     }
 
     private void launch() throws IOException, InterruptedException {
-        process = new ProcessBuilder(BINARY.getPath(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no")
+        List<String> command = new ArrayList<>(List.of(BINARY.getPath(), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "no"));
+        if (tls.isEmpty()) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port)));
+            command.addAll(tls);
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -68,9 +93,9 @@ public final class RedisServer implements AutoCloseable {
         throw new IOException("redis-server did not listen on " + port + " within 20 s");
     }
 
-    /** {@code redis://127.0.0.1:PORT}. */
+    /** {@code redis://127.0.0.1:PORT}, or {@code rediss://127.0.0.1:PORT} when started with TLS. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (tls.isEmpty() ? "redis" : "rediss") + "://127.0.0.1:" + port;
     }
 
 
