@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,14 +62,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The sequence number inside a payload.</b> The number is assigned inside Redis, so the message
  * function passed to {@code publish} is called with a random 18-digit placeholder, and the script writes the
- * sequence number in decimal wherever those digits appear in the payload. A payload that carries its number
+ * sequence number in decimal wherever those digits appear in the payload (text or binary; the rest of the
+ * payload is never interpreted). A payload that carries its number
  * in decimal (JSON, text) works as on one node; one that encodes it otherwise does not carry it.
  */
 public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisRoomEngine.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-    private static final long MARKER_MIN = 100_000_000_000_000_000L;
 
     private final RedisClient client;
     private final boolean ownsClient;
@@ -207,7 +208,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
                     maxPending + " publishes already wait for Redis: not published to room " + room, null));
         }
         try {
-            long marker = MARKER_MIN + ThreadLocalRandom.current().nextLong(9 * MARKER_MIN);
+            long marker = placeholder(ThreadLocalRandom.current());
             PreparedMessage m = Objects.requireNonNull(message.apply(marker), "message function returned null");
             ByteBuffer p = m.payload();
             byte[] payload = new byte[p.remaining()];
@@ -268,6 +269,21 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
     @Override
     public void detach(String room) {
         lines.detach(room);
+    }
+
+    /**
+     * An 18-digit placeholder for a sequence number: 9, then 17 digits from 0 to 8. Its first digit occurs
+     * nowhere else in it, so no proper prefix of it is also a suffix and two occurrences can never overlap:
+     * digits written right before or after the number (by the application or a client's text) can never make
+     * the script find the placeholder at a shifted position. Drawn fresh for each publish and never sent
+     * anywhere but to the script, so a client cannot write it into its text on purpose.
+     */
+    static long placeholder(RandomGenerator random) {
+        long p = 9;
+        for (int i = 0; i < 17; i++) {
+            p = p * 10 + random.nextInt(9);
+        }
+        return p;
     }
 
     private static byte[] bytes(Object o) {
