@@ -1,8 +1,6 @@
 package io.duplex.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.nio.PreparedMessage;
 import io.lettuce.core.RedisClient;
@@ -15,8 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Payloads are data: whatever a client writes crosses Redis byte for byte, and the sequence number lands exactly
  * where the publishing node put its placeholder, live and from history.
  */
-class RedisPayloadTest {
+class RedisPayloadTest extends ClusterTest {
 
     /** Texts aimed at the script's pattern and replacement, its source, the Redis protocol and the envelope. */
     private static final List<String> HOSTILE = List.of(
@@ -39,25 +35,19 @@ class RedisPayloadTest {
             "ünïcødé 😀 \u0000 nul",
             "900000000000000000 and 123456789012345678: digits that look like a placeholder");
 
-    private Cluster cluster;
+    private Node a;
+    private Node b;
+    private Member bob;
 
     @BeforeEach
-    void start() throws Exception {
-        cluster = new Cluster();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
+    void nodes() throws Exception {
+        a = cluster.node(e -> { });
+        b = cluster.node(e -> { });
+        bob = cluster.member(b);
     }
 
     @Test
     void clientTextIsDataAndTheNumberLandsExactlyWhereThePlaceholderWas() throws Exception {
-        Node a = cluster.node(e -> { });
-        Node b = cluster.node(e -> { });
-        Member bob = cluster.member(b);
         bob.join("data", -1);
         for (int i = 0; i < HOSTILE.size(); i++) {
             String text = HOSTILE.get(i);
@@ -77,9 +67,6 @@ class RedisPayloadTest {
 
     @Test
     void binaryPayloadsKeepEveryByteAndCarryTheNumberOnlyWhereThePlaceholderWas() throws Exception {
-        Node a = cluster.node(e -> { });
-        Node b = cluster.node(e -> { });
-        Member bob = cluster.member(b);
         bob.join("bytes", -1);
         byte[] all = new byte[256];
         for (int i = 0; i < all.length; i++) {
@@ -107,9 +94,6 @@ class RedisPayloadTest {
         } finally {
             admin.shutdown();
         }
-        Node a = cluster.node(e -> { });
-        Node b = cluster.node(e -> { });
-        Member bob = cluster.member(b);
         assertEquals(before, bob.join("big", -1));
         for (long seq = before + 1; seq <= before + 2; seq++) {
             assertEquals(seq, a.say("big", "large").get(10, TimeUnit.SECONDS));
@@ -119,36 +103,6 @@ class RedisPayloadTest {
         assertEquals(before + 2, carol.join("big", before));
         carol.expect(before + 1, "large");
         carol.expect(before + 2, "large");
-    }
-
-    @Test
-    void aPlaceholderNeverOverlapsItselfWhateverTheRandomDigits() {
-        for (int d = 0; d <= 9; d++) {
-            int digit = d;
-            assertBorderFree(RedisRoomEngine.placeholder(new RandomGenerator() {
-                @Override
-                public long nextLong() {
-                    return digit;
-                }
-
-                @Override
-                public int nextInt(int bound) {
-                    return digit % bound;
-                }
-            }));
-        }
-        for (int i = 0; i < 1_000; i++) {
-            assertBorderFree(RedisRoomEngine.placeholder(RandomGenerator.getDefault()));
-        }
-    }
-
-    /** 18 digits, none of its proper prefixes also a suffix: two occurrences cannot overlap. */
-    private static void assertBorderFree(long placeholder) {
-        String p = Long.toString(placeholder);
-        assertEquals(18, p.length(), p);
-        for (int n = 1; n < p.length(); n++) {
-            assertNotEquals(p.substring(0, n), p.substring(p.length() - n), "overlaps itself by " + n + ": " + p);
-        }
     }
 
     /** The room's counter and history are the only keys, the history holding every message: nothing ran. */

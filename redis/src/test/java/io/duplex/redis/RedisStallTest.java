@@ -14,34 +14,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A stalled Redis (the real redis-server stopped with SIGSTOP: connections stay open, nothing answers): event
  * loops keep serving, publishes wait (bounded) or time out, and what was sent runs once Redis resumes.
  */
-class RedisStallTest {
+class RedisStallTest extends ClusterTest {
 
     /** Longer than any of these tests: a publish sent to the paused Redis waits for it, never times out. */
     private static final Duration NO_TIMEOUT = Duration.ofMinutes(5);
     /** Short enough to wait for, long enough that an ordinary command never takes it on a loaded machine. */
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private Cluster cluster;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new Cluster();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void eventLoopsKeepServingWhileRedisStallsAndPublishesCompleteAfterIt() throws Exception {
