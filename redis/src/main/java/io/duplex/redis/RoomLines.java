@@ -203,10 +203,14 @@ final class RoomLines {
         line.syncing = false;
         if (failure != null) {
             line.stale = true;
-            line.retryMillis = line.retryMillis == 0 ? FIRST_RETRY_MILLIS : Math.min(2 * line.retryMillis,
-                    maxRetryMillis);
-            LOG.warn("room {}: Redis unreachable while subscribing; retried in {} ms and on reconnect: {}",
-                    line.room, line.retryMillis, failure.toString());
+            if (line.retryMillis == 0) {
+                LOG.warn("room {}: Redis unreachable while subscribing; retried until it answers: {}", line.room,
+                        failure.toString());
+                line.retryMillis = FIRST_RETRY_MILLIS;
+            } else {
+                LOG.debug("room {}: subscribing failed again: {}", line.room, failure.toString());
+                line.retryMillis = Math.min(2 * line.retryMillis, maxRetryMillis);
+            }
             retryLater(line);
         } else {
             line.stale = false;
@@ -230,10 +234,16 @@ final class RoomLines {
         drain(line);
     }
 
+    /**
+     * Retries a failed subscription after the line's backoff. While a connection is down the retry stands down:
+     * that connection's reconnect resyncs the room (it is handled on this thread after the retry, which found
+     * the connection down), so a long outage costs no attempt per room.
+     */
     private void retryLater(RoomLine line) {
         try {
             thread.schedule(() -> onEngineThread(() -> {
-                if (lines.get(line.room) == line && line.stale && !line.syncing) {
+                if (lines.get(line.room) == line && line.stale && !line.syncing && commands.isOpen()
+                        && pubsub.isOpen()) {
                     sync(line);
                 }
             }), line.retryMillis, TimeUnit.MILLISECONDS);
