@@ -10,6 +10,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,14 +62,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The sequence number inside a payload.</b> The number is assigned inside Redis, so the message
  * function passed to {@code publish} is called with a random 18-digit placeholder, and the script writes the
- * sequence number in decimal wherever those digits appear in the payload. A payload that carries its number
+ * sequence number in decimal wherever those digits appear in the payload (text or binary; the rest of the
+ * payload is never interpreted). A payload that carries its number
  * in decimal (JSON, text) works as on one node; one that encodes it otherwise does not carry it.
  */
 public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisRoomEngine.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-    private static final long MARKER_MIN = 100_000_000_000_000_000L;
 
     private final RedisClient client;
     private final boolean ownsClient;
@@ -86,6 +88,8 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (connection == pubsub) {
                 lines.reconnected();
+            } else if (connection == commands) {
+                lines.commandsReconnected();
             }
         }
     };
@@ -106,12 +110,15 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         this.historyAgeMillis = b.historyAge.toMillis();
         this.maxPending = b.maxPendingPublishes;
         if (ownsClient) {
-            client.setOptions(ClientOptions.builder()
+            ClientOptions.Builder options = ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .requestQueueSize(Math.max(64, 4 * b.maxPendingPublishes))
-                    .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-                    .build());
+                    .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout));
+            if (b.sslOptions != null) {
+                options.sslOptions(b.sslOptions);
+            }
+            client.setOptions(options.build());
         }
         try {
             this.commands = client.connect(CODEC);
@@ -123,7 +130,8 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
             }
             throw e;
         }
-        this.lines = new RoomLines(keys, commands, pubsub, node, historyCount, b.maxAhead);
+        this.lines = new RoomLines(keys, commands, pubsub, node, historyCount, b.maxAhead,
+                b.maxReconnectDelay.toMillis());
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
@@ -200,7 +208,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
                     maxPending + " publishes already wait for Redis: not published to room " + room, null));
         }
         try {
-            long marker = MARKER_MIN + ThreadLocalRandom.current().nextLong(9 * MARKER_MIN);
+            long marker = placeholder(ThreadLocalRandom.current());
             PreparedMessage m = Objects.requireNonNull(message.apply(marker), "message function returned null");
             ByteBuffer p = m.payload();
             byte[] payload = new byte[p.remaining()];
@@ -263,6 +271,21 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         lines.detach(room);
     }
 
+    /**
+     * An 18-digit placeholder for a sequence number: 9, then 17 digits from 0 to 8. Its first digit occurs
+     * nowhere else in it, so no proper prefix of it is also a suffix and two occurrences can never overlap:
+     * digits written right before or after the number (by the application or a client's text) can never make
+     * the script find the placeholder at a shifted position. Drawn fresh for each publish and never sent
+     * anywhere but to the script, so a client cannot write it into its text on purpose.
+     */
+    static long placeholder(RandomGenerator random) {
+        long p = 9;
+        for (int i = 0; i < 17; i++) {
+            p = p * 10 + random.nextInt(9);
+        }
+        return p;
+    }
+
     private static byte[] bytes(Object o) {
         return String.valueOf(o).getBytes(StandardCharsets.UTF_8);
     }
@@ -308,6 +331,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
         private Duration commandTimeout = Duration.ofSeconds(2);
         private int maxAhead = 1_000;
         private Duration maxReconnectDelay = Duration.ofSeconds(1);
+        private SslOptions sslOptions;
 
         private Builder(RedisURI uri, RedisClient client) {
             this.uri = uri;
@@ -377,6 +401,17 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
                 throw new IllegalArgumentException("maxReconnectDelay must be at least 10 ms: " + delay);
             }
             this.maxReconnectDelay = delay;
+            return this;
+        }
+
+        /**
+         * TLS settings for a {@code rediss://} URI (with a client this engine creates): which certificates to
+         * trust, a client certificate, protocols. For a server certificate that the JVM's trust store does not
+         * cover, for example {@code SslOptions.builder().jdkSslProvider().trustManager(caPemFile).build()}.
+         * Default: Lettuce's, which trust the JVM's trust store and verify the server's host name.
+         */
+        public Builder sslOptions(SslOptions options) {
+            this.sslOptions = Objects.requireNonNull(options, "options");
             return this;
         }
 

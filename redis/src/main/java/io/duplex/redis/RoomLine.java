@@ -21,6 +21,13 @@ final class RoomLine {
     boolean live;
     /** A subscribe and baseline read is in flight. */
     boolean syncing;
+    /**
+     * The last subscribe and baseline read failed: Redis's counter may be below {@link #delivered} until a
+     * retry succeeds.
+     */
+    boolean stale;
+    /** The wait before the next retry of a failed baseline, in ms; 0 after a success. */
+    long retryMillis;
     /** A history read for a hole is in flight: deliveries wait for it. */
     boolean filling;
     /** The last sequence number delivered (or reported as a gap) on this node. */

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ final class RoomLines {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomLines.class);
     private static final int MAX_RESUME_READS = 5;
+    private static final long FIRST_RETRY_MILLIS = 10;
 
     private final RoomKeys keys;
     private final String node;
@@ -40,7 +42,8 @@ final class RoomLines {
     private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
     private final int historyCount;
     private final int maxAhead;
-    private final ExecutorService thread;
+    private final long maxRetryMillis;
+    private final ScheduledThreadPoolExecutor thread;
     private final LuaScript baselineScript = new LuaScript("baseline.lua");
     /** Rooms with local members; the engine thread only. */
     private final Map<String, RoomLine> lines = new HashMap<>();
@@ -50,18 +53,21 @@ final class RoomLines {
     private volatile boolean closed;
 
     RoomLines(RoomKeys keys, StatefulRedisConnection<String, byte[]> commands,
-            StatefulRedisPubSubConnection<String, byte[]> pubsub, String node, int historyCount, int maxAhead) {
+            StatefulRedisPubSubConnection<String, byte[]> pubsub, String node, int historyCount, int maxAhead,
+            long maxRetryMillis) {
         this.keys = keys;
         this.node = node;
         this.commands = commands;
         this.pubsub = pubsub;
         this.historyCount = historyCount;
         this.maxAhead = maxAhead;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
+        this.maxRetryMillis = maxRetryMillis;
+        this.thread = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "duplex-redis-" + node);
             t.setDaemon(true);
             return t;
         });
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     // ---- any thread ---------------------------------------------------------------------------------------
@@ -125,6 +131,21 @@ final class RoomLines {
         onEngineThread(this::resyncAll);
     }
 
+    /**
+     * The command connection (re)connected: the rooms whose baseline failed meanwhile try again now rather
+     * than at their next retry. The two connections reconnect independently, each on its own backoff, so this
+     * one may come back well after the pub/sub connection did.
+     */
+    void commandsReconnected() {
+        onEngineThread(() -> {
+            for (RoomLine line : List.copyOf(lines.values())) {
+                if (line.stale && !line.syncing) {
+                    sync(line);
+                }
+            }
+        });
+    }
+
     /** Stops the engine thread; later calls do nothing. */
     void close() {
         closed = true;
@@ -174,13 +195,26 @@ final class RoomLines {
     /**
      * The subscription stands (or failed: {@code redisSeq} null) and Redis's counter is {@code redisSeq}: the
      * first time, members start from there; after a reconnect, what was published meanwhile is read from
-     * history. Then the waiting joins attach and the buffered messages flow.
+     * history. Then the waiting joins attach and the buffered messages flow. A failure is retried (with
+     * backoff, and at once when a connection comes back) until it succeeds or the room's last member leaves:
+     * until then Redis may hold a counter below what this node delivered (after a restart without persistence).
      */
     private void baseline(RoomLine line, Long redisSeq, Throwable failure) {
         line.syncing = false;
         if (failure != null) {
-            LOG.warn("room {}: Redis unreachable while subscribing; it resubscribes on reconnect: {}", line.room,
-                    failure.toString());
+            line.stale = true;
+            if (line.retryMillis == 0) {
+                LOG.warn("room {}: Redis unreachable while subscribing; retried until it answers: {}", line.room,
+                        failure.toString());
+                line.retryMillis = FIRST_RETRY_MILLIS;
+            } else {
+                LOG.debug("room {}: subscribing failed again: {}", line.room, failure.toString());
+                line.retryMillis = Math.min(2 * line.retryMillis, maxRetryMillis);
+            }
+            retryLater(line);
+        } else {
+            line.stale = false;
+            line.retryMillis = 0;
         }
         boolean first = !line.live;
         line.live = true;
@@ -198,6 +232,24 @@ final class RoomLines {
             r.run();
         }
         drain(line);
+    }
+
+    /**
+     * Retries a failed subscription after the line's backoff. While a connection is down the retry stands down:
+     * that connection's reconnect resyncs the room (it is handled on this thread after the retry, which found
+     * the connection down), so a long outage costs no attempt per room.
+     */
+    private void retryLater(RoomLine line) {
+        try {
+            thread.schedule(() -> onEngineThread(() -> {
+                if (lines.get(line.room) == line && line.stale && !line.syncing && commands.isOpen()
+                        && pubsub.isOpen()) {
+                    sync(line);
+                }
+            }), line.retryMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("engine closed; retry dropped");
+        }
     }
 
     private void resyncAll() {

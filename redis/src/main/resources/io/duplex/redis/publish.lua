@@ -11,16 +11,19 @@ if seq <= floor then
   seq = floor + 1
   redis.call('SET', KEYS[1], seq)
 end
+-- Lua numbers are doubles, which tostring and .. print in exponent form from 1e14 on: '%d' stays exact up to 2^53.
+local digits = string.format('%d', seq)
 local body = ARGV[3]
 if ARGV[4] ~= '' then
-  body = (string.gsub(body, ARGV[4], tostring(seq)))
+  -- ARGV[4] is only decimal digits and digits has no '%': neither can act as pattern or replacement syntax.
+  body = (string.gsub(body, ARGV[4], digits))
 end
 local count = tonumber(ARGV[6])
 if count > 0 then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local age = tonumber(ARGV[7])
-  redis.call('XADD', KEYS[2], 'MAXLEN', count, seq .. '-0', 'o', ARGV[2], 't', now, 'm', body)
+  redis.call('XADD', KEYS[2], 'MAXLEN', count, digits .. '-0', 'o', ARGV[2], 't', now, 'm', body)
   -- Drop what is older than the age bound; one or two entries per publish at most in steady state.
   while true do
     local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
@@ -31,5 +34,5 @@ if count > 0 then
   end
   redis.call('PEXPIRE', KEYS[2], age)
 end
-redis.call('PUBLISH', ARGV[1], 'm' .. ARGV[2] .. seq .. ' ' .. body)
+redis.call('PUBLISH', ARGV[1], 'm' .. ARGV[2] .. digits .. ' ' .. body)
 return seq

@@ -8,11 +8,13 @@ import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
 import io.duplex.nio.WebSocketClient;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A client of a {@link Node}: records every text it receives. */
+/** A client of a {@link Node}: records every message it receives. */
 final class Member implements WebSocketHandler, AutoCloseable {
 
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
@@ -25,6 +27,14 @@ final class Member implements WebSocketHandler, AutoCloseable {
     @Override
     public void onText(WebSocket socket, String text) {
         received.add(text);
+    }
+
+    /** A binary message is recorded as {@code "binary HEX"}. */
+    @Override
+    public void onBinary(WebSocket socket, ByteBuffer data) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        received.add("binary " + HexFormat.of().formatHex(b));
     }
 
     /** Joins {@code room} (resuming after {@code since}, or -1) and returns the latest number it was told. */

@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * One server node in this JVM: a WebSocket server with rooms on its own {@link RedisRoomEngine} (its own
  * Lettuce client). A client joins with the text {@code "join SINCE ROOM"} (ROOM is the rest of the text, any
  * characters) and gets {@code "joined LATEST"}, then {@code "gap FROM TO"} if any, then the room's messages;
- * {@code "leave ROOM"} leaves.
+ * {@code "leave ROOM"} leaves. {@code "echo X"} is answered with itself at once, on the event loop, without
+ * Redis. {@code "say ROOM\nTEXT"} publishes {@code "SEQ TEXT"} from the event loop and is answered, when
+ * Redis has, with {@code "published SEQ"} or {@code "failed REASON"}.
  */
 final class Node implements AutoCloseable {
 
@@ -51,6 +53,14 @@ final class Node implements AutoCloseable {
                     self[0].join(ws, text.substring(sp + 1), null, since, Node::greeting);
                 } else if (text.startsWith("leave ")) {
                     self[0].leave(ws, text.substring(6));
+                } else if (text.startsWith("echo ")) {
+                    ws.sendText(text);
+                } else if (text.startsWith("say ")) {
+                    int nl = text.indexOf('\n');
+                    String said = text.substring(nl + 1);
+                    self[0].publish(text.substring(4, nl), seq -> PreparedMessage.text(seq + " " + said))
+                            .whenComplete((seq, e) -> ws.sendText(e == null ? "published " + seq
+                                    : "failed " + (e.getCause() == null ? e : e.getCause()).getMessage()));
                 }
             }
         }).build().start();
