@@ -83,7 +83,8 @@ if [ "$BUILD" = 1 ]; then
     ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
 fi
 mkdir -p "$BENCH/target" "$OUT"
-gcc -O2 -Wall -o "$LOADGEN" "$BENCH/loadgen/loadgen.c"
+# OpenSSL and zlib (Debian's libssl-dev and zlib1g-dev, see .ci/install-peers): wss and permessage-deflate.
+gcc -O2 -Wall -o "$LOADGEN" "$BENCH/loadgen/loadgen.c" -lssl -lcrypto -lz
 
 # Raise the soft open-files limit to the hard one: scenario (d) holds 19,000 connections.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
