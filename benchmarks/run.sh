@@ -13,6 +13,7 @@
 #              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4"),
 #              TLS_VERSIONS ("1.3 1.2": (h)'s echo and handshake runs), HANDSHAKE_CONNS (16 handshakes at a time),
 #              WSS_IDLE_CONNS (5000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
+#              DEFLATE_IDLE_CONNS (1000: (i)'s idle memory with deflate, two steps of it),
 #              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
@@ -57,6 +58,7 @@ TLS_VERSIONS=${TLS_VERSIONS:-"1.3 1.2"}
 HANDSHAKE_CONNS=${HANDSHAKE_CONNS:-16}
 WSS_IDLE_CONNS=${WSS_IDLE_CONNS:-5000}
 DEFLATE_CONNS=${DEFLATE_CONNS:-100}
+DEFLATE_IDLE_CONNS=${DEFLATE_IDLE_CONNS:-1000}
 MANY_CONNS=${MANY_CONNS:-"100 1000 5000 10000 19000"}
 MANY_SECONDS=${MANY_SECONDS:-20}
 # Node's ws for (i), installed by .ci/install-peers beside the interop tests' Node peers.
@@ -287,6 +289,13 @@ if [ "$SMOKE" = 1 ]; then
         smoke_run "$s (i) context takeover" --deflate --payload json --size 1024 --conns 10 --inflight 4
         smoke_run "$s (i) no context takeover" --deflate --client-no-context --server-no-context --payload json \
             --size 1024 --conns 10 --inflight 4
+        if [ "$s" = duplex-deflate ]; then
+            hold_idle "$OUT/smoke-idle-deflate.out" --conns 10 --deflate --payload json --size 1024 --echo-once \
+                || { log "smoke FAILED (idle deflate)"; exit 1; }
+            kill "$HOLDER"
+            wait "$HOLDER" || { log "smoke FAILED (idle deflate connections dropped)"; exit 1; }
+            echo "$s (i) idle after one echo: $(tail -1 "$OUT/smoke-idle-deflate.out")"
+        fi
         stop_server
     done
     for s in duplex netty-nio; do
@@ -567,7 +576,16 @@ case $SCENARIOS in *i*)
     alternate i-ctx --deflate --payload json --size 1024 --conns "$DEFLATE_CONNS" --inflight 16
     log "(i) permessage-deflate without context takeover (client_ and server_no_context_takeover)"
     alternate i-noctx --deflate --client-no-context --server-no-context --payload json --size 1024 \
-        --conns "$DEFLATE_CONNS" --inflight 16 ;;
+        --conns "$DEFLATE_CONNS" --inflight 16
+    # Node is left out here: memory_of reads a JVM's heap.
+    log "(i) memory per idle connection with deflate negotiated and one message echoed: two steps of $DEFLATE_IDLE_CONNS"
+    for run in $(seq "$IDLE_RUNS"); do
+        for s in duplex-deflate netty-nio-deflate; do
+            idle_steps i-idle-ctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate --payload json --size 1024 --echo-once
+            idle_steps i-idle-noctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate --client-no-context \
+                --server-no-context --payload json --size 1024 --echo-once
+        done
+    done ;;
 esac
 
 # (j) many active connections: N connections, each sending one 64-byte message per second, for N in
@@ -583,8 +601,10 @@ case $SCENARIOS in *j*)
             continue
         fi
         log "(j) $n connections, each sending one 64-byte message per second"
+        # --baseline: the server's CPU while the connections are open and silent, to report the cost per
+        # message net of it (at 100 messages/s the JVM's own background work is most of the total).
         PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" \
-            alternate j --mode rate --rate 1 --conns "$n" --size 64 --duration "$MANY_SECONDS"
+            alternate j --mode rate --rate 1 --conns "$n" --size 64 --duration "$MANY_SECONDS" --baseline 3
     done ;;
 esac
 

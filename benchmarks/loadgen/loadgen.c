@@ -8,7 +8,8 @@
  *   raw        the same against a plain TCP echo, no handshake and no framing: the harness's own ceiling.
  *   idle       opens N connections, prints "ready N", holds them until --duration ends (or SIGTERM) and
  *              reports how many the server dropped meanwhile. Whatever a server sends (a keepalive Ping) is
- *              answered with an empty Pong.
+ *              answered with an empty Pong. With --echo-once each connection first sends one message and
+ *              gets its echo (validated) before "ready": with deflate, the server's codecs have been used.
  *   broadcast  N connections that only receive; connection 0 sends the text "broadcast:<size>", the server
  *              sends one <size>-byte binary message to every connection; when all N arrived the next
  *              round starts. Reports deliveries/s and the fan-out time p50/p99.
@@ -23,9 +24,10 @@
  *   handshake  --conns K connections at a time open, upgrade (over TLS with --tls), read the 101, send a
  *              Close and go away, then open again: reports new connections/s and the open-to-101 time.
  *
- * --tls 1.3|1.2 speaks wss:// through OpenSSL: TLS 1.3 with its default suites, or TLS 1.2 restricted to
- * ECDHE with AES-GCM. The server's certificate is not verified (the bench's is self-signed); no session is
- * resumed, so every handshake is a full one.
+ * --tls 1.3|1.2 speaks wss:// through OpenSSL with one cipher suite, so that every server does the same work
+ * whatever its own preference: TLS_AES_128_GCM_SHA256 for TLS 1.3, ECDHE with AES-128-GCM for TLS 1.2
+ * (--ciphers sets another TLS 1.3 suite list or TLS 1.2 cipher list). The server's certificate is not
+ * verified (the bench's is self-signed); no session is resumed, so every handshake is a full one.
  * --deflate offers permessage-deflate (RFC 7692), with --client-no-context and --server-no-context adding
  * client_no_context_takeover and server_no_context_takeover to the offer. What it sends is compressed at
  * zlib's level 6 ahead of the run (with context takeover: one stream over two passes of the message set, the
@@ -48,7 +50,9 @@
  *
  * With --server-pid P it also reads the server's CPU time (/proc/P/stat, all its threads: user and
  * kernel) over the measured window, and reports it per message: a figure that, unlike messages/s, does not
- * move with how busy the rest of the machine is. Its own CPU use (getrusage) shows whether it was the
+ * move with how busy the rest of the machine is. With --baseline S as well, it first reads what the server
+ * spends in S seconds with its connections open and silent (its JIT, GC and timers), and also reports the
+ * CPU per message net of that rate: at a light load such as rate mode's, that idle rate is most of the total. Its own CPU use (getrusage) shows whether it was the
  * bottleneck.
  *
  * Output: one line of key=value pairs on stdout. Exit status 0 only if messages flowed without error.
@@ -92,12 +96,16 @@ static double opt_warmup = 1;
 static int opt_text = 0;
 static int opt_room_size = 0;     /* 0: every connection asks for / */
 static int opt_tls = 0;           /* 0: plain; 12 or 13: TLS 1.2 or 1.3 */
+static const char *opt_ciphers;   /* NULL: AES-128-GCM */
 static int opt_deflate = 0;
 static int opt_client_no_context = 0;
 static int opt_server_no_context = 0;
 static int opt_json = 0;
 static unsigned long long opt_seed = 17;
 static double opt_rate = 1;       /* rate mode: messages per second per connection */
+static int opt_echo_once = 0;     /* idle mode: one echo per connection before "ready" */
+static double opt_baseline = 0;   /* seconds of the server's idle CPU to read before the run */
+static int idle_echoed;           /* idle mode: connections whose echo arrived */
 
 /* rate mode: how many messages one connection may have in flight before the run fails */
 #define RATE_MAX_INFLIGHT 64
@@ -330,11 +338,14 @@ static void tls_init(void) {
     if (opt_tls == 13) {
         SSL_CTX_set_min_proto_version(ssl_ctx, TLS1_3_VERSION);
         SSL_CTX_set_max_proto_version(ssl_ctx, TLS1_3_VERSION);
+        if (!SSL_CTX_set_ciphersuites(ssl_ctx, opt_ciphers ? opt_ciphers : "TLS_AES_128_GCM_SHA256")) {
+            fail_tls("SSL_CTX_set_ciphersuites");
+        }
     } else {
         SSL_CTX_set_min_proto_version(ssl_ctx, TLS1_2_VERSION);
         SSL_CTX_set_max_proto_version(ssl_ctx, TLS1_2_VERSION);
-        if (!SSL_CTX_set_cipher_list(ssl_ctx, "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"
-                                              "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384")) {
+        if (!SSL_CTX_set_cipher_list(ssl_ctx, opt_ciphers ? opt_ciphers
+                                              : "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256")) {
             fail_tls("SSL_CTX_set_cipher_list");
         }
     }
@@ -516,6 +527,13 @@ static void on_message(conn_t *c, uint64_t now) {
         msgs++;
         payload_bytes += opt_mode == MODE_RAW ? opt_size : expect_len;
     }
+    if (opt_mode == MODE_IDLE) {
+        if (++idle_echoed == opt_conns) {
+            printf("ready %d\n", opt_conns);
+            fflush(stdout);
+        }
+        return;
+    }
     if (!stop_flag && opt_mode != MODE_RATE) {
         queue_message(c, now);
     }
@@ -523,7 +541,7 @@ static void on_message(conn_t *c, uint64_t now) {
 
 /* Checks echoed payload bytes p[0..n) against what the connection's current message must hold. */
 static void validate(conn_t *c, const unsigned char *p, size_t n) {
-    if (opt_mode != MODE_ECHO && opt_mode != MODE_RATE) {
+    if (opt_mode != MODE_ECHO && opt_mode != MODE_RATE && opt_mode != MODE_IDLE) {
         return;
     }
     if (c->val_off + n > expect_len) {
@@ -595,7 +613,7 @@ static void frame_done(conn_t *c, uint64_t now) {
         if (!c->compressed && c->msg_have != expect_len) {
             fail("an echoed message has the wrong length");
         }
-        if ((opt_mode == MODE_ECHO || opt_mode == MODE_RATE) && c->val_off != expect_len) {
+        if ((opt_mode == MODE_ECHO || opt_mode == MODE_RATE || opt_mode == MODE_IDLE) && c->val_off != expect_len) {
             fail("an echoed message has the wrong length");
         }
         if (measuring) {
@@ -1139,8 +1157,9 @@ static void usage(void) {
     fprintf(stderr,
             "usage: loadgen [--host 127.0.0.1] --port P [--mode echo|raw|idle|broadcast|rooms|rate|handshake]\n"
             "               [--conns N] [--inflight K] [--size BYTES] [--duration S] [--warmup S] [--text]\n"
-            "               [--server-pid P] [--room-size R] [--rate PER_S] [--tls 1.2|1.3]\n"
-            "               [--deflate [--client-no-context] [--server-no-context]] [--payload x|json] [--seed N]\n");
+            "               [--server-pid P] [--room-size R] [--rate PER_S] [--tls 1.2|1.3 [--ciphers LIST]]\n"
+            "               [--deflate [--client-no-context] [--server-no-context]] [--payload x|json] [--seed N]\n"
+            "               [--echo-once]   (idle mode)   [--baseline S]   (with --server-pid)\n");
     exit(64);
 }
 
@@ -1164,6 +1183,10 @@ int main(int argc, char **argv) {
             opt_server_no_context = 1;
             continue;
         }
+        if (!strcmp(a, "--echo-once")) {
+            opt_echo_once = 1;
+            continue;
+        }
         if (!v) {
             usage();
         }
@@ -1179,6 +1202,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--room-size")) opt_room_size = atoi(v);
         else if (!strcmp(a, "--rate")) opt_rate = atof(v);
         else if (!strcmp(a, "--seed")) opt_seed = strtoull(v, NULL, 10);
+        else if (!strcmp(a, "--ciphers")) opt_ciphers = v;
+        else if (!strcmp(a, "--baseline")) opt_baseline = atof(v);
         else if (!strcmp(a, "--tls")) {
             if (!strcmp(v, "1.3")) opt_tls = 13;
             else if (!strcmp(v, "1.2")) opt_tls = 12;
@@ -1232,6 +1257,20 @@ int main(int argc, char **argv) {
         prepare_frames();
     }
     double setup_s = (double)(now_ns() - t_setup) / 1e9;
+    /* The server's CPU use while its connections are open and silent, in cores; -1 if not measured. */
+    double idle_util = -1;
+    unsigned long long bu0, bs0, bu1, bs1;
+    if (opt_baseline > 0 && opt_server_pid > 0 && read_cpu_ticks(opt_server_pid, &bu0, &bs0)) {
+        uint64_t b0 = now_ns();
+        struct timespec pause = {.tv_sec = (time_t)opt_baseline,
+                                 .tv_nsec = (long)((opt_baseline - (double)(time_t)opt_baseline) * 1e9)};
+        while (nanosleep(&pause, &pause) < 0 && errno == EINTR && !stop_flag) {
+        }
+        double span = (double)(now_ns() - b0) / 1e9;
+        if (read_cpu_ticks(opt_server_pid, &bu1, &bs1)) {
+            idle_util = (double)(bu1 - bu0 + bs1 - bs0) / (double)sysconf(_SC_CLK_TCK) / span;
+        }
+    }
     if (opt_mode == MODE_ROOMS) {
         room_count = opt_conns / opt_room_size;
         rooms = calloc((size_t)room_count, sizeof *rooms);
@@ -1254,9 +1293,17 @@ int main(int argc, char **argv) {
     int next_conn = 0;
 
     if (opt_mode == MODE_IDLE) {
-        printf("ready %d\n", opt_conns);
-        fflush(stdout);
         end = start + (uint64_t)(opt_duration * 1e9);
+        if (opt_echo_once) {
+            for (int j = 0; j < opt_conns; j++) {
+                queue_message(&conns[j], start);
+                flush_out(&conns[j]);
+            }
+        } else {
+            idle_echoed = opt_conns;
+            printf("ready %d\n", opt_conns);
+            fflush(stdout);
+        }
     } else if (opt_mode == MODE_BROADCAST) {
         trigger_broadcast(start);
     } else if (opt_mode == MODE_ROOMS) {
@@ -1344,7 +1391,7 @@ int main(int argc, char **argv) {
                 if (r < 0) {
                     break;
                 }
-                if (opt_mode == MODE_IDLE) {
+                if (opt_mode == MODE_IDLE && idle_echoed == opt_conns) {
                     /* A keepalive Ping, in practice (a Duplex server pings a connection it has not heard
                      * from for 30 s and closes it 20 s later if nothing arrives). Answer as a live client
                      * would, with an unsolicited empty Pong (RFC 6455 section 5.5.3), so that the
@@ -1360,7 +1407,7 @@ int main(int argc, char **argv) {
                     break;
                 }
             }
-            if (!gone && opt_mode != MODE_IDLE && (c->out_left > 0 || (evs[i].events & EPOLLOUT))) {
+            if (!gone && (c->out_left > 0 || (evs[i].events & EPOLLOUT))) {
                 flush_out(c);
             }
         }
@@ -1391,6 +1438,10 @@ int main(int argc, char **argv) {
                "server_cpu_util=%.2f ",
                user_us / (double)msgs, sys_us / (double)msgs, (user_us + sys_us) / (double)msgs,
                (user_us + sys_us) / 1e6 / secs);
+        if (idle_util >= 0) {
+            printf("server_idle_cpu_util=%.3f server_net_cpu_us_per_msg=%.3f ", idle_util,
+                   (user_us + sys_us - idle_util * secs * 1e6) / (double)msgs);
+        }
     }
     printf("loadgen_cpu_util=%.2f ", self_util);
     if (opt_room_size > 0) {
