@@ -107,7 +107,8 @@ KEYSTORE=$BENCH/target/bench-keystore.p12
 if [ ! -f "$KEYSTORE" ]; then
     keytool -genkeypair -alias bench -keyalg EC -groupname secp256r1 -validity 3650 -dname CN=localhost \
         -ext SAN=dns:localhost,ip:127.0.0.1 -keystore "$KEYSTORE" -storetype PKCS12 \
-        -storepass duplex-bench -keypass duplex-bench >/dev/null 2>&1
+        -storepass duplex-bench -keypass duplex-bench >"$OUT/keytool.log" 2>&1 \
+        || { cat "$OUT/keytool.log" >&2; log "could not make the bench certificate"; exit 1; }
 fi
 
 # Whether Node and its ws package are there (for (i)); in CI they must be.
