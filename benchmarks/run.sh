@@ -12,7 +12,7 @@
 #              ROOM_SIZE (10: (f) has ROOMS_CONNS / ROOM_SIZE rooms), MEMBERSHIP_CONNS (6000),
 #              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4"),
 #              TLS_VERSIONS ("1.3 1.2": (h)'s echo and handshake runs), HANDSHAKE_CONNS (16 handshakes at a time),
-#              WSS_IDLE_CONNS (5000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
+#              WSS_IDLE_CONNS (2000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
 #              DEFLATE_IDLE_CONNS (1000: (i)'s idle memory with deflate, two steps of it),
 #              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
@@ -56,7 +56,7 @@ ROOM_SIZE=${ROOM_SIZE:-10}
 MEMBERSHIP_CONNS=${MEMBERSHIP_CONNS:-6000}
 TLS_VERSIONS=${TLS_VERSIONS:-"1.3 1.2"}
 HANDSHAKE_CONNS=${HANDSHAKE_CONNS:-16}
-WSS_IDLE_CONNS=${WSS_IDLE_CONNS:-5000}
+WSS_IDLE_CONNS=${WSS_IDLE_CONNS:-2000}
 DEFLATE_CONNS=${DEFLATE_CONNS:-100}
 DEFLATE_IDLE_CONNS=${DEFLATE_IDLE_CONNS:-1000}
 MANY_CONNS=${MANY_CONNS:-"100 1000 5000 10000 19000"}
@@ -214,7 +214,8 @@ hold_idle() {
     # would leave the load generator itself holding the connections. taskset execs, so $! is the loadgen.
     "${PIN_LOADGEN[@]}" "$LOADGEN" --port "$PORT" --mode idle --duration 600 "$@" >"$out" 2>>"$OUT/loadgen.err" &
     HOLDER=$!
-    for _ in $(seq 1200); do
+    # Up to 5 minutes: a JVM's TLS handshakes, one at a time, run at a few hundred per second at best.
+    for _ in $(seq 3000); do
         grep -q '^ready' "$out" && return 0
         kill -0 "$HOLDER" 2>/dev/null || break
         sleep 0.1
@@ -511,9 +512,37 @@ case $SCENARIOS in *f*)
     done ;;
 esac
 
+# Where a step's heap went: the classes whose live bytes grew most between two class histograms (jcmd
+# GC.class_histogram), per connection added. Writes the top 25 to OUT.
+histogram_growth() {
+    local before=$1 after=$2 conns=$3 out=$4
+    python3 - "$before" "$after" "$conns" >"$out" <<'PY'
+import sys
+def read(path):
+    sizes = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 4 and parts[0].endswith(":") and parts[1].isdigit():
+                sizes[parts[3]] = (int(parts[1]), int(parts[2]))
+    return sizes
+a, b, n = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3])
+rows = []
+for cls, (count, size) in b.items():
+    c0, s0 = a.get(cls, (0, 0))
+    rows.append(((size - s0) / n, (count - c0) / n, cls))
+rows.sort(reverse=True)
+print(f"{'bytes/conn':>10} {'objects/conn':>12}  class (growth per connection of the second step)")
+for per_bytes, per_count, cls in rows[:25]:
+    print(f"{per_bytes:10.1f} {per_count:12.2f}  {cls}")
+print(f"{sum(r[0] for r in rows):10.1f} {'':12}  total")
+PY
+}
+
 # Memory per idle connection opened with loadgen options ARGS, on one server start: a first step of N
 # connections pays the server's one-off costs (JIT, class metadata, first-touched heap pages); a second step of
-# N is what a connection costs, measured as in (d).
+# N is what a connection costs, measured as in (d). For the JVMs it also writes where the second step's heap
+# went, class by class, to OUT/histo-SCENARIO-SERVER-RUN.txt.
 idle_steps() {
     local scenario=$1 s=$2 run=$3 n=$4
     shift 4
@@ -528,9 +557,12 @@ idle_steps() {
     if hold_idle "$OUT/$scenario-1.out" --conns "$n" "$@"; then
         holders+=("$HOLDER")
         read -r heap1 rss1 _ < <(memory_of "$SERVER_PID")
+        jcmd "$SERVER_PID" GC.class_histogram >"$OUT/histo-1.txt" 2>/dev/null || true
         if hold_idle "$OUT/$scenario-2.out" --conns "$n" "$@"; then
             ok=1
             read -r heap2 rss2 _ < <(memory_of "$SERVER_PID")
+            jcmd "$SERVER_PID" GC.class_histogram >"$OUT/histo-2.txt" 2>/dev/null || true
+            histogram_growth "$OUT/histo-1.txt" "$OUT/histo-2.txt" "$n" "$OUT/histo-$scenario-$s-$run.txt" || true
         fi
     fi
     holders+=("$HOLDER")

@@ -272,7 +272,17 @@ static void fail(const char *what) {
 
 static void fail_tls(const char *what) {
     unsigned long e = ERR_get_error();
-    fprintf(stderr, "loadgen: %s: %s\n", what, e ? ERR_error_string(e, NULL) : "TLS failure");
+    fprintf(stderr, "loadgen: %s: %s\n", what, e ? ERR_error_string(e, NULL) : errno ? strerror(errno) : "TLS failure");
+    exit(2);
+}
+
+/* Fails with what a failed SSL_connect says: OpenSSL's error, or the socket's (a reset, a time-out). */
+static void fail_handshake(SSL *ssl, int r, int index) {
+    int e = SSL_get_error(ssl, r);
+    unsigned long code = ERR_get_error();
+    fprintf(stderr, "loadgen: TLS handshake of connection %d failed (SSL_get_error %d): %s\n", index, e,
+            code ? ERR_error_string(code, NULL) : errno == EAGAIN ? "timed out" : errno ? strerror(errno)
+                                                                                   : "the server closed it");
     exit(2);
 }
 
@@ -753,7 +763,8 @@ static int open_socket(int index) {
         die("socket");
     }
     bind_source(fd, index);
-    struct timeval tv = {.tv_sec = 10};
+    /* A bound on a hang only: a full TLS handshake with a cold JIT on a busy machine can take most of a second. */
+    struct timeval tv = {.tv_sec = 30};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     struct sockaddr_in dst = server_address();
@@ -858,8 +869,9 @@ static void open_all(void) {
             conns[j].fd = open_socket(j);
             if (opt_tls) {
                 conns[j].ssl = tls_new(conns[j].fd);
-                if (SSL_connect(conns[j].ssl) != 1) {
-                    fail_tls("TLS handshake");
+                int r = SSL_connect(conns[j].ssl);
+                if (r != 1) {
+                    fail_handshake(conns[j].ssl, r, j);
                 }
             }
             if (opt_mode != MODE_RAW && conn_write(&conns[j], req, (size_t)req_len) != req_len) {
@@ -949,7 +961,7 @@ static void hs_step(conn_t *c, uint64_t now) {
                 hs_events(c, e == SSL_ERROR_WANT_WRITE);
                 return;
             }
-            fail_tls("TLS handshake");
+            fail_handshake(c->ssl, r, (int)(c - conns));
             return;
         }
         case HS_REQUEST: {
