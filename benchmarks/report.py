@@ -441,7 +441,8 @@ def main():
                      ("server CPU µs per connection", "server_cpu_us_per_msg")] + busy,
               more_ratios=[("CPU/connection", "server_cpu_us_per_msg")], ours="duplex-tls",
               servers_note="The load generator keeps a fixed number of connections opening at once: TCP connect, "
-                           "a full TLS handshake (no resumption), the upgrade, the 101, then a Close and away.")
+                           "a full TLS handshake (no resumption), the upgrade, the 101, then a Close and away. "
+                           "Each server first does 10 s of handshakes, so that its JIT has compiled them.")
     def idle_table(scenario, title, note, ours):
         """Memory per idle connection from idle_steps: one server start, two steps of N connections."""
         g, failed = group(rows, scenario)

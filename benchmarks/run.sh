@@ -586,7 +586,9 @@ case $SCENARIOS in *h*)
         log "(h) wss, TLS $v: (c) 1 MiB messages, 4 connections"
         alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576
         log "(h) wss, TLS $v: new connections per second, $HANDSHAKE_CONNS at a time"
-        alternate "h-hs-$v" --mode handshake --tls "$v" --conns "$HANDSHAKE_CONNS"
+        # 10 s of handshakes first: a few seconds are too few for the JIT to compile a JVM's TLS handshake.
+        PREWARM="--mode handshake --tls $v --conns $HANDSHAKE_CONNS --warmup 0 --duration 10" \
+            alternate "h-hs-$v" --mode handshake --tls "$v" --conns "$HANDSHAKE_CONNS"
     done
     log "(h) memory per idle wss connection: two steps of $WSS_IDLE_CONNS"
     for run in $(seq "$IDLE_RUNS"); do
