@@ -613,13 +613,13 @@ def main():
     doc.append(machine_section())
     doc.extend(["## Reproducing", "",
                 "```",
-                "benchmarks/run.sh                      # everything (about 25 minutes), rewrites this file",
+                "benchmarks/run.sh                      # everything (about 90 minutes with (h)-(j)), rewrites this file",
                 "benchmarks/run.sh --scenarios ab --no-jmh --runs 5 --seconds 10",
                 "java -jar benchmarks/target/benchmarks.jar MaskingBenchmark   # one JMH class",
                 "benchmarks/run.sh --scenarios f --no-jmh --no-report --runs 1 --seconds 3   # a trial of the room scenarios",
-                "benchmarks/run.sh --scenarios h --no-jmh          # (h) wss (about 25 minutes)",
-                "benchmarks/run.sh --scenarios i --no-jmh          # (i) permessage-deflate (about 8 minutes)",
-                "benchmarks/run.sh --scenarios j --no-jmh          # (j) 100 to 19,000 active connections (about 25 minutes)",
+                "benchmarks/run.sh --scenarios h --no-jmh          # (h) wss (about 30 minutes)",
+                "benchmarks/run.sh --scenarios i --no-jmh          # (i) permessage-deflate (about 10 minutes)",
+                "benchmarks/run.sh --scenarios j --no-jmh          # (j) 100 to 19,000 active connections (about 20 minutes)",
                 "benchmarks/run.sh --smoke              # CI: short load, room, churn, wss, deflate and many-connection runs",
                 "```", ""])
     with open(a.out, "w") as f:
