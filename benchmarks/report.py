@@ -14,8 +14,9 @@ import re
 import statistics
 import subprocess
 
-SERVER_ORDER = ["duplex", "duplex-rooms", "netty-nio", "netty-epoll", "netty-rooms-nio", "netty-rooms-epoll", "jetty",
-                "java-websocket", "raw-tcp"]
+SERVER_ORDER = ["duplex", "duplex-rooms", "duplex-tls", "duplex-deflate", "netty-nio", "netty-epoll", "netty-nio-tls",
+                "netty-nio-openssl-tls", "netty-nio-deflate", "netty-rooms-nio", "netty-rooms-epoll", "jetty",
+                "jetty-tls", "node-ws-deflate", "java-websocket", "raw-tcp"]
 LABELS = {
     "duplex": "Duplex",
     "netty-nio": "Netty 4.2 NIO",
@@ -26,6 +27,13 @@ LABELS = {
     "duplex-rooms": "Duplex Rooms",
     "netty-rooms-nio": "Netty 4.2 NIO, ChannelGroup per room",
     "netty-rooms-epoll": "Netty 4.2 epoll, ChannelGroup per room",
+    "duplex-tls": "Duplex (JDK SSLEngine)",
+    "netty-nio-tls": "Netty 4.2 NIO, JDK SSLEngine",
+    "netty-nio-openssl-tls": "Netty 4.2 NIO, OpenSSL (tcnative BoringSSL)",
+    "jetty-tls": "Jetty 12.1 (JDK SSLEngine)",
+    "duplex-deflate": "Duplex",
+    "netty-nio-deflate": "Netty 4.2 NIO",
+    "node-ws-deflate": "Node ws",
 }
 
 
@@ -323,7 +331,8 @@ def main():
         "(`benchmarks/loadgen/loadgen.c`) to CPU 1. Every server runs with the same JVM flags "
         "(`-Xms1g -Xmx1g -XX:+UseG1GC`), one event loop / selector thread where the library lets us choose "
         "(Jetty keeps its default thread pool), and echoes each message with its opcode, no compression. "
-        "The load generator masks its frames, checks every echoed frame's opcode and length, and timestamps "
+        "The load generator masks its frames, checks every echoed message's opcode, length and payload bytes, "
+        "and timestamps "
         "each message to give round-trip latency. Its own ceiling is the raw TCP echo row.",
         "",
     ]
@@ -414,6 +423,102 @@ def main():
                        "room, 1,000 rooms at once). Latency is from the publish's send to each delivery. Duplex "
                        "uses `Rooms` (one order per room, per-member admission); Netty writes each frame with "
                        "`writeAndFlush` to the room's `DefaultChannelGroup`.")
+
+    # (h) wss, (i) permessage-deflate, (j) many active connections (issue #17).
+    tls_versions = sorted({r["scenario"].rsplit("-", 1)[1] for r in rows
+                           if r.get("scenario", "").startswith("h-a-")}, reverse=True)
+    for v in tls_versions:
+        table(f"h-a-{v}", f"(h) wss, TLS {v}: 64-byte messages, 100 connections × 16 in flight", "msgs_per_s",
+              "messages/s", extra=lat + cpu + busy, more_ratios=cpu_ratio, ours="duplex-tls",
+              servers_note="Scenario (a) over TLS. The load generator (OpenSSL) offers one suite, so every server "
+                           "does the same work: TLS_AES_128_GCM_SHA256 for TLS 1.3, ECDHE-ECDSA-AES128-GCM-SHA256 "
+                           "for TLS 1.2; the certificate is ECDSA P-256, self-signed.")
+        table(f"h-c-{v}", f"(h) wss, TLS {v}: 1 MiB messages, 4 connections", "mb_per_s", "MB/s (payload echoed)",
+              extra=lat + [("server CPU µs per MiB echoed", "server_cpu_us_per_msg")] + busy,
+              more_ratios=[("CPU/MiB", "server_cpu_us_per_msg")], ours="duplex-tls")
+        table(f"h-hs-{v}", f"(h) new wss connections per second, TLS {v}", "msgs_per_s", "connections/s",
+              extra=[("connect-to-101 p50 µs", "p50_us"), ("p99 µs", "p99_us"),
+                     ("server CPU µs per connection", "server_cpu_us_per_msg")] + busy,
+              more_ratios=[("CPU/connection", "server_cpu_us_per_msg")], ours="duplex-tls",
+              servers_note="The load generator keeps a fixed number of connections opening at once: TCP connect, "
+                           "a full TLS handshake (no resumption), the upgrade, the 101, then a Close and away. "
+                           "Each server first does 10 s of handshakes, so that its JIT has compiled them.")
+    def idle_table(scenario, title, note, ours):
+        """Memory per idle connection from idle_steps: one server start, two steps of N connections."""
+        g, failed = group(rows, scenario)
+        if not g and not failed:
+            return
+        doc.extend([f"## {title}", "", note, "",
+                    "| server | connections per step | heap bytes/conn | RSS bytes/conn | first step's heap bytes/conn | "
+                    "Duplex heap ÷ | Duplex RSS ÷ |",
+                    "|---|---:|---:|---:|---:|---:|---:|"])
+        dh = med(g.get(ours, {}).get("heap_per_conn_b", []))
+        dr = med(g.get(ours, {}).get("rss_per_conn_b", []))
+        for server, m in g.items():
+            h, r = m.get("heap_per_conn_b", []), m.get("rss_per_conn_b", [])
+            doc.append(f"| {LABELS.get(server, server)} | {spread(m.get('conns', []))} | {spread(h)} | {spread(r)} | "
+                       f"{spread(m.get('first_heap_per_conn_b', []))} | "
+                       f"{'' if server == ours else ratio(dh, med(h))} | {'' if server == ours else ratio(dr, med(r))} |")
+        for server, n in failed.items():
+            doc.append(f"| {LABELS.get(server, server)} | failed ({n} run(s)) | | | | | |")
+        doc.append("")
+
+    steps = ("One server start, two steps of N idle connections, measured as in (d): the first step pays the "
+             "server's one-off costs, the second is what a connection costs (RSS includes native memory such as "
+             "zlib's).")
+    idle_table("h-idle", "(h) memory per idle wss connection", steps + " TLS 1.3.", "duplex-tls")
+    deflate_note = ("1 KiB JSON-like chat messages generated from a fixed seed (64 different ones, 64 KiB, so "
+                    "that DEFLATE's 32 KiB window never holds them all), text frames, 100 connections × 16 in "
+                    "flight. The load generator compresses what it sends ahead of the run at zlib's level 6, "
+                    "inflates every echo and compares it byte for byte. Servers: level 6, compressing messages of "
+                    "256 bytes and more; Netty with its permessage-deflate handshaker set to accept "
+                    "`server_no_context_takeover` (its `WebSocketServerCompressionHandler` declines it). "
+                    "\"server ratio\" is uncompressed ÷ compressed bytes of what the server sent.")
+    dextra = [("server ratio", "recv_ratio"), ("client ratio", "sent_ratio")] + lat + cpu + busy
+    table("i-ctx", "(i) permessage-deflate with context takeover", "msgs_per_s", "messages/s", extra=dextra,
+          more_ratios=cpu_ratio, ours="duplex-deflate", servers_note=deflate_note)
+    table("i-noctx", "(i) permessage-deflate without context takeover (client_ and server_no_context_takeover)",
+          "msgs_per_s", "messages/s", extra=dextra, more_ratios=cpu_ratio, ours="duplex-deflate")
+    idle_table("i-idle-ctx", "(i) memory per idle connection, deflate with context takeover",
+               steps + " Each connection sent one 1 KiB message and got its echo before it fell idle, so the "
+                       "codecs have been used.", "duplex-deflate")
+    idle_table("i-idle-noctx", "(i) memory per idle connection, deflate without context takeover",
+               steps + " The same, with client_ and server_no_context_takeover.", "duplex-deflate")
+    jrows = [r for r in rows if r.get("scenario") == "j" and r.get("server") in SERVER_ORDER]
+    if jrows:
+        doc.extend(["## (j) many active connections: one 64-byte message per connection per second", "",
+                    "N connections each send one message a second, spread evenly over the second (an open loop, "
+                    "as chat clients are); each server first gets a 3 s echo burst so that a light load is not "
+                    "measured against interpreted code. Before the load the load generator reads the server's CPU "
+                    "for 3 s with the connections open and silent (its JIT, GC and timers: \"idle cores\"); "
+                    "\"net\" is the CPU per message less that rate. Cost growth is the net CPU per message at "
+                    "N ÷ the same at the smallest N.", "",
+                    "| server | connections | server CPU µs/msg | idle cores | net µs/msg | p50 µs | p99 µs | p99.9 µs | "
+                    "cost growth | Duplex ÷ server, net CPU/msg | Duplex ÷ server, p99.9 |",
+                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"])
+        counts = sorted({r["conns"] for r in jrows}, key=int)
+        base = {}
+        series = []
+        for conns in counts:
+            g, failed = group(rows, "j", ("conns", conns))
+            d = g.get("duplex", {})
+            for server, m in g.items():
+                c = m.get("server_net_cpu_us_per_msg", [])
+                base.setdefault(server, med(c))
+                doc.append(f"| {LABELS.get(server, server)} | {int(conns):,} | "
+                           f"{spread(m.get('server_cpu_us_per_msg', []), 2)} | "
+                           f"{spread(m.get('server_idle_cpu_util', []), 3)} | {spread(c, 2)} | "
+                           f"{spread(m.get('p50_us', []), 1)} | {spread(m.get('p99_us', []), 1)} | "
+                           f"{spread(m.get('p999_us', []), 1)} | {ratio(med(c), base[server])} | "
+                           f"{'' if server == 'duplex' else ratio(med(d.get('server_net_cpu_us_per_msg', [])), med(c))} | "
+                           f"{'' if server == 'duplex' else ratio(med(d.get('p999_us', [])), med(m.get('p999_us', [])))} |")
+                series.append((f"{LABELS.get(server, server)} {int(conns):,}", c))
+            for server, n in failed.items():
+                doc.append(f"| {LABELS.get(server, server)} | {int(conns):,} | failed ({n} run(s)) | | | | | | | | |")
+        if svg_bars(os.path.join(a.svg_dir, "scenario-j.svg"), "(j) server CPU per message (net) by connections",
+                    "µs per message", series, lower_is_better=True):
+            doc.extend(["", f"![(j) server CPU per message]({rel_svg}/scenario-j.svg)"])
+        doc.append("")
 
     # (d) idle memory: per connection count.
     drows = [r for r in rows if r.get("scenario") == "d"]
@@ -508,11 +613,14 @@ def main():
     doc.append(machine_section())
     doc.extend(["## Reproducing", "",
                 "```",
-                "benchmarks/run.sh                      # everything (about 25 minutes), rewrites this file",
+                "benchmarks/run.sh                      # everything (about 90 minutes with (h)-(j)), rewrites this file",
                 "benchmarks/run.sh --scenarios ab --no-jmh --runs 5 --seconds 10",
                 "java -jar benchmarks/target/benchmarks.jar MaskingBenchmark   # one JMH class",
                 "benchmarks/run.sh --scenarios f --no-jmh --no-report --runs 1 --seconds 3   # a trial of the room scenarios",
-                "benchmarks/run.sh --smoke              # CI: short load, room and churn runs against Duplex",
+                "benchmarks/run.sh --scenarios h --no-jmh          # (h) wss (about 30 minutes)",
+                "benchmarks/run.sh --scenarios i --no-jmh          # (i) permessage-deflate (about 10 minutes)",
+                "benchmarks/run.sh --scenarios j --no-jmh          # (j) 100 to 19,000 active connections (about 20 minutes)",
+                "benchmarks/run.sh --smoke              # CI: short load, room, churn, wss, deflate and many-connection runs",
                 "```", ""])
     with open(a.out, "w") as f:
         f.write("\n".join(doc))

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Builds the benchmarks, runs every scenario against every echo server and writes docs/benchmarks.md.
 #
-#   benchmarks/run.sh                 everything: JMH, scenarios (a)-(f), a JFR profile, the report
+#   benchmarks/run.sh                 everything: JMH, scenarios (a)-(f) and (h)-(j), a JFR profile, the report
 #   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex, short room runs
-#                                     (Duplex rooms and Netty's ChannelGroups) and a 1,000-cycle churn soak;
-#                                     non-zero on failure
+#                                     (Duplex rooms and Netty's ChannelGroups), a 1,000-cycle churn soak and a
+#                                     few seconds of each of (h), (i) and (j); non-zero on failure
 #   benchmarks/run.sh --soak          the churn soak (docs/reliability.md): 100,000 connect/upgrade/echo/close
 #                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
 # Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000), ROOMS_CONNS (10000),
 #              ROOM_SIZE (10: (f) has ROOMS_CONNS / ROOM_SIZE rooms), MEMBERSHIP_CONNS (6000),
-#              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4").
+#              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4"),
+#              TLS_VERSIONS ("1.3 1.2": (h)'s echo and handshake runs), HANDSHAKE_CONNS (16 handshakes at a time),
+#              WSS_IDLE_CONNS (2000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
+#              DEFLATE_IDLE_CONNS (1000: (i)'s idle memory with deflate, two steps of it),
+#              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
-#          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdef
+#          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdefhij
 #          (m: only the memory per membership that (f) ends with),
 #          --no-jmh, --no-build, --jmh-args "..." (passed to JMH),
 #          --no-report (a trial: leave docs/benchmarks.md as it is; the results stay in benchmarks/target/results).
@@ -34,7 +38,7 @@ JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError)
 RUNS=3
 SECONDS_PER_RUN=5
 WARMUP=3
-SCENARIOS=abcdef
+SCENARIOS=abcdefhij
 SMOKE=0
 SOAK=0
 SOAK_CYCLES=${SOAK_CYCLES:-100000}
@@ -51,6 +55,15 @@ ROOMS_CONNS=${ROOMS_CONNS:-10000}
 ROOM_SIZE=${ROOM_SIZE:-10}
 # Three steps of it are held at once: 3 × 6,000 stays below a hard limit of 20,000 descriptors.
 MEMBERSHIP_CONNS=${MEMBERSHIP_CONNS:-6000}
+TLS_VERSIONS=${TLS_VERSIONS:-"1.3 1.2"}
+HANDSHAKE_CONNS=${HANDSHAKE_CONNS:-16}
+WSS_IDLE_CONNS=${WSS_IDLE_CONNS:-2000}
+DEFLATE_CONNS=${DEFLATE_CONNS:-100}
+DEFLATE_IDLE_CONNS=${DEFLATE_IDLE_CONNS:-1000}
+MANY_CONNS=${MANY_CONNS:-"100 1000 5000 10000 19000"}
+MANY_SECONDS=${MANY_SECONDS:-20}
+# Node's ws for (i), installed by .ci/install-peers beside the interop tests' Node peers.
+NODE_MODULES=$ROOT/autobahn/src/test/peers/node/node_modules
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -84,10 +97,39 @@ if [ "$BUILD" = 1 ]; then
     ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
 fi
 mkdir -p "$BENCH/target" "$OUT"
-gcc -O2 -Wall -o "$LOADGEN" "$BENCH/loadgen/loadgen.c"
+# OpenSSL and zlib (Debian's libssl-dev and zlib1g-dev, see .ci/install-peers): wss and permessage-deflate.
+gcc -O2 -Wall -o "$LOADGEN" "$BENCH/loadgen/loadgen.c" -lssl -lcrypto -lz
 
-# Raise the soft open-files limit to the hard one: scenario (d) holds 19,000 connections.
+# Raise the soft open-files limit to the hard one: scenarios (d) and (j) hold 19,000 connections.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# The wss servers' self-signed certificate (ECDSA P-256, as most sites now serve), made once.
+KEYSTORE=$BENCH/target/bench-keystore.p12
+if [ ! -f "$KEYSTORE" ]; then
+    keytool -genkeypair -alias bench -keyalg EC -groupname secp256r1 -validity 3650 -dname CN=localhost \
+        -ext SAN=dns:localhost,ip:127.0.0.1 -keystore "$KEYSTORE" -storetype PKCS12 \
+        -storepass duplex-bench -keypass duplex-bench >"$OUT/keytool.log" 2>&1 \
+        || { cat "$OUT/keytool.log" >&2; log "could not make the bench certificate"; exit 1; }
+fi
+
+# Whether Node and its ws package are there (for (i)); in CI they must be.
+node_ws_available() {
+    command -v node >/dev/null && [ -f "$NODE_MODULES/ws/package.json" ]
+}
+
+# A server's name is a library (and transport) with options as suffixes: -tls (wss with the bench's
+# certificate), -openssl-tls (Netty with netty-tcnative's BoringSSL), -deflate (permessage-deflate accepted).
+server_base() {
+    local base=${1%-tls}
+    base=${base%-openssl}
+    echo "${base%-deflate}"
+}
+
+server_props() {
+    case "$1" in *-tls) echo "-Dbench.tls.keystore=$KEYSTORE" ;; esac
+    case "$1" in *-openssl-tls) echo "-Dbench.tls.provider=openssl" ;; esac
+    case "$1" in *-deflate) echo "-Dbench.deflate=true" ;; esac
+}
 
 server_main() {
     case "$1" in
@@ -114,11 +156,22 @@ SERVER_PID=
 start_server() {
     local name=$1
     PORT=$((PORT + 1))
-    local logfile="$OUT/server-$name.log"
+    # Skip ports something else listens on (another checkout's run on a shared machine).
+    while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
+        PORT=$((PORT + 1))
+    done
+    local logfile="$OUT/server-$name.log" base
+    base=$(server_base "$name")
     rm -f "$logfile" # the wait below must not see the previous run's "listening"
-    # shellcheck disable=SC2046
-    "${PIN_SERVER[@]}" java "${JVM_FLAGS[@]}" ${EXTRA_JVM_FLAGS:-} -cp "$JAR" "$(server_main "$name")" "$PORT" \
-        $(server_extra "$name") >"$logfile" 2>&1 &
+    if [ "$base" = node-ws ]; then
+        # shellcheck disable=SC2046
+        NODE_PATH=$NODE_MODULES "${PIN_SERVER[@]}" node "$BENCH/node/ws-echo-server.js" "$PORT" \
+            $(case "$name" in *-deflate) echo deflate ;; esac) >"$logfile" 2>&1 &
+    else
+        # shellcheck disable=SC2046
+        "${PIN_SERVER[@]}" java "${JVM_FLAGS[@]}" ${EXTRA_JVM_FLAGS:-} $(server_props "$name") -cp "$JAR" \
+            "$(server_main "$base")" "$PORT" $(server_extra "$base") >"$logfile" 2>&1 &
+    fi
     SERVER_PID=$!
     for _ in $(seq 300); do
         # "listening" and a port that accepts (Java-WebSocket announces from a callback that can run first).
@@ -162,7 +215,8 @@ hold_idle() {
     # would leave the load generator itself holding the connections. taskset execs, so $! is the loadgen.
     "${PIN_LOADGEN[@]}" "$LOADGEN" --port "$PORT" --mode idle --duration 600 "$@" >"$out" 2>>"$OUT/loadgen.err" &
     HOLDER=$!
-    for _ in $(seq 1200); do
+    # Up to 5 minutes: a JVM's TLS handshakes, one at a time, run at a few hundred per second at best.
+    for _ in $(seq 3000); do
         grep -q '^ready' "$out" && return 0
         kill -0 "$HOLDER" 2>/dev/null || break
         sleep 0.1
@@ -204,6 +258,54 @@ if [ "$SMOKE" = 1 ]; then
     soak --cycles 1000 --warmup 300 --settle-ms 1000 >"$OUT/soak-smoke.txt" 2>&1 \
         || { cat "$OUT/soak-smoke.txt"; log "smoke FAILED (churn soak)"; exit 1; }
     grep '^soak result' "$OUT/soak-smoke.txt"
+    # About 45 s (JVM starts included): a short run of each of (h), (i) and (j) against every server they measure.
+    smoke_run() {
+        local what=$1 line
+        shift
+        line=$(loadgen --warmup 0.5 --duration 1 "$@") || { log "smoke FAILED ($what)"; exit 1; }
+        echo "$what $line"
+    }
+    for s in duplex-tls netty-nio-tls netty-nio-openssl-tls jetty-tls; do
+        start_server "$s" || { log "smoke FAILED (start $s)"; exit 1; }
+        smoke_run "$s (h) TLS 1.3 (a)" --tls 1.3 --conns 10 --inflight 4 --size 64
+        if [ "$s" = duplex-tls ]; then
+            smoke_run "$s (h) TLS 1.2 (c)" --tls 1.2 --conns 2 --inflight 1 --size 1048576
+            smoke_run "$s (h) handshakes" --mode handshake --tls 1.3 --conns 4
+            hold_idle "$OUT/smoke-idle-wss.out" --conns 20 --tls 1.3 || { log "smoke FAILED (idle wss)"; exit 1; }
+            kill "$HOLDER"
+            wait "$HOLDER" || { log "smoke FAILED (idle wss connections dropped)"; exit 1; }
+            echo "$s (h) idle wss: $(tail -1 "$OUT/smoke-idle-wss.out")"
+        fi
+        stop_server
+    done
+    deflate_servers=(duplex-deflate netty-nio-deflate)
+    if node_ws_available; then
+        deflate_servers+=(node-ws-deflate)
+    elif [ "${CI:-}" = true ]; then
+        log "smoke FAILED: node and its ws package are required in CI (.ci/install-peers installs them)"
+        exit 1
+    else
+        log "smoke: (i) without Node ws (not found: npm ci in autobahn/src/test/peers/node)"
+    fi
+    for s in "${deflate_servers[@]}"; do
+        start_server "$s" || { log "smoke FAILED (start $s)"; exit 1; }
+        smoke_run "$s (i) context takeover" --deflate --payload json --size 1024 --conns 10 --inflight 4
+        smoke_run "$s (i) no context takeover" --deflate --client-no-context --server-no-context --payload json \
+            --size 1024 --conns 10 --inflight 4
+        if [ "$s" = duplex-deflate ]; then
+            hold_idle "$OUT/smoke-idle-deflate.out" --conns 10 --deflate --payload json --size 1024 --echo-once \
+                || { log "smoke FAILED (idle deflate)"; exit 1; }
+            kill "$HOLDER"
+            wait "$HOLDER" || { log "smoke FAILED (idle deflate connections dropped)"; exit 1; }
+            echo "$s (i) idle after one echo: $(tail -1 "$OUT/smoke-idle-deflate.out")"
+        fi
+        stop_server
+    done
+    for s in duplex netty-nio; do
+        start_server "$s" || { log "smoke FAILED (start $s)"; exit 1; }
+        smoke_run "$s (j)" --mode rate --rate 1 --conns 500 --size 64
+        stop_server
+    done
     log "smoke passed"
     exit 0
 fi
@@ -221,6 +323,11 @@ measure() {
     if ! start_server "$server"; then
         echo "scenario=$scenario server=$server run=$run failed=start" >>"$RESULTS"
         return
+    fi
+    if [ -n "${PREWARM:-}" ]; then
+        # An echo burst first, so that a light load is not measured against an interpreted server.
+        # shellcheck disable=SC2086
+        loadgen $PREWARM >/dev/null 2>>"$OUT/loadgen.err" || true
     fi
     # --server-pid: the load generator also reports the server's CPU time per message over the window.
     if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" --server-pid "$SERVER_PID" "$@" \
@@ -311,6 +418,17 @@ PY
     echo "$heap $rss $heap_rss"
 }
 
+# Records a memory measurement's result line, lets its idle connections go (the pids given) and stops the server.
+end_memory_run() {
+    local line=$1 h
+    shift
+    echo "$line" >>"$RESULTS"
+    log "$line"
+    for h in "$@"; do kill "$h" 2>/dev/null || true; wait "$h" 2>/dev/null || true; done
+    stop_server
+    sleep 2
+}
+
 # (d): one server start per run; 10,000 connections, then 9,000 more from a second load generator.
 IDLE_SERVERS=(duplex netty-nio netty-epoll jetty)
 case $SCENARIOS in *d*)
@@ -396,11 +514,138 @@ case $SCENARIOS in *[fm]*)
             line="$line heap_per_member_b=$(( ((heaps[3] - heaps[2]) - (heaps[2] - heaps[1])) * 1024 / MEMBERSHIP_CONNS ))"
             line="$line rss_per_member_b=$(( ((rsss[3] - rsss[2]) - (rsss[2] - rsss[1])) * 1024 / MEMBERSHIP_CONNS ))"
         fi
-        echo "$line" >>"$RESULTS"
-        log "$line"
-        for h in "${holders[@]}"; do kill "$h" 2>/dev/null || true; wait "$h" 2>/dev/null || true; done
-        stop_server
-        sleep 2
+        end_memory_run "$line" "${holders[@]}"
+    done ;;
+esac
+
+# Where a step's heap went: the classes whose live bytes grew most between two class histograms (jcmd
+# GC.class_histogram), per connection added. Writes the top 25 to OUT.
+histogram_growth() {
+    local before=$1 after=$2 conns=$3 out=$4
+    python3 - "$before" "$after" "$conns" >"$out" <<'PY'
+import sys
+def read(path):
+    sizes = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 4 and parts[0].endswith(":") and parts[1].isdigit():
+                sizes[parts[3]] = (int(parts[1]), int(parts[2]))
+    return sizes
+a, b, n = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3])
+rows = []
+for cls, (count, size) in b.items():
+    c0, s0 = a.get(cls, (0, 0))
+    rows.append(((size - s0) / n, (count - c0) / n, cls))
+rows.sort(reverse=True)
+print(f"{'bytes/conn':>10} {'objects/conn':>12}  class (growth per connection of the second step)")
+for per_bytes, per_count, cls in rows[:25]:
+    print(f"{per_bytes:10.1f} {per_count:12.2f}  {cls}")
+print(f"{sum(r[0] for r in rows):10.1f} {'':12}  total")
+PY
+}
+
+# Memory per idle connection opened with loadgen options ARGS, on one server start: a first step of N
+# connections pays the server's one-off costs (JIT, class metadata, first-touched heap pages); a second step of
+# N is what a connection costs, measured as in (d). For the JVMs it also writes where the second step's heap
+# went, class by class, to OUT/histo-SCENARIO-SERVER-RUN.txt.
+idle_steps() {
+    local scenario=$1 s=$2 run=$3 n=$4
+    shift 4
+    if ! start_server "$s"; then
+        echo "scenario=$scenario server=$s run=$run failed=start" >>"$RESULTS"
+        return 0
+    fi
+    sleep 2
+    local heap0 rss0 heap1 rss1 heap2 rss2 ok=0 line="scenario=$scenario server=$s run=$run conns=$n"
+    local holders=()
+    read -r heap0 rss0 _ < <(memory_of "$SERVER_PID" 2)
+    if hold_idle "$OUT/$scenario-1.out" --conns "$n" "$@"; then
+        holders+=("$HOLDER")
+        read -r heap1 rss1 _ < <(memory_of "$SERVER_PID")
+        jcmd "$SERVER_PID" GC.class_histogram >"$OUT/histo-1.txt" 2>/dev/null || true
+        if hold_idle "$OUT/$scenario-2.out" --conns "$n" "$@"; then
+            ok=1
+            read -r heap2 rss2 _ < <(memory_of "$SERVER_PID")
+            jcmd "$SERVER_PID" GC.class_histogram >"$OUT/histo-2.txt" 2>/dev/null || true
+            histogram_growth "$OUT/histo-1.txt" "$OUT/histo-2.txt" "$n" "$OUT/histo-$scenario-$s-$run.txt" || true
+        fi
+    fi
+    holders+=("$HOLDER")
+    if [ "$ok" = 1 ]; then
+        line="$line heap_per_conn_b=$(( (heap2 - heap1) * 1024 / n )) rss_per_conn_b=$(( (rss2 - rss1) * 1024 / n ))"
+        line="$line first_heap_per_conn_b=$(( (heap1 - heap0) * 1024 / n )) first_rss_per_conn_b=$(( (rss1 - rss0) * 1024 / n ))"
+    else
+        line="$line failed=setup"
+    fi
+    end_memory_run "$line" "${holders[@]}"
+}
+
+# (h) wss: (a) and (c) over TLS 1.3 and TLS 1.2 (AES-GCM), new wss connections per second, heap per idle wss
+# connection. Netty with the JDK's SSLEngine and with OpenSSL (netty-tcnative-boringssl-static).
+TLS_SERVERS=(duplex-tls netty-nio-tls netty-nio-openssl-tls jetty-tls)
+SERVERS_REF='TLS_SERVERS[@]'
+case $SCENARIOS in *h*)
+    for v in $TLS_VERSIONS; do
+        log "(h) wss, TLS $v: (a) 64-byte messages, 100 connections x 16 in flight"
+        alternate "h-a-$v" --tls "$v" --conns 100 --inflight 16 --size 64
+        log "(h) wss, TLS $v: (c) 1 MiB messages, 4 connections"
+        alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576
+        log "(h) wss, TLS $v: new connections per second, $HANDSHAKE_CONNS at a time"
+        # 10 s of handshakes first: a few seconds are too few for the JIT to compile a JVM's TLS handshake.
+        PREWARM="--mode handshake --tls $v --conns $HANDSHAKE_CONNS --warmup 0 --duration 10" \
+            alternate "h-hs-$v" --mode handshake --tls "$v" --conns "$HANDSHAKE_CONNS"
+    done
+    log "(h) memory per idle wss connection: two steps of $WSS_IDLE_CONNS"
+    for run in $(seq "$IDLE_RUNS"); do
+        for s in "${TLS_SERVERS[@]}"; do
+            idle_steps h-idle "$s" "$run" "$WSS_IDLE_CONNS" --tls 1.3
+        done
+    done ;;
+esac
+
+# (i) permessage-deflate: 1 KiB JSON-like messages from a fixed seed, with context takeover and without it
+# (both directions); Netty with its permessage-deflate handshaker, Node's ws with perMessageDeflate.
+DEFLATE_SERVERS=(duplex-deflate netty-nio-deflate)
+if node_ws_available; then
+    DEFLATE_SERVERS+=(node-ws-deflate)
+fi
+SERVERS_REF='DEFLATE_SERVERS[@]'
+case $SCENARIOS in *i*)
+    node_ws_available || log "(i) without Node ws (not found: npm ci in autobahn/src/test/peers/node)"
+    log "(i) permessage-deflate with context takeover: 1 KiB JSON-like, $DEFLATE_CONNS connections x 16 in flight"
+    alternate i-ctx --deflate --payload json --size 1024 --conns "$DEFLATE_CONNS" --inflight 16
+    log "(i) permessage-deflate without context takeover (client_ and server_no_context_takeover)"
+    alternate i-noctx --deflate --client-no-context --server-no-context --payload json --size 1024 \
+        --conns "$DEFLATE_CONNS" --inflight 16
+    # Node is left out here: memory_of reads a JVM's heap.
+    log "(i) memory per idle connection with deflate negotiated and one message echoed: two steps of $DEFLATE_IDLE_CONNS"
+    for run in $(seq "$IDLE_RUNS"); do
+        for s in duplex-deflate netty-nio-deflate; do
+            idle_steps i-idle-ctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate --payload json --size 1024 --echo-once
+            idle_steps i-idle-noctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate --client-no-context \
+                --server-no-context --payload json --size 1024 --echo-once
+        done
+    done ;;
+esac
+
+# (j) many active connections: N connections, each sending one 64-byte message per second, for N in
+# MANY_CONNS; server CPU per message and p50/p99/p99.9. Each server first gets a short echo burst (PREWARM).
+MANY_SERVERS=(duplex netty-nio)
+SERVERS_REF='MANY_SERVERS[@]'
+case $SCENARIOS in *j*)
+    for n in $MANY_CONNS; do
+        # The server and the load generator each hold n descriptors, plus their own few hundred.
+        if [ $((n + 300)) -gt "$(ulimit -n)" ]; then
+            log "(j) $n connections need a limit on open files of $((n + 300)); it is $(ulimit -n): skipped"
+            echo "scenario=j server=all conns=$n failed=limit" >>"$RESULTS"
+            continue
+        fi
+        log "(j) $n connections, each sending one 64-byte message per second"
+        # --baseline: the server's CPU while the connections are open and silent, to report the cost per
+        # message net of it (at 100 messages/s the JVM's own background work is most of the total).
+        PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" \
+            alternate j --mode rate --rate 1 --conns "$n" --size 64 --duration "$MANY_SECONDS" --baseline 3
     done ;;
 esac
 

@@ -1,12 +1,19 @@
 package io.duplex.bench.servers;
 
+import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
 import io.duplex.nio.PreparedMessage;
 import io.duplex.nio.WebSocketServer;
 import java.nio.ByteBuffer;
+import java.util.List;
+import javax.net.ssl.SSLContext;
 
-/** Duplex on one event loop: echoes each message with its opcode; answers the broadcast trigger. */
+/**
+ * Duplex on one event loop: echoes each message with its opcode; answers the broadcast trigger. wss:// and
+ * permessage-deflate (its defaults: level 6, any context takeover the client offers) as {@link BenchOptions}
+ * says.
+ */
 public final class DuplexEchoServer {
 
     private DuplexEchoServer() {
@@ -38,8 +45,16 @@ public final class DuplexEchoServer {
                 socket.offerBinary(data);
             }
         };
-        self[0] = WebSocketServer.builder().port(port).loops(1).handler(echo).build().start();
-        Ports.announce("duplex", self[0].port());
+        WebSocketServer.Builder builder = WebSocketServer.builder().port(port).loops(1).handler(echo);
+        SSLContext tls = BenchOptions.tlsContext();
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        if (BenchOptions.deflate()) {
+            builder.extensions(List.of(PerMessageDeflate.defaults()));
+        }
+        self[0] = builder.build().start();
+        Ports.announce("duplex" + BenchOptions.suffix(), self[0].port());
         Thread.currentThread().join();
     }
 }

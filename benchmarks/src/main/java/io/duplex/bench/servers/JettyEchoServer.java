@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -14,7 +15,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 /**
  * Jetty 12.1 with its default (Jetty) WebSocket API and default thread pool: echoes each message with its
  * opcode and answers the broadcast trigger. Only the limits are raised: 16 MiB messages (like the other
- * servers) and no idle timeout.
+ * servers) and no idle timeout. With {@link BenchOptions}' key store it serves wss:// through Jetty's
+ * {@code SslConnectionFactory} (the JDK's {@code SSLEngine}).
  */
 public final class JettyEchoServer {
 
@@ -75,7 +77,17 @@ public final class JettyEchoServer {
     public static void main(String[] args) throws Exception {
         int port = Ports.fromArgs(args);
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector;
+        if (BenchOptions.keyStore() != null) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(BenchOptions.keyStore().toString());
+            tls.setKeyStorePassword(BenchOptions.keyStorePassword());
+            tls.setKeyStoreType("PKCS12");
+            tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            connector = new ServerConnector(server, tls);
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setPort(port);
         connector.setIdleTimeout(Duration.ofHours(1).toMillis());
         connector.setAcceptQueueSize(1024);
@@ -87,7 +99,7 @@ public final class JettyEchoServer {
             container.addMapping("/", (request, response, callback) -> new Echo());
         }));
         server.start();
-        Ports.announce("jetty", connector.getLocalPort());
+        Ports.announce("jetty" + BenchOptions.suffix(), connector.getLocalPort());
         server.join();
     }
 }

@@ -17,11 +17,20 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
 /**
  * Serves a Netty 4.2 WebSocket server on one event loop, {@code nio} or native {@code epoll} (the second
  * argument), until the process is stopped: HTTP codec, aggregator, Netty's WebSocket protocol handler, then
- * the benchmark's own handler.
+ * the benchmark's own handler. With {@link BenchOptions}' TLS, an {@code SslHandler} first (the JDK's
+ * {@code SSLEngine}, or OpenSSL through netty-tcnative-boringssl-static); with its deflate, the
+ * permessage-deflate handshaker of Netty's {@code WebSocketServerCompressionHandler} (level 6, 15-bit windows),
+ * except that it also accepts a client's {@code server_no_context_takeover}, which that handler declines.
  */
 final class NettyServer {
 
@@ -34,7 +43,7 @@ final class NettyServer {
      * @param anyPath whether every path upgrades (else only {@code /})
      * @param handler the last handler of every connection's pipeline; shared
      */
-    static void serve(String[] args, String name, boolean anyPath, ChannelHandler handler) throws InterruptedException {
+    static void serve(String[] args, String name, boolean anyPath, ChannelHandler handler) throws Exception {
         int port = Ports.fromArgs(args);
         boolean epoll = args.length > 1 && args[1].equals("epoll");
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -44,7 +53,10 @@ final class NettyServer {
                 .websocketPath("/")
                 .checkStartsWith(anyPath)
                 .maxFramePayloadLength(16 << 20)
+                .allowExtensions(BenchOptions.deflate())
                 .build();
+        SslContext tls = tlsContext();
+        boolean deflate = BenchOptions.deflate();
         Channel server = new ServerBootstrap()
                 .group(loop)
                 .channel(channel)
@@ -53,12 +65,36 @@ final class NettyServer {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                new WebSocketServerProtocolHandler(ws), handler);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192));
+                        if (deflate) {
+                            ch.pipeline().addLast(new WebSocketServerExtensionHandler(
+                                    new PerMessageDeflateServerExtensionHandshaker(6, false, 15, true, false)));
+                        }
+                        ch.pipeline().addLast(new WebSocketServerProtocolHandler(ws), handler);
                     }
                 })
                 .bind(port).sync().channel();
-        Ports.announce(name + (epoll ? "-epoll" : "-nio"), port);
+        Ports.announce(name + (epoll ? "-epoll" : "-nio") + (tls != null && BenchOptions.openSsl() ? "-openssl" : "")
+                + BenchOptions.suffix(), port);
         server.closeFuture().sync();
+    }
+
+    /** Netty's TLS context from {@link BenchOptions}, or null for plain ws://. */
+    private static SslContext tlsContext() throws Exception {
+        if (BenchOptions.keyStore() == null) {
+            return null;
+        }
+        boolean openSsl = BenchOptions.openSsl();
+        if (openSsl && !OpenSsl.isAvailable()) {
+            throw new IllegalStateException("bench.tls.provider=openssl but netty-tcnative is not usable",
+                    OpenSsl.unavailabilityCause());
+        }
+        return SslContextBuilder.forServer(BenchOptions.keyManagers())
+                .sslProvider(openSsl ? SslProvider.OPENSSL : SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
     }
 }

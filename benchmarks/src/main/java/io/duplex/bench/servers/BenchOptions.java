@@ -1,0 +1,82 @@
+package io.duplex.bench.servers;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The options benchmarks/run.sh gives an echo server as system properties, the same for every library:
+ * <ul>
+ * <li>{@code bench.tls.keystore}: a PKCS#12 key store (password {@code bench.tls.password}, default
+ *     {@code duplex-bench}); when set the server speaks only wss://, TLS 1.3 and 1.2.</li>
+ * <li>{@code bench.tls.provider}: {@code jdk} (default) or {@code openssl}; only Netty has the choice
+ *     (netty-tcnative-boringssl-static).</li>
+ * <li>{@code bench.deflate}: {@code true} to accept permessage-deflate at level 6 with whatever context
+ *     takeover the client offers.</li>
+ * </ul>
+ */
+final class BenchOptions {
+
+    private BenchOptions() {
+    }
+
+    /** The key store's path, or null for plain ws://. */
+    static Path keyStore() {
+        String path = System.getProperty("bench.tls.keystore");
+        if (path == null || path.isEmpty()) {
+            return null;
+        }
+        if (!Files.isRegularFile(Path.of(path))) {
+            throw new IllegalArgumentException("bench.tls.keystore: no such file: " + path);
+        }
+        return Path.of(path);
+    }
+
+    static String keyStorePassword() {
+        return System.getProperty("bench.tls.password", "duplex-bench");
+    }
+
+    /** The key managers of {@link #keyStore()}, which must be set. */
+    static KeyManagerFactory keyManagers() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        char[] password = keyStorePassword().toCharArray();
+        try (InputStream in = Files.newInputStream(keyStore())) {
+            store.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, password);
+        return kmf;
+    }
+
+    /** A JDK TLS context with the key store's key, or null for plain ws://. */
+    static SSLContext tlsContext() throws Exception {
+        if (keyStore() == null) {
+            return null;
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers().getKeyManagers(), null, null);
+        return context;
+    }
+
+    /** Whether Netty should use OpenSSL (BoringSSL) instead of the JDK's SSLEngine. */
+    static boolean openSsl() {
+        String provider = System.getProperty("bench.tls.provider", "jdk");
+        if (!provider.equals("jdk") && !provider.equals("openssl")) {
+            throw new IllegalArgumentException("bench.tls.provider must be jdk or openssl: " + provider);
+        }
+        return provider.equals("openssl");
+    }
+
+    /** Whether to accept permessage-deflate. */
+    static boolean deflate() {
+        return Boolean.getBoolean("bench.deflate");
+    }
+
+    /** What the "listening" line adds to the server's name: its TLS and deflate options, if any. */
+    static String suffix() {
+        return (keyStore() != null ? "-tls" : "") + (deflate() ? "-deflate" : "");
+    }
+}
