@@ -4,7 +4,7 @@ import io.duplex.core.CloseStatus;
 import io.duplex.nio.jfr.Events;
 import io.duplex.nio.loop.EventLoop;
 import io.duplex.nio.loop.TimerWheel;
-import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -14,10 +14,23 @@ import java.util.concurrent.TimeoutException;
  */
 final class Liveness {
 
-    /** Zero capacity, so no thread can change its position or limit: safe to share. */
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The open connection as its timers see it. */
+    interface Peer {
+        boolean isClosed();
 
-    private final Connection conn;
+        /** Whether the close handshake began: no keepalive Ping is sent from then on. */
+        boolean closeHandshakeStarted();
+
+        /** Sends a keepalive Ping with an empty payload. */
+        void sendKeepalivePing();
+
+        /** Fails the session with {@code code} (the peer went silent). */
+        void failSession(int code, String reason, Throwable cause);
+
+        InetSocketAddress remoteAddress();
+    }
+
+    private final Peer peer;
     private final EventLoop loop;
     private final ConnectionSettings settings;
     private TimerWheel.Timer idleTimer;
@@ -29,20 +42,19 @@ final class Liveness {
     private long readsAtPing;
     private boolean awaitingPong;
 
-    private Liveness(Connection conn) {
-        this.conn = conn;
-        this.loop = conn.loop;
-        this.settings = conn.settings;
+    private Liveness(Peer peer, EventLoop loop, ConnectionSettings settings) {
+        this.peer = peer;
+        this.loop = loop;
+        this.settings = settings;
         this.lastReadMillis = this.lastActivityMillis = loop.nowMillis();
     }
 
     /** Starts the timers the settings enable; {@code null} when none is. */
-    static Liveness start(Connection conn) {
-        ConnectionSettings s = conn.settings;
+    static Liveness start(Peer peer, EventLoop loop, ConnectionSettings s) {
         if (s.idleTimeoutMillis <= 0 && s.pingIntervalMillis <= 0) {
             return null;
         }
-        Liveness l = new Liveness(conn);
+        Liveness l = new Liveness(peer, loop, s);
         if (s.idleTimeoutMillis > 0) {
             l.idleTimer = l.loop.newTimer(l::idleCheck);
             l.loop.schedule(l.idleTimer, s.idleTimeoutMillis);
@@ -73,13 +85,13 @@ final class Liveness {
     }
 
     private void idleCheck() {
-        if (conn.isClosed()) {
+        if (peer.isClosed()) {
             return;
         }
         long idle = loop.nowMillis() - lastActivityMillis;
         if (idle >= settings.idleTimeoutMillis) {
             timedOut(true, settings.idleTimeoutMillis);
-            conn.failSession(CloseStatus.GOING_AWAY, "idle timeout",
+            peer.failSession(CloseStatus.GOING_AWAY, "idle timeout",
                     new TimeoutException("no traffic for " + settings.idleTimeoutMillis + " ms"));
         } else {
             loop.schedule(idleTimer, settings.idleTimeoutMillis - idle);
@@ -88,18 +100,18 @@ final class Liveness {
 
     /** The peer went silent: counted and recorded before the connection fails. */
     private void timedOut(boolean idle, long timeoutMillis) {
-        Events.keepaliveTimeout(conn.remoteAddress(), idle, timeoutMillis);
+        Events.keepaliveTimeout(peer.remoteAddress(), idle, timeoutMillis);
         settings.metrics.livenessTimeout(idle);
     }
 
     private void pingCheck() {
-        if (conn.isClosed() || conn.session.isClosing()) {
+        if (peer.isClosed() || peer.closeHandshakeStarted()) {
             return;
         }
         if (awaitingPong) {
             if (reads == readsAtPing) {
                 timedOut(false, settings.pongTimeoutMillis);
-                conn.failSession(CloseStatus.GOING_AWAY, "keepalive timeout",
+                peer.failSession(CloseStatus.GOING_AWAY, "keepalive timeout",
                         new TimeoutException("no answer to ping within " + settings.pongTimeoutMillis + " ms"));
                 return;
             }
@@ -109,7 +121,7 @@ final class Liveness {
         if (silent >= settings.pingIntervalMillis) {
             awaitingPong = true;
             readsAtPing = reads;
-            conn.session.sendPing(EMPTY);
+            peer.sendKeepalivePing();
             loop.schedule(pingTimer, settings.pongTimeoutMillis);
         } else {
             loop.schedule(pingTimer, settings.pingIntervalMillis - silent);

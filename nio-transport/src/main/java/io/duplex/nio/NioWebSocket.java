@@ -12,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -28,13 +27,6 @@ final class NioWebSocket implements WebSocket {
     private static final int PING = 2;
     private static final int PONG = 3;
 
-    /**
-     * Updates {@link #pending} in place: a field updater rather than an {@code AtomicLong} saves an object per
-     * connection.
-     */
-    private static final AtomicLongFieldUpdater<NioWebSocket> PENDING =
-            AtomicLongFieldUpdater.newUpdater(NioWebSocket.class, "pending");
-
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final AtomicReferenceFieldUpdater<NioWebSocket, CompletableFuture<Void>> WRITABLE_AGAIN =
             (AtomicReferenceFieldUpdater) AtomicReferenceFieldUpdater.newUpdater(NioWebSocket.class,
@@ -44,8 +36,6 @@ final class NioWebSocket implements WebSocket {
     private static final java.util.function.Consumer<ByteBuffer> KEEP = b -> { };
 
     private final Connection conn;
-    /** Bytes of messages handed to the loop by other threads and not yet given to the session. */
-    private volatile long pending;
     private volatile Object attachment;
     /**
      * The session once the handshake succeeded, published for other threads' reads of what the handshake
@@ -70,10 +60,6 @@ final class NioWebSocket implements WebSocket {
         this.opened = session;
     }
 
-    long pendingBytes() {
-        return pending;
-    }
-
     /**
      * Writes a prepared frame (a broadcast) if the connection is open and the hard limit admits it; while a
      * message is being sent in parts, the frame waits until its last part is sent. Loop thread.
@@ -81,8 +67,8 @@ final class NioWebSocket implements WebSocket {
      * @param frame a view the caller reuses for the next connection: rewound here, and copied if kept
      */
     boolean sendPrepared(ByteBuffer frame) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed() || !s.isOpen() || conn.admit(frame.capacity()) != null) {
+        Session s = conn.liveSession();
+        if (s == null || !s.isOpen() || conn.admit(frame.capacity()) != null) {
             return false;
         }
         frame.rewind();
@@ -107,8 +93,8 @@ final class NioWebSocket implements WebSocket {
      * @return whether it was written or queued (the connection is open and its hard limit admits it)
      */
     boolean sendShared(ByteBuffer header, ByteBuffer payload) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed() || !s.isOpen() || conn.admit(header.capacity() + payload.capacity()) != null) {
+        Session s = conn.liveSession();
+        if (s == null || !s.isOpen() || conn.admit(header.capacity() + payload.capacity()) != null) {
             return false;
         }
         header.rewind();
@@ -133,7 +119,7 @@ final class NioWebSocket implements WebSocket {
      * this connection's loop. Any thread.
      */
     void handedOver(long bytes) {
-        PENDING.addAndGet(this, bytes);
+        conn.handedOver(bytes);
     }
 
     /** The connection behind this facade. */
@@ -143,7 +129,7 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public long id() {
-        return conn instanceof ServerConnection c ? c.id : 0;
+        return conn.id();
     }
 
     /** The message sent in parts ended: write the broadcasts that waited for it. */
@@ -199,7 +185,7 @@ final class NioWebSocket implements WebSocket {
         if (refused != null) {
             return refused;
         }
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             CompletableFuture<Void> f = dispatch(kind, text, data, last, whole);
             conn.reportWritability();
             return f;
@@ -223,13 +209,13 @@ final class NioWebSocket implements WebSocket {
      * @return false if the loop is shut down and will never run it
      */
     private boolean handToLoop(long size, Runnable send) {
-        PENDING.addAndGet(this, size);
+        conn.handedOver(size);
         try {
-            conn.loop.execute(() -> {
-                PENDING.addAndGet(this, -size);
+            conn.execute(() -> {
+                conn.handedOver(-size);
                 send.run();
                 conn.reportWritability();
-                if (writableAgain != null && bufferedAmount() <= conn.settings.highWatermark) {
+                if (writableAgain != null && conn.belowHighWatermark()) {
                     // Counted while it waited for the loop, the send then went straight to the socket: the
                     // buffer never crossed a watermark, and a thread may be waiting for the bytes to leave.
                     writableAgain();
@@ -237,15 +223,15 @@ final class NioWebSocket implements WebSocket {
             });
             return true;
         } catch (RejectedExecutionException e) {
-            PENDING.addAndGet(this, -size);
+            conn.handedOver(-size);
             return false;
         }
     }
 
     private CompletableFuture<Void> dispatch(int kind, CharSequence text, ByteBuffer data, boolean last,
             boolean whole) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed()) {
+        Session s = conn.liveSession();
+        if (s == null) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
         try {
@@ -317,7 +303,7 @@ final class NioWebSocket implements WebSocket {
         if ((text != null ? conn.admitText(text) : conn.admit(data.remaining())) != null) {
             return false;
         }
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             boolean accepted = offerOnLoop(kind, text, data);
             conn.reportWritability();
             return accepted;
@@ -333,8 +319,8 @@ final class NioWebSocket implements WebSocket {
     }
 
     private boolean offerOnLoop(int kind, CharSequence text, ByteBuffer data) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed()) {
+        Session s = conn.liveSession();
+        if (s == null) {
             return false;
         }
         boolean accepted = kind == TEXT ? s.offerText(text) : s.offerBinary(data);
@@ -347,12 +333,12 @@ final class NioWebSocket implements WebSocket {
     @Override
     public CompletableFuture<Void> close(int code, String reason) {
         CloseStatus.of(code, reason); // validates in the caller's thread, as documented
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             return closeOnLoop(code, reason);
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
         try {
-            conn.loop.execute(() -> relay(closeOnLoop(code, reason), result));
+            conn.execute(() -> relay(closeOnLoop(code, reason), result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new ClosedChannelException());
         }
@@ -360,8 +346,8 @@ final class NioWebSocket implements WebSocket {
     }
 
     private CompletableFuture<Void> closeOnLoop(int code, String reason) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed()) {
+        Session s = conn.liveSession();
+        if (s == null) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
         return s.close(code, reason);
@@ -369,19 +355,13 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public void abort() {
-        conn.onLoop(() -> {
-            Session s = conn.session;
-            if (s != null && !s.isClosed()) {
-                s.abort();
-            }
-            conn.abortNow();
-        });
+        conn.abort();
     }
 
     @Override
     public boolean isOpen() {
-        Session s = conn.session;
-        return s != null && !conn.isClosed() && s.isOpen();
+        Session s = conn.liveSession();
+        return s != null && s.isOpen();
     }
 
     @Override
@@ -398,7 +378,7 @@ final class NioWebSocket implements WebSocket {
      */
     @Override
     public boolean awaitWritable(java.time.Duration timeout) throws InterruptedException {
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             throw new IllegalStateException("awaitWritable on the connection's event loop would block it");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -406,12 +386,12 @@ final class NioWebSocket implements WebSocket {
             if (!isOpen()) {
                 return false;
             }
-            if (bufferedAmount() <= conn.settings.highWatermark) {
+            if (conn.belowHighWatermark()) {
                 return true;
             }
             CompletableFuture<Void> f = WRITABLE_AGAIN.updateAndGet(this, w -> w != null ? w : new CompletableFuture<>());
             // Checked again now the future is in place: the loop completes it on the next turn to writable.
-            if (!isOpen() || bufferedAmount() <= conn.settings.highWatermark) {
+            if (!isOpen() || conn.belowHighWatermark()) {
                 continue;
             }
             long left = deadline - System.nanoTime();

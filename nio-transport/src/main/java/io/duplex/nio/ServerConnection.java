@@ -147,11 +147,17 @@ final class ServerConnection extends Connection {
 
     /** Starts the close handshake with 1001 (server stop), or drops a connection still handshaking. */
     void goingAway() {
+        Session session = session();
         if (session == null) {
             abortNow();
         } else if (session.isOpen()) {
             session.close(io.duplex.core.CloseStatus.GOING_AWAY, "server stopping");
         }
+    }
+
+    @Override
+    long id() {
+        return id;
     }
 
     @Override
