@@ -22,15 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One TCP connection on one event loop: dispatches its readiness events, reads from its {@link Wire} into the
  * opening handshake (a subclass per role) and then into its core {@link Session}, and leads it from open to
- * closed. The rest is delegated, each part talking back through a narrow interface: writing to the
- * {@link OutboundBuffer}, the TCP close to a {@link LingeringClose}, time to a {@link Deadline} and to
- * {@link Liveness}. To its session it is the {@link Outbound}.
+ * closed. The rest is delegated, each part talking back through a narrow interface of its own: writing to the
+ * {@link OutboundBuffer}, the TCP close to a {@link LingeringClose}, time to {@link ConnectionTimers}. To its
+ * session it is the {@link Outbound}; to the application, its {@link NioWebSocket} is the WebSocket.
  *
  * <p>Reads go into the loop's shared buffer and straight into the session, which consumes them all.
  * Everything here runs on the loop thread, except where a method says otherwise.
  */
 abstract class Connection implements IoHandler, Outbound, Wire.Inbound, OutboundBuffer.Owner, LingeringClose.Owner,
-        Liveness.Peer {
+        ConnectionTimers.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Reads per readiness event at most, so one busy peer cannot starve the loop's other connections. */
@@ -55,8 +55,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
     final NioWebSocket facade;
     private final OutboundBuffer out;
     private Wire wire;
-    /** Null until the opening handshake succeeded. */
-    private Session session;
+    /** Null until the opening handshake succeeded; volatile for other threads' reads of what it agreed. */
+    private volatile Session session;
     private SelectionKey key;
     private TcpState state = TcpState.OPEN;
     /** The wire reported ready for application bytes (TLS: its handshake finished). */
@@ -65,10 +65,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
     private boolean readingPaused;
     /** Reading is paused because the handler's callbacks fell behind ({@link CallbackQueue}), whatever the application asked. */
     private boolean backlogFull;
-    /** The connect, handshake or close deadline; null while none is needed. */
-    private Deadline deadline;
-    /** Idle timeout and keepalive; null when both are off. */
-    private Liveness liveness;
+    /** The deadline, idle timeout and keepalive; null while none of them is needed. */
+    private ConnectionTimers timers;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
     /** The lingering close, from {@link #closeTransport()} on; null before, so an open connection pays nothing. */
@@ -83,7 +81,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
         this.channel = channel;
         this.settings = settings;
         this.wire = PlainWire.INSTANCE;
-        this.out = new OutboundBuffer(this, loop, settings);
+        this.out = new OutboundBuffer(this, settings);
         this.facade = new NioWebSocket(this);
     }
 
@@ -133,6 +131,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
     }
 
     @Override
+    public final EventLoop loop() {
+        return loop;
+    }
+
+    @Override
     public final Wire wire() {
         return wire;
     }
@@ -150,10 +153,10 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
 
     /** Arms the deadline: connect or handshake timeout before the session opens, close timeout after. */
     final void armDeadline(long millis) {
-        if (deadline == null) {
-            deadline = new Deadline(loop, this::deadlineFired);
+        if (timers == null) {
+            timers = new ConnectionTimers(this, loop, settings);
         }
-        deadline.arm(millis);
+        timers.armDeadline(millis);
     }
 
     /** {@code buf}, preceded by what the handshake parser left unconsumed last time. */
@@ -204,16 +207,11 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
      * the handshake's header block.
      */
     final void openSession(Session.Builder builder, WebSocketHandler handler, ByteBuffer leftover) {
-        if (deadline != null) {
-            deadline.cancel();
-            deadline = null;
-        }
+        timers = ConnectionTimers.opened(timers, this, loop, settings);
         settings.metrics.handshakeAccepted();
         observer = new ConnectionObserver(handler, this, settings.metrics.on(loop));
         session = builder.handler(observer).config(settings.config).buffers(loop.sessionBuffers()).outbound(this)
                 .facade(facade).build();
-        facade.handshakeDone(session);
-        liveness = Liveness.start(this, loop, settings);
         try {
             session.open();
             if (leftover != null && leftover.hasRemaining() && state != TcpState.CLOSED) {
@@ -301,8 +299,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
     /** Application bytes from the wire: to the handshake until the session exists, then to the session. */
     @Override
     public final void received(ByteBuffer data) {
-        if (liveness != null) {
-            liveness.bytesRead();
+        if (timers != null) {
+            timers.bytesRead();
         }
         if (observer != null) {
             observer.bytesIn(data.remaining());
@@ -446,8 +444,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
 
     @Override
     public final void wrote() {
-        if (liveness != null) {
-            liveness.bytesWritten();
+        if (timers != null) {
+            timers.bytesWritten();
         }
     }
 
@@ -507,7 +505,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
         out.updateWritability();
     }
 
-    // ---- Liveness.Peer --------------------------------------------------------------------------------
+    // ---- ConnectionTimers.Owner -----------------------------------------------------------------------
 
     @Override
     public final boolean closeHandshakeStarted() {
@@ -564,21 +562,22 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
 
     @Override
     public final void armCloseTimeout() {
-        if (deadline == null || !deadline.isArmed()) {
+        if (timers == null || !timers.deadlineArmed()) {
             armDeadline(settings.closeTimeoutMillis);
         }
     }
 
     /** The deadline passed: the opening handshake took too long, or the close did. */
-    private void deadlineFired() {
+    @Override
+    public final void deadlineExpired() {
         try {
-            deadlineExpired();
+            deadlinePassed();
         } catch (Throwable t) {
             internalError(t);
         }
     }
 
-    private void deadlineExpired() {
+    private void deadlinePassed() {
         if (state == TcpState.CLOSED) {
             return;
         }
@@ -654,11 +653,8 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
             return;
         }
         state = TcpState.CLOSED;
-        if (deadline != null) {
-            deadline.cancel();
-        }
-        if (liveness != null) {
-            liveness.cancel();
+        if (timers != null) {
+            timers.cancel();
         }
         if (key != null) {
             key.cancel();

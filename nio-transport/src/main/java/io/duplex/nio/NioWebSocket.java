@@ -38,11 +38,6 @@ final class NioWebSocket implements WebSocket {
     private final Connection conn;
     private volatile Object attachment;
     /**
-     * The session once the handshake succeeded, published for other threads' reads of what the handshake
-     * agreed; one field rather than a copy of each answer, which the session keeps anyway.
-     */
-    private volatile Session opened;
-    /**
      * Completed by the loop when the connection turns writable again or closes, for the threads in
      * {@link #awaitWritable}; null while nobody waits.
      */
@@ -54,10 +49,6 @@ final class NioWebSocket implements WebSocket {
 
     NioWebSocket(Connection conn) {
         this.conn = conn;
-    }
-
-    void handshakeDone(Session session) {
-        this.opened = session;
     }
 
     /**
@@ -428,19 +419,19 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public String subprotocol() {
-        Session s = opened;
+        Session s = conn.session();
         return s == null ? "" : s.subprotocol();
     }
 
     @Override
     public String extensions() {
-        Session s = opened;
+        Session s = conn.session();
         return s == null ? "" : s.extensions();
     }
 
     @Override
     public HandshakeRequest handshakeRequest() {
-        Session s = opened;
+        Session s = conn.session();
         return s == null ? null : s.handshakeRequest();
     }
 

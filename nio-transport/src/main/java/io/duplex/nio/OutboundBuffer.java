@@ -39,6 +39,9 @@ final class OutboundBuffer {
 
     /** The connection as its write path sees it. Loop thread. */
     interface Owner {
+        /** The connection's loop, whose buffer pool and gathering array the buffer borrows. */
+        EventLoop loop();
+
         /** The byte stream writes go to (the socket, or TLS over it). */
         Wire wire();
 
@@ -80,7 +83,6 @@ final class OutboundBuffer {
     }
 
     private final Owner owner;
-    private final EventLoop loop;
     private final ConnectionSettings settings;
     private WriteQueue queue;
     /** {@link WriteQueue#size()} and the wire's pending bytes, published for other threads. */
@@ -98,9 +100,8 @@ final class OutboundBuffer {
     /** Queued bytes will never be delivered (abort, overflow, close timeout, write error, closed): refuse more. */
     private boolean dropped;
 
-    OutboundBuffer(Owner owner, EventLoop loop, ConnectionSettings settings) {
+    OutboundBuffer(Owner owner, ConnectionSettings settings) {
         this.owner = owner;
-        this.loop = loop;
         this.settings = settings;
     }
 
@@ -136,7 +137,7 @@ final class OutboundBuffer {
         }
         boolean whole = startsFrame;
         if (queue == null || queue.isEmpty()) {
-            ByteBuffer[] gather = loop.gatherArray();
+            ByteBuffer[] gather = owner.loop().gatherArray();
             gather[0] = header;
             gather[1] = payload;
             try {
@@ -239,7 +240,7 @@ final class OutboundBuffer {
     private void enqueue(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, boolean whole,
             Consumer<ByteBuffer> release, boolean pong) {
         if (queue == null) {
-            queue = new WriteQueue(loop.pool());
+            queue = new WriteQueue(owner.loop().pool());
         }
         boolean wasEmpty = queue.isEmpty();
         if (whole) {
@@ -294,7 +295,7 @@ final class OutboundBuffer {
             if (empty) {
                 completeWireWaiters();
                 if (queue != null && !queue.isEmpty()) {
-                    empty = queue.flush(wire, owner.channel(), loop.gatherArray()) && wire.pendingBytes() == 0;
+                    empty = queue.flush(wire, owner.channel(), owner.loop().gatherArray()) && wire.pendingBytes() == 0;
                 }
             }
         } catch (IOException e) {

@@ -25,9 +25,8 @@ final class ServerConnection extends Connection {
     private final boolean overCapacity;
     private ServerHandshake handshake;
     private boolean handshaking = true;
-    /** A plain HTTP request whose body is being read, and its head. */
+    /** A plain HTTP request whose body is being read. */
     private RequestBody body;
-    private HandshakeRequest plainRequest;
 
     ServerConnection(EventLoop loop, SocketChannel channel, WebSocketServer server, boolean overCapacity) {
         super(loop, channel, server.settings);
@@ -109,7 +108,6 @@ final class ServerConnection extends Connection {
                     refused.bodyUnsafe()));
             return;
         }
-        plainRequest = head;
         body = (RequestBody) start;
         readBody(in);
     }
@@ -122,8 +120,7 @@ final class ServerConnection extends Connection {
         RequestBody complete = body;
         body = null;
         endHandshake();
-        respondAndClose(server.plainHttpResponse(new HttpRequest(plainRequest, complete.bytes())));
-        plainRequest = null;
+        respondAndClose(server.plainHttpResponse(new HttpRequest(complete.head(), complete.bytes())));
     }
 
     /** The upgrade request is refused with {@code status}: counted and recorded. */
