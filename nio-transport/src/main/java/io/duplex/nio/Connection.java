@@ -365,35 +365,15 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
         out.sendPong(header, payload);
     }
 
-    /** Writes a whole encoded frame that bypasses the session (a broadcast); consumes {@code frame}. */
-    final void writeFrame(ByteBuffer frame) {
-        out.send(frame, OutboundBuffer.EMPTY, null, null, false);
-    }
-
     /** Bytes buffered: those the outbound buffer holds and those other threads handed to the loop. Any thread. */
     @Override
     public final long bufferedAmount() {
         return out.bufferedAmount();
     }
 
-    /** See {@link OutboundBuffer#handedOver}. Any thread. */
-    final void handedOver(long bytes) {
-        out.handedOver(bytes);
-    }
-
-    /** Whether {@link #bufferedAmount()} is at most the high watermark. Any thread. */
-    final boolean belowHighWatermark() {
-        return bufferedAmount() <= settings.highWatermark;
-    }
-
-    /** See {@link OutboundBuffer#admit}. Any thread. */
-    final CompletableFuture<Void> admit(long size) {
-        return out.admit(size);
-    }
-
-    /** See {@link OutboundBuffer#admitText}. Any thread. */
-    final CompletableFuture<Void> admitText(CharSequence text) {
-        return out.admitText(text);
+    /** The write path, for writes that bypass the session (broadcasts, room messages) and its accounting. */
+    final OutboundBuffer outbound() {
+        return out;
     }
 
     /**

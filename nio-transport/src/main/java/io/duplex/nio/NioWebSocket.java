@@ -42,7 +42,11 @@ final class NioWebSocket implements WebSocket {
      * {@link #awaitWritable}; null while nobody waits.
      */
     private volatile CompletableFuture<Void> writableAgain;
-    /** Loop thread only: a data message sent in parts is unfinished, so no whole message may be slipped in. */
+    /**
+     * Loop thread only: a data message sent in parts is unfinished, so a broadcast may not be slipped in before
+     * its last part. The session knows the same (it refuses a whole message meanwhile) but does not expose it,
+     * so the facade follows the parts it passed on.
+     */
     private boolean midMessage;
     /** Loop thread only: broadcast frames waiting for the message in parts to end; usually null. */
     private ArrayDeque<ByteBuffer> deferred;
@@ -59,7 +63,7 @@ final class NioWebSocket implements WebSocket {
      */
     boolean sendPrepared(ByteBuffer frame) {
         Session s = conn.liveSession();
-        if (s == null || !s.isOpen() || conn.admit(frame.capacity()) != null) {
+        if (s == null || !s.isOpen() || conn.outbound().admit(frame.capacity()) != null) {
             return false;
         }
         frame.rewind();
@@ -69,7 +73,7 @@ final class NioWebSocket implements WebSocket {
             }
             deferred.addLast(frame.duplicate());
         } else {
-            conn.writeFrame(frame);
+            conn.outbound().sendFrame(frame);
         }
         conn.messageSent();
         conn.reportWritability();
@@ -85,7 +89,7 @@ final class NioWebSocket implements WebSocket {
      */
     boolean sendShared(ByteBuffer header, ByteBuffer payload) {
         Session s = conn.liveSession();
-        if (s == null || !s.isOpen() || conn.admit(header.capacity() + payload.capacity()) != null) {
+        if (s == null || !s.isOpen() || conn.outbound().admit(header.capacity() + payload.capacity()) != null) {
             return false;
         }
         header.rewind();
@@ -98,7 +102,7 @@ final class NioWebSocket implements WebSocket {
             frame.put(header).put(payload).flip();
             deferred.addLast(frame);
         } else {
-            conn.writeAndRelease(header, payload, null, KEEP);
+            conn.outbound().send(header, payload, null, KEEP, false);
         }
         conn.messageSent();
         conn.reportWritability();
@@ -110,7 +114,7 @@ final class NioWebSocket implements WebSocket {
      * this connection's loop. Any thread.
      */
     void handedOver(long bytes) {
-        conn.handedOver(bytes);
+        conn.outbound().handedOver(bytes);
     }
 
     /** The connection behind this facade. */
@@ -128,7 +132,7 @@ final class NioWebSocket implements WebSocket {
         ByteBuffer f;
         while ((f = deferred.pollFirst()) != null) {
             if (!conn.isClosed()) {
-                conn.writeFrame(f);
+                conn.outbound().sendFrame(f);
             }
         }
     }
@@ -172,7 +176,7 @@ final class NioWebSocket implements WebSocket {
     private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
         // Pings and Pongs the application sends count against the hard limit like data: only the session's
         // automatic Pong is exempt, and it replaces its predecessor instead of queueing behind it.
-        CompletableFuture<Void> refused = text != null ? conn.admitText(text) : conn.admit(data.remaining());
+        CompletableFuture<Void> refused = text != null ? conn.outbound().admitText(text) : conn.outbound().admit(data.remaining());
         if (refused != null) {
             return refused;
         }
@@ -200,13 +204,13 @@ final class NioWebSocket implements WebSocket {
      * @return false if the loop is shut down and will never run it
      */
     private boolean handToLoop(long size, Runnable send) {
-        conn.handedOver(size);
+        conn.outbound().handedOver(size);
         try {
             conn.execute(() -> {
-                conn.handedOver(-size);
+                conn.outbound().handedOver(-size);
                 send.run();
                 conn.reportWritability();
-                if (writableAgain != null && conn.belowHighWatermark()) {
+                if (writableAgain != null && conn.outbound().belowHighWatermark()) {
                     // Counted while it waited for the loop, the send then went straight to the socket: the
                     // buffer never crossed a watermark, and a thread may be waiting for the bytes to leave.
                     writableAgain();
@@ -214,7 +218,7 @@ final class NioWebSocket implements WebSocket {
             });
             return true;
         } catch (RejectedExecutionException e) {
-            conn.handedOver(-size);
+            conn.outbound().handedOver(-size);
             return false;
         }
     }
@@ -291,7 +295,7 @@ final class NioWebSocket implements WebSocket {
     }
 
     private boolean offer(int kind, CharSequence text, ByteBuffer data) {
-        if ((text != null ? conn.admitText(text) : conn.admit(data.remaining())) != null) {
+        if ((text != null ? conn.outbound().admitText(text) : conn.outbound().admit(data.remaining())) != null) {
             return false;
         }
         if (conn.inLoop()) {
@@ -377,12 +381,12 @@ final class NioWebSocket implements WebSocket {
             if (!isOpen()) {
                 return false;
             }
-            if (conn.belowHighWatermark()) {
+            if (conn.outbound().belowHighWatermark()) {
                 return true;
             }
             CompletableFuture<Void> f = WRITABLE_AGAIN.updateAndGet(this, w -> w != null ? w : new CompletableFuture<>());
             // Checked again now the future is in place: the loop completes it on the next turn to writable.
-            if (!isOpen() || conn.belowHighWatermark()) {
+            if (!isOpen() || conn.outbound().belowHighWatermark()) {
                 continue;
             }
             long left = deadline - System.nanoTime();

@@ -199,6 +199,11 @@ final class OutboundBuffer {
         send(header, payload, null, null, true);
     }
 
+    /** Writes a whole encoded frame that bypasses the session (a broadcast); consumes {@code frame}. */
+    void sendFrame(ByteBuffer frame) {
+        send(frame, EMPTY, null, null, false);
+    }
+
     /**
      * Writes bytes that must leave now, not corked (the handshake's request or response): an idle connection
      * whose socket takes them never needs a {@link WriteQueue}.
@@ -337,6 +342,11 @@ final class OutboundBuffer {
      */
     long bufferedAmount() {
         return queuedBytes + handedOver;
+    }
+
+    /** Whether {@link #bufferedAmount()} is at most the high watermark. Any thread. */
+    boolean belowHighWatermark() {
+        return bufferedAmount() <= settings.highWatermark;
     }
 
     /**
