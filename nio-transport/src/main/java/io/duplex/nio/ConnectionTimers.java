@@ -25,6 +25,7 @@ final class ConnectionTimers {
         /** The deadline passed while armed. */
         void deadlineExpired();
 
+        /** Whether the connection closed: a timer that fires late has nothing to do. */
         boolean isClosed();
 
         /** Whether the close handshake began: no keepalive Ping is sent from then on. */
@@ -36,6 +37,7 @@ final class ConnectionTimers {
         /** Fails the session with {@code code} (the peer went silent). */
         void failSession(int code, String reason, Throwable cause);
 
+        /** The peer's address, for the recorded timeout event; null if unknown. */
         InetSocketAddress remoteAddress();
     }
 

@@ -27,12 +27,16 @@ final class LingeringClose {
         /** The byte stream over the socket, which ends what it sends first (TLS close_notify). */
         Wire wire();
 
+        /** The socket itself, half-closed and drained below the wire. */
         SocketChannel channel();
 
+        /** Whether the connection is closed already (a deferred step then has nothing left to do). */
         boolean isClosed();
 
+        /** Asks for (or stops asking for) OP_READ: the peer's bytes and FIN. */
         void readInterest(boolean on);
 
+        /** Asks for OP_WRITE: the wire's close_notify waits for the socket. */
         void writeInterest(boolean on);
 
         /** Arms the close timeout, unless a deadline (the opening handshake's) already runs. */
@@ -44,7 +48,7 @@ final class LingeringClose {
 
     private final Owner owner;
     private final EventLoop loop;
-    /** Bytes read and discarded after which the peer is no longer read (see {@link ConnectionSettings#closeDrainLimit}). */
+    /** Bytes discarded after which the peer is no longer read ({@link ConnectionSettings#closeDrainLimit}). */
     private final long drainLimit;
     /** Bytes the peer sent after the close began, read and discarded. */
     private long drained;

@@ -176,7 +176,8 @@ final class NioWebSocket implements WebSocket {
     private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
         // Pings and Pongs the application sends count against the hard limit like data: only the session's
         // automatic Pong is exempt, and it replaces its predecessor instead of queueing behind it.
-        CompletableFuture<Void> refused = text != null ? conn.outbound().admitText(text) : conn.outbound().admit(data.remaining());
+        OutboundBuffer out = conn.outbound();
+        CompletableFuture<Void> refused = text != null ? out.admitText(text) : out.admit(data.remaining());
         if (refused != null) {
             return refused;
         }
@@ -295,7 +296,8 @@ final class NioWebSocket implements WebSocket {
     }
 
     private boolean offer(int kind, CharSequence text, ByteBuffer data) {
-        if ((text != null ? conn.outbound().admitText(text) : conn.outbound().admit(data.remaining())) != null) {
+        OutboundBuffer out = conn.outbound();
+        if ((text != null ? out.admitText(text) : out.admit(data.remaining())) != null) {
             return false;
         }
         if (conn.inLoop()) {

@@ -13,9 +13,10 @@ import java.util.function.Consumer;
 /**
  * A connection's write path: bytes go straight to the wire; only what the socket refuses is kept, in a
  * {@link WriteQueue} made when first needed, and only then is OP_WRITE asked for. It counts what it holds for
- * {@link #bufferedAmount()} (with what other threads handed to the loop for it), reports the crossings of the high and low watermarks, admits data against the
- * hard limit ({@link ConnectionSettings#maxBufferedBytes}), cuts the frames not yet begun when that limit
- * overflows, and lets an automatic Pong replace the one still waiting while the socket refuses bytes.
+ * {@link #bufferedAmount()} (with what other threads handed to the loop for it), reports the crossings of the
+ * high and low watermarks, admits data against the hard limit ({@link ConnectionSettings#maxBufferedBytes}),
+ * cuts the frames not yet begun when that limit overflows, and lets an automatic Pong replace the one still
+ * waiting while the socket refuses bytes.
  *
  * <p>While the connection reads, the buffer is <em>corked</em>: small frames written meanwhile are queued
  * and leave together, in one gathering write, when reading ends. Loop thread only, except {@link #admit},
@@ -45,6 +46,7 @@ final class OutboundBuffer {
         /** The byte stream writes go to (the socket, or TLS over it). */
         Wire wire();
 
+        /** The socket under the wire, which the wire is given to write to. */
         SocketChannel channel();
 
         /** Whether the connection is closed: nothing more is written. */

@@ -75,7 +75,8 @@ class OutboundBufferTest {
 
         wire.budget = 1000;
         out.flush();
-        ByteBuffer expected = ByteBuffer.allocate(16).put(bytes(2, 1)).put(bytes(8, 2)).put(bytes(2, 3)).put(bytes(4, 4));
+        ByteBuffer expected = ByteBuffer.allocate(16)
+                .put(bytes(2, 1)).put(bytes(8, 2)).put(bytes(2, 3)).put(bytes(4, 4));
         assertArrayEquals(expected.array(), wire.taken.toByteArray());
         assertEquals(0, out.bufferedAmount());
         assertTrue(first.isDone() && second.isDone() && !second.isCompletedExceptionally());
