@@ -208,8 +208,13 @@ final class NioWebSocket implements WebSocket {
         conn.outbound().handedOver(size);
         try {
             conn.execute(() -> {
-                conn.outbound().handedOver(-size);
-                send.run();
+                OutboundBuffer out = conn.outbound();
+                out.handOverRunning(size);
+                try {
+                    send.run();
+                } finally {
+                    out.handOverDone(size);
+                }
                 conn.reportWritability();
                 if (writableAgain != null && conn.outbound().belowHighWatermark()) {
                     // Counted while it waited for the loop, the send then went straight to the socket: the

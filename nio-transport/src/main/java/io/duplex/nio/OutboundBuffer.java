@@ -91,6 +91,12 @@ final class OutboundBuffer {
     private volatile long queuedBytes;
     /** Bytes of messages other threads handed to the loop for this connection, not yet written here. */
     private volatile long handedOver;
+    /**
+     * Loop thread only: the bytes of the handed-over send now running. They stay in {@link #handedOver} until
+     * the send has been written or queued, so other threads never see them counted nowhere; the loop's own
+     * watermark decisions leave them out, as they are counted in the queue by then.
+     */
+    private long runningHandOver;
     /** Futures of bytes the wire took but still holds (TLS ciphertext the socket refused). */
     private ArrayDeque<CompletableFuture<Void>> wireWaiters;
     /** Below the high watermark, or back below the low one. */
@@ -340,7 +346,8 @@ final class OutboundBuffer {
 
     /**
      * Bytes buffered for the connection: held here or in the wire, as last published, and handed to the loop
-     * by other threads. Any thread.
+     * by other threads. Any thread. While the loop runs a handed-over send its bytes may count twice for a
+     * moment, never zero times, so a thread waiting for writability is never woken early.
      */
     long bufferedAmount() {
         return queuedBytes + handedOver;
@@ -357,6 +364,17 @@ final class OutboundBuffer {
      */
     void handedOver(long bytes) {
         HANDED_OVER.addAndGet(this, bytes);
+    }
+
+    /** The loop starts running a send of {@code bytes} another thread handed over. Loop thread. */
+    void handOverRunning(long bytes) {
+        runningHandOver = bytes;
+    }
+
+    /** The handed-over send of {@code bytes} has been written or queued: it no longer counts as handed over. */
+    void handOverDone(long bytes) {
+        handedOver(-bytes);
+        runningHandOver = 0;
     }
 
     private void publishBuffered() {
@@ -439,7 +457,7 @@ final class OutboundBuffer {
 
     /** Notes a watermark crossing, to be reported by {@link #takeWritabilityReport()}. */
     void updateWritability() {
-        long amount = bufferedAmount();
+        long amount = queuedBytes + handedOver - runningHandOver;
         boolean now = writable ? amount <= settings.highWatermark : amount <= settings.lowWatermark;
         if (now != writable) {
             writable = now;
