@@ -50,7 +50,7 @@ final class ClientConnection extends Connection {
         try {
             done = channel.connect(route.address());
         } catch (IOException | RuntimeException e) {
-            wire.close(channel, false);
+            wire().close(channel, false);
             opened.completeExceptionally(e);
             return;
         }
@@ -104,13 +104,13 @@ final class ClientConnection extends Connection {
             replaceWire(tls);
         }
         try {
-            wire.start();
+            wire().start();
         } catch (IOException e) {
             closeNow(e);
             return;
         }
         awaitWireFlush(); // a ClientHello the socket took only part of
-        if (wire.ready()) {
+        if (wire().ready()) {
             sendRequest();
             if (hasEarly && !isClosed()) {
                 handshakeRead(early);

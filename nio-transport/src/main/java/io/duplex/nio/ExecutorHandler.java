@@ -1,6 +1,7 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
+import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
 import java.nio.ByteBuffer;
@@ -141,7 +142,8 @@ final class ExecutorHandler implements WebSocketHandler {
         notifyError(t);
         if (t instanceof RuntimeException) {
             onLoop(() -> {
-                if (conn.session != null && !conn.session.isClosed()) {
+                Session session = conn.session();
+                if (session != null && !session.isClosed()) {
                     conn.failSession(CloseStatus.INTERNAL_ERROR, "handler failed", null);
                 }
             });
@@ -176,7 +178,7 @@ final class ExecutorHandler implements WebSocketHandler {
      */
     void onLoop(Runnable task) {
         try {
-            conn.loop.execute(task);
+            conn.execute(task);
         } catch (RejectedExecutionException e) {
             LOG.debug("loop shut down; task dropped");
         }

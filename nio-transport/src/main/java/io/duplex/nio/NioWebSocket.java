@@ -12,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -28,13 +27,6 @@ final class NioWebSocket implements WebSocket {
     private static final int PING = 2;
     private static final int PONG = 3;
 
-    /**
-     * Updates {@link #pending} in place: a field updater rather than an {@code AtomicLong} saves an object per
-     * connection.
-     */
-    private static final AtomicLongFieldUpdater<NioWebSocket> PENDING =
-            AtomicLongFieldUpdater.newUpdater(NioWebSocket.class, "pending");
-
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final AtomicReferenceFieldUpdater<NioWebSocket, CompletableFuture<Void>> WRITABLE_AGAIN =
             (AtomicReferenceFieldUpdater) AtomicReferenceFieldUpdater.newUpdater(NioWebSocket.class,
@@ -44,34 +36,23 @@ final class NioWebSocket implements WebSocket {
     private static final java.util.function.Consumer<ByteBuffer> KEEP = b -> { };
 
     private final Connection conn;
-    /** Bytes of messages handed to the loop by other threads and not yet given to the session. */
-    private volatile long pending;
     private volatile Object attachment;
-    /**
-     * The session once the handshake succeeded, published for other threads' reads of what the handshake
-     * agreed; one field rather than a copy of each answer, which the session keeps anyway.
-     */
-    private volatile Session opened;
     /**
      * Completed by the loop when the connection turns writable again or closes, for the threads in
      * {@link #awaitWritable}; null while nobody waits.
      */
     private volatile CompletableFuture<Void> writableAgain;
-    /** Loop thread only: a data message sent in parts is unfinished, so no whole message may be slipped in. */
+    /**
+     * Loop thread only: a data message sent in parts is unfinished, so a broadcast may not be slipped in before
+     * its last part. The session knows the same (it refuses a whole message meanwhile) but does not expose it,
+     * so the facade follows the parts it passed on.
+     */
     private boolean midMessage;
     /** Loop thread only: broadcast frames waiting for the message in parts to end; usually null. */
     private ArrayDeque<ByteBuffer> deferred;
 
     NioWebSocket(Connection conn) {
         this.conn = conn;
-    }
-
-    void handshakeDone(Session session) {
-        this.opened = session;
-    }
-
-    long pendingBytes() {
-        return pending;
     }
 
     /**
@@ -81,8 +62,8 @@ final class NioWebSocket implements WebSocket {
      * @param frame a view the caller reuses for the next connection: rewound here, and copied if kept
      */
     boolean sendPrepared(ByteBuffer frame) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed() || !s.isOpen() || conn.admit(frame.capacity()) != null) {
+        Session s = conn.liveSession();
+        if (s == null || !s.isOpen() || conn.outbound().admit(frame.capacity()) != null) {
             return false;
         }
         frame.rewind();
@@ -92,7 +73,7 @@ final class NioWebSocket implements WebSocket {
             }
             deferred.addLast(frame.duplicate());
         } else {
-            conn.writeFrame(frame);
+            conn.outbound().sendFrame(frame);
         }
         conn.messageSent();
         conn.reportWritability();
@@ -107,8 +88,8 @@ final class NioWebSocket implements WebSocket {
      * @return whether it was written or queued (the connection is open and its hard limit admits it)
      */
     boolean sendShared(ByteBuffer header, ByteBuffer payload) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed() || !s.isOpen() || conn.admit(header.capacity() + payload.capacity()) != null) {
+        Session s = conn.liveSession();
+        if (s == null || !s.isOpen() || conn.outbound().admit(header.capacity() + payload.capacity()) != null) {
             return false;
         }
         header.rewind();
@@ -121,7 +102,7 @@ final class NioWebSocket implements WebSocket {
             frame.put(header).put(payload).flip();
             deferred.addLast(frame);
         } else {
-            conn.writeAndRelease(header, payload, null, KEEP);
+            conn.outbound().send(header, payload, null, KEEP, false);
         }
         conn.messageSent();
         conn.reportWritability();
@@ -133,7 +114,7 @@ final class NioWebSocket implements WebSocket {
      * this connection's loop. Any thread.
      */
     void handedOver(long bytes) {
-        PENDING.addAndGet(this, bytes);
+        conn.outbound().handedOver(bytes);
     }
 
     /** The connection behind this facade. */
@@ -143,7 +124,7 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public long id() {
-        return conn instanceof ServerConnection c ? c.id : 0;
+        return conn.id();
     }
 
     /** The message sent in parts ended: write the broadcasts that waited for it. */
@@ -151,7 +132,7 @@ final class NioWebSocket implements WebSocket {
         ByteBuffer f;
         while ((f = deferred.pollFirst()) != null) {
             if (!conn.isClosed()) {
-                conn.writeFrame(f);
+                conn.outbound().sendFrame(f);
             }
         }
     }
@@ -195,11 +176,12 @@ final class NioWebSocket implements WebSocket {
     private CompletableFuture<Void> send(int kind, CharSequence text, ByteBuffer data, boolean last, boolean whole) {
         // Pings and Pongs the application sends count against the hard limit like data: only the session's
         // automatic Pong is exempt, and it replaces its predecessor instead of queueing behind it.
-        CompletableFuture<Void> refused = text != null ? conn.admitText(text) : conn.admit(data.remaining());
+        OutboundBuffer out = conn.outbound();
+        CompletableFuture<Void> refused = text != null ? out.admitText(text) : out.admit(data.remaining());
         if (refused != null) {
             return refused;
         }
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             CompletableFuture<Void> f = dispatch(kind, text, data, last, whole);
             conn.reportWritability();
             return f;
@@ -223,13 +205,18 @@ final class NioWebSocket implements WebSocket {
      * @return false if the loop is shut down and will never run it
      */
     private boolean handToLoop(long size, Runnable send) {
-        PENDING.addAndGet(this, size);
+        conn.outbound().handedOver(size);
         try {
-            conn.loop.execute(() -> {
-                PENDING.addAndGet(this, -size);
-                send.run();
+            conn.execute(() -> {
+                OutboundBuffer out = conn.outbound();
+                out.handOverRunning(size);
+                try {
+                    send.run();
+                } finally {
+                    out.handOverDone(size);
+                }
                 conn.reportWritability();
-                if (writableAgain != null && bufferedAmount() <= conn.settings.highWatermark) {
+                if (writableAgain != null && conn.outbound().belowHighWatermark()) {
                     // Counted while it waited for the loop, the send then went straight to the socket: the
                     // buffer never crossed a watermark, and a thread may be waiting for the bytes to leave.
                     writableAgain();
@@ -237,15 +224,15 @@ final class NioWebSocket implements WebSocket {
             });
             return true;
         } catch (RejectedExecutionException e) {
-            PENDING.addAndGet(this, -size);
+            conn.outbound().handedOver(-size);
             return false;
         }
     }
 
     private CompletableFuture<Void> dispatch(int kind, CharSequence text, ByteBuffer data, boolean last,
             boolean whole) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed()) {
+        Session s = conn.liveSession();
+        if (s == null) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
         try {
@@ -314,10 +301,11 @@ final class NioWebSocket implements WebSocket {
     }
 
     private boolean offer(int kind, CharSequence text, ByteBuffer data) {
-        if ((text != null ? conn.admitText(text) : conn.admit(data.remaining())) != null) {
+        OutboundBuffer out = conn.outbound();
+        if ((text != null ? out.admitText(text) : out.admit(data.remaining())) != null) {
             return false;
         }
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             boolean accepted = offerOnLoop(kind, text, data);
             conn.reportWritability();
             return accepted;
@@ -333,8 +321,8 @@ final class NioWebSocket implements WebSocket {
     }
 
     private boolean offerOnLoop(int kind, CharSequence text, ByteBuffer data) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed()) {
+        Session s = conn.liveSession();
+        if (s == null) {
             return false;
         }
         boolean accepted = kind == TEXT ? s.offerText(text) : s.offerBinary(data);
@@ -347,12 +335,12 @@ final class NioWebSocket implements WebSocket {
     @Override
     public CompletableFuture<Void> close(int code, String reason) {
         CloseStatus.of(code, reason); // validates in the caller's thread, as documented
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             return closeOnLoop(code, reason);
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
         try {
-            conn.loop.execute(() -> relay(closeOnLoop(code, reason), result));
+            conn.execute(() -> relay(closeOnLoop(code, reason), result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new ClosedChannelException());
         }
@@ -360,8 +348,8 @@ final class NioWebSocket implements WebSocket {
     }
 
     private CompletableFuture<Void> closeOnLoop(int code, String reason) {
-        Session s = conn.session;
-        if (s == null || conn.isClosed()) {
+        Session s = conn.liveSession();
+        if (s == null) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
         return s.close(code, reason);
@@ -369,19 +357,13 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public void abort() {
-        conn.onLoop(() -> {
-            Session s = conn.session;
-            if (s != null && !s.isClosed()) {
-                s.abort();
-            }
-            conn.abortNow();
-        });
+        conn.abort();
     }
 
     @Override
     public boolean isOpen() {
-        Session s = conn.session;
-        return s != null && !conn.isClosed() && s.isOpen();
+        Session s = conn.liveSession();
+        return s != null && s.isOpen();
     }
 
     @Override
@@ -398,7 +380,7 @@ final class NioWebSocket implements WebSocket {
      */
     @Override
     public boolean awaitWritable(java.time.Duration timeout) throws InterruptedException {
-        if (conn.loop.inEventLoop()) {
+        if (conn.inLoop()) {
             throw new IllegalStateException("awaitWritable on the connection's event loop would block it");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -406,12 +388,12 @@ final class NioWebSocket implements WebSocket {
             if (!isOpen()) {
                 return false;
             }
-            if (bufferedAmount() <= conn.settings.highWatermark) {
+            if (conn.outbound().belowHighWatermark()) {
                 return true;
             }
             CompletableFuture<Void> f = WRITABLE_AGAIN.updateAndGet(this, w -> w != null ? w : new CompletableFuture<>());
             // Checked again now the future is in place: the loop completes it on the next turn to writable.
-            if (!isOpen() || bufferedAmount() <= conn.settings.highWatermark) {
+            if (!isOpen() || conn.outbound().belowHighWatermark()) {
                 continue;
             }
             long left = deadline - System.nanoTime();
@@ -448,19 +430,19 @@ final class NioWebSocket implements WebSocket {
 
     @Override
     public String subprotocol() {
-        Session s = opened;
+        Session s = conn.session();
         return s == null ? "" : s.subprotocol();
     }
 
     @Override
     public String extensions() {
-        Session s = opened;
+        Session s = conn.session();
         return s == null ? "" : s.extensions();
     }
 
     @Override
     public HandshakeRequest handshakeRequest() {
-        Session s = opened;
+        Session s = conn.session();
         return s == null ? null : s.handshakeRequest();
     }
 

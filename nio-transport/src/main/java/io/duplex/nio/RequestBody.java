@@ -18,11 +18,14 @@ final class RequestBody {
     /** The first buffer for a body; it doubles as bytes arrive, up to the declared length. */
     private static final int FIRST_CHUNK = 1024;
 
+    /** The request line and headers the body follows. */
+    private final HandshakeRequest head;
     private final int length;
     private byte[] bytes;
     private int received;
 
-    private RequestBody(int length) {
+    private RequestBody(HandshakeRequest head, int length) {
+        this.head = head;
         this.length = length;
         this.bytes = length == 0 ? EMPTY : new byte[Math.min(length, FIRST_CHUNK)];
     }
@@ -40,7 +43,7 @@ final class RequestBody {
         }
         List<String> lengths = headers.all("Content-Length");
         if (lengths.isEmpty()) {
-            return new RequestBody(0);
+            return new RequestBody(head, 0);
         }
         long declared = -1;
         for (String field : lengths) {
@@ -56,7 +59,7 @@ final class RequestBody {
             return HttpResponse.text(413, "Content Too Large",
                     "The request body is larger than " + maxBytes + " bytes.\n");
         }
-        return new RequestBody((int) declared);
+        return new RequestBody(head, (int) declared);
     }
 
     /** Digits only (RFC 9110 §8.6), at most 18 of them so the value fits a long; -1 otherwise. */
@@ -81,6 +84,11 @@ final class RequestBody {
         in.get(bytes, received, n);
         received += n;
         return received == length;
+    }
+
+    /** The request line and headers this body follows. */
+    HandshakeRequest head() {
+        return head;
     }
 
     /** The body, once {@link #read} said it is complete. */

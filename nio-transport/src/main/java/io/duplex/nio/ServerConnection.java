@@ -27,9 +27,8 @@ final class ServerConnection extends Connection {
     private final boolean overCapacity;
     private ServerHandshake handshake;
     private boolean handshaking = true;
-    /** A plain HTTP request whose body is being read, and its head. */
+    /** A plain HTTP request whose body is being read. */
     private RequestBody body;
-    private HandshakeRequest plainRequest;
 
     ServerConnection(EventLoop loop, SocketChannel channel, WebSocketServer server, boolean overCapacity) {
         super(loop, channel, server.settings);
@@ -111,7 +110,6 @@ final class ServerConnection extends Connection {
                     refused.bodyUnsafe()));
             return;
         }
-        plainRequest = head;
         body = (RequestBody) start;
         readBody(in);
     }
@@ -124,8 +122,7 @@ final class ServerConnection extends Connection {
         RequestBody complete = body;
         body = null;
         endHandshake();
-        respondAndClose(server.plainHttpResponse(new HttpRequest(plainRequest, complete.bytes())));
-        plainRequest = null;
+        respondAndClose(server.plainHttpResponse(new HttpRequest(complete.head(), complete.bytes())));
     }
 
     /** The upgrade request is refused with {@code status}: counted and recorded. */
@@ -149,11 +146,17 @@ final class ServerConnection extends Connection {
 
     /** Starts the close handshake with 1001 (server stop), or drops a connection still handshaking. */
     void goingAway() {
+        Session session = session();
         if (session == null) {
             abortNow();
         } else if (session.isOpen()) {
             session.close(io.duplex.core.CloseStatus.GOING_AWAY, "server stopping");
         }
+    }
+
+    @Override
+    long id() {
+        return id;
     }
 
     @Override

@@ -389,7 +389,7 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             c = new ServerConnection(loop, ch, this, over);
             if (tls != null) {
-                c.wire = TlsWire.server(ch, tls); // on the loop: the engine borrows the loop's buffers
+                c.replaceWire(TlsWire.server(ch, tls)); // on the loop: the engine borrows the loop's buffers
             }
         } catch (RuntimeException e) {
             // A broken SSLContext, say. Nothing is registered yet: drop this socket and keep accepting the

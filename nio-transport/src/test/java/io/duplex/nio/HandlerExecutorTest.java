@@ -148,7 +148,7 @@ class HandlerExecutorTest extends LoopbackFixture {
         eventually(() -> peer.bufferedAmount() > 4L << 20, "the peer's sends to back up");
         // The session reports to the connection's observer, which passes every event on to the executor's layer.
         ExecutorHandler executor = (ExecutorHandler) ((ConnectionObserver) ((NioWebSocket) serverSide.get())
-                .connection().session.handler()).observed();
+                .connection().session().handler()).observed();
         // The bound, plus what one 64 KiB read completes: memory follows the bound, not what the peer sent.
         int ceiling = maxMessages + (64 << 10) / size + 1;
         for (int i = 0; i < 20; i++) {
