@@ -1,20 +1,21 @@
 package io.duplex.core;
 
 import io.duplex.core.frame.FrameDecoder;
+import io.duplex.core.frame.FrameListener;
 import io.duplex.core.frame.Opcode;
+import io.duplex.core.session.BufferHandoff;
 import io.duplex.core.session.ClosePayload;
+import io.duplex.core.session.ExtensionChain;
 import io.duplex.core.session.FrameWriter;
 import io.duplex.core.session.MessageAssembler;
-import io.duplex.core.session.MessageEncoding;
+import io.duplex.core.session.MessageSender;
 import io.duplex.core.session.MessageSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * A sans-I/O WebSocket endpoint after the opening handshake: feed it the bytes received from the peer with
@@ -60,33 +61,25 @@ public final class Session implements WebSocket {
     private final WebSocketConfig config;
     /** Lends the buffers frames are built in and messages assembled in: the builder's, by default none kept. */
     private final BufferProvider buffers;
-    /** A client's masking keys: the builder's, or made with the first masked frame; null on a server. */
-    private MaskKeySource maskKeys;
-    /** Encodes messages through an extension; made with the first such message. */
-    private MessageEncoding encoding;
-    /**
-     * Created with the first bytes received, and {@link #writer} with the first frame sent: a server holds
-     * thousands of sessions that mostly sit idle, and these are a good part of what each would otherwise keep.
+    /** A client's masking keys as the builder gave them, or null: a client then makes its own with its first frame. */
+    private final MaskKeySource maskKeys;
+    /** The negotiated extensions and their rules, on both paths; null when none was negotiated. */
+    private final ExtensionChain chain;
+    /*
+     * The receive pipeline (frame decoder -> extension chain -> assembler -> handler) is built with the first
+     * bytes received, and the sender with the first frame sent: a server holds thousands of sessions that
+     * mostly sit idle, and these are a good part of what each would otherwise keep.
      */
-    /**
-     * Owns the frame decoder that feeds it; kept (rather than the decoder) so a handler sending back the
-     * message it was given can take its buffer.
-     */
-    private MessageAssembler assembler;
-    private FrameWriter writer;
+    private FrameDecoder decoder;
+    private MessageSender sender;
+    /** Where a received message's buffer passes from the assembler to the sender; made with either. */
+    private BufferHandoff handoff;
 
     /** The client side: expects unmasked frames and masks what it sends. */
     private final boolean client;
     private State state = State.CONNECTING;
     /** Whether the transport was asked to close TCP, or told us it did: it is asked once. */
     private boolean transportClosing;
-    /** The data message being sent in parts, if any: its opcode, or -1. */
-    private byte sendingOpcode = -1;
-    /** The extension encoding the message being sent in parts, or null. */
-    private Extension sendingEncoder;
-    private byte sendingRsv;
-    /** A high surrogate that ended a text part, held back until the low one arrives with the next part. */
-    private char heldSurrogate;
     private CompletableFuture<Void> closeFuture;
     private Object attachment;
 
@@ -96,19 +89,20 @@ public final class Session implements WebSocket {
         this.out = Objects.requireNonNull(b.outbound, "outbound");
         this.facade = b.facade == null ? this : b.facade;
         this.request = b.request == null ? HandshakeRequest.of("GET", "/", HttpHeaders.empty()) : b.request;
-        this.agreed = Agreement.of(b.subprotocol, b.extensionsHeader, b.extensions);
+        this.agreed = Agreement.of(b.subprotocol, b.extensionsHeader);
         this.config = b.config;
         this.buffers = b.buffers;
         this.maskKeys = b.maskKeys;
+        this.chain = ExtensionChain.of(b.extensions, b.buffers);
     }
 
-    /** The subprotocol and extensions of the handshake, grouped so a connection without any keeps one reference. */
-    private record Agreement(String subprotocol, String extensionsHeader, List<Extension> extensions) {
-        static final Agreement NONE = new Agreement("", "", List.of());
+    /** The subprotocol and extensions header of the handshake, grouped so a connection without either keeps one reference. */
+    private record Agreement(String subprotocol, String extensionsHeader) {
+        static final Agreement NONE = new Agreement("", "");
 
-        static Agreement of(String subprotocol, String extensionsHeader, List<Extension> extensions) {
-            return subprotocol.isEmpty() && extensionsHeader.isEmpty() && extensions.isEmpty() ? NONE
-                    : new Agreement(subprotocol, extensionsHeader, extensions);
+        static Agreement of(String subprotocol, String extensionsHeader) {
+            return subprotocol.isEmpty() && extensionsHeader.isEmpty() ? NONE
+                    : new Agreement(subprotocol, extensionsHeader);
         }
     }
 
@@ -117,32 +111,36 @@ public final class Session implements WebSocket {
         return state;
     }
 
+    /** The receive pipeline's first stage; data flows from it to the handler and never back. */
     private FrameDecoder decoder() {
-        if (assembler == null) {
-            assembler = new MessageAssembler(config, agreed.extensions(), new Inbound(), !client, buffers);
-            int rsv = 0;
-            for (Extension e : agreed.extensions()) {
-                rsv |= e.rsvBits();
-            }
-            assembler.decoder().allowedRsv(rsv);
+        if (decoder == null) {
+            MessageAssembler assembler = new MessageAssembler(config, new Inbound(), buffers, handoff());
+            FrameListener frames = chain == null ? assembler : chain.decodingInto(assembler, config.maxMessageSize());
+            decoder = new FrameDecoder(!client, config.maxFrameSize(), chain == null ? 0 : chain.rsvBits(), frames);
         }
-        return assembler.decoder();
+        return decoder;
     }
 
-    private FrameWriter writer() {
-        if (writer == null) {
-            if (client && maskKeys == null) {
-                maskKeys = MaskKeySource.of(new SecureRandom());
-            }
-            writer = new FrameWriter(out, client ? maskKeys : null, buffers, config.outboundFragmentSize());
+    private MessageSender sender() {
+        if (sender == null) {
+            MaskKeySource keys = !client ? null : maskKeys != null ? maskKeys : MaskKeySource.of(new SecureRandom());
+            sender = new MessageSender(new FrameWriter(out, keys, buffers, config.outboundFragmentSize()), chain,
+                    handoff());
         }
-        return writer;
+        return sender;
+    }
+
+    private BufferHandoff handoff() {
+        if (handoff == null) {
+            handoff = new BufferHandoff(buffers);
+        }
+        return handoff;
     }
 
     /** Stops decoding; a decoder not yet created has nothing to stop, and nothing is decoded from now on. */
     private void stopDecoding() {
-        if (assembler != null) {
-            assembler.decoder().stop();
+        if (decoder != null) {
+            decoder.stop();
         }
     }
 
@@ -288,7 +286,7 @@ public final class Session implements WebSocket {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            writeText(text, last, whole, done);
+            sender().text(text, last, whole, done);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -301,40 +299,8 @@ public final class Session implements WebSocket {
         if (!mayWriteData(Opcode.TEXT, true)) {
             return false;
         }
-        writeText(text, true, true, null);
+        sender().text(text, true, true, null);
         return true;
-    }
-
-    /**
-     * Frames a text message or part of one, after {@link #mayWriteData} admitted it.
-     *
-     * @param done null when nobody waits for the bytes
-     * @throws IllegalArgumentException at an unpaired surrogate, before anything is written
-     */
-    private void writeText(CharSequence text, boolean last, boolean whole, CompletableFuture<Void> done) {
-        CharSequence part = text;
-        if (heldSurrogate != 0) {
-            part = new StringBuilder(text.length() + 1).append(heldSurrogate).append(text);
-            heldSurrogate = 0;
-        }
-        int end = part.length();
-        if (!last && end > 0 && Character.isHighSurrogate(part.charAt(end - 1))) {
-            heldSurrogate = part.charAt(--end);
-        }
-        try {
-            Extension encoder = agreed.extensions().isEmpty() ? null
-                    : encoderFor(Opcode.TEXT, whole ? MessageEncoding.utf8Length(part, 0, end) : -1);
-            if (encoder != null) {
-                ByteBuffer utf8 = MessageEncoding.utf8(part, 0, end);
-                writeEncoded(encoder, Opcode.TEXT, last, utf8, done);
-            } else {
-                writer().writeText(opcodeOfPart(Opcode.TEXT), last, part, 0, end, done);
-            }
-        } catch (IllegalArgumentException e) {
-            heldSurrogate = 0;
-            throw e;
-        }
-        sendingOpcode = last ? -1 : (byte) Opcode.TEXT;
     }
 
     @Override
@@ -353,7 +319,7 @@ public final class Session implements WebSocket {
             return CompletableFuture.failedFuture(refusal());
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        writeBinary(data, last, whole, done);
+        sender().binary(data, last, whole, done);
         return done;
     }
 
@@ -363,78 +329,17 @@ public final class Session implements WebSocket {
         if (!mayWriteData(Opcode.BINARY, true)) {
             return false;
         }
-        writeBinary(data, true, true, null);
+        sender().binary(data, true, true, null);
         return true;
     }
 
     /**
-     * Frames a binary message or part of one, after {@link #mayWriteData} admitted it.
-     *
-     * @param done null when nobody waits for the bytes
-     */
-    private void writeBinary(ByteBuffer data, boolean last, boolean whole, CompletableFuture<Void> done) {
-        Extension encoder = agreed.extensions().isEmpty() ? null : encoderFor(Opcode.BINARY, whole ? data.remaining() : -1);
-        Consumer<ByteBuffer> release;
-        if (encoder != null) {
-            writeEncoded(encoder, Opcode.BINARY, last, data, done);
-        } else if (whole && assembler != null && writer().canWriteGiven(data.remaining())
-                && (release = assembler.surrender(data)) != null) {
-            // The handler sends back the message it is being given: its buffer is ours, so send it uncopied.
-            writer.writeGivenBinary(data, done, release);
-        } else {
-            writer().writeBinary(opcodeOfPart(Opcode.BINARY), last, data, done);
-        }
-        sendingOpcode = last ? -1 : (byte) Opcode.BINARY;
-    }
-
-    /**
-     * The extension that encodes the message this send starts or continues, or null. A message sent in parts
-     * keeps the choice made at its first part.
-     */
-    private Extension encoderFor(int opcode, long length) {
-        if (sendingOpcode >= 0) {
-            return sendingEncoder;
-        }
-        sendingEncoder = null;
-        for (Extension e : agreed.extensions()) {
-            int rsv = e.encodes(opcode, length);
-            if (rsv != 0) {
-                sendingEncoder = e;
-                sendingRsv = (byte) rsv;
-                break;
-            }
-        }
-        return sendingEncoder;
-    }
-
-    /** Runs a message part through its extension and frames the result; RSV bits go on the first frame only. */
-    private void writeEncoded(Extension encoder, int opcode, boolean last, ByteBuffer data, CompletableFuture<Void> done) {
-        int rsv = sendingOpcode >= 0 ? 0 : sendingRsv;
-        if (encoding == null) {
-            encoding = new MessageEncoding(buffers);
-        }
-        ByteBuffer encoded = encoding.encode(encoder, data, last);
-        try {
-            writer().writeBinary(opcodeOfPart(opcode), last, rsv, encoded, done);
-        } finally {
-            encoding.done(encoded);
-        }
-        if (last) {
-            sendingEncoder = null;
-        }
-    }
-
-    /** The opcode of the next frame of a message of type {@code opcode}: itself to start, CONTINUATION after. */
-    private int opcodeOfPart(int opcode) {
-        return sendingOpcode == opcode ? Opcode.CONTINUATION : opcode;
-    }
-
-    /**
-     * Whether a data frame of this type may be sent now: the connection is open, and no message is being sent
-     * in parts unless this continues it. Allocates nothing, so a refused offer costs nothing.
+     * Whether a data frame of this type may be sent now: the connection is open (§5.5.1: no data after our
+     * Close), and the sender admits it. Allocates nothing once the sender exists, so a refused offer costs
+     * nothing.
      */
     private boolean mayWriteData(int opcode, boolean whole) {
-        return state == State.OPEN && (sendingOpcode < 0 || (!whole && sendingOpcode == opcode));
+        return state == State.OPEN && sender().admits(opcode, whole);
     }
 
     /** Why {@link #mayWriteData} refused, for the failed future of a send. */
@@ -443,8 +348,7 @@ public final class Session implements WebSocket {
             return new IllegalStateException(state == State.CONNECTING ? "the WebSocket is not open"
                     : "the WebSocket is closing or closed: no data may be sent");
         }
-        return new IllegalStateException(
-                "a " + Opcode.name(sendingOpcode) + " message is being sent in parts; finish it first");
+        return new IllegalStateException(sender().refusal());
     }
 
     @Override
@@ -468,7 +372,7 @@ public final class Session implements WebSocket {
                     ? "the WebSocket is not open" : "the WebSocket is closing or closed"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        writer().writeControl(opcode, payload, done);
+        sender().control(opcode, payload, done);
         return done;
     }
 
@@ -560,7 +464,7 @@ public final class Session implements WebSocket {
         payload.flip();
         state = State.CLOSING;
         closeFuture = new CompletableFuture<>();
-        writer().writeControl(Opcode.CLOSE, payload, closeFuture);
+        sender().control(Opcode.CLOSE, payload, closeFuture);
         out.closeStarted();
     }
 
@@ -572,7 +476,7 @@ public final class Session implements WebSocket {
         if (cause != null) {
             notifyError(cause);
         }
-        CloseStatus status = CloseStatus.received(code, truncate(reason));
+        CloseStatus status = CloseStatus.received(code, ClosePayload.fitReason(reason));
         if (state == State.OPEN && CloseStatus.isSendable(code)) {
             sendClose(CloseStatus.of(code, status.reason()));
         }
@@ -591,13 +495,8 @@ public final class Session implements WebSocket {
     /** The connection is closed (§7.1.4): release what it holds and tell the handler, once. */
     private void report(CloseStatus status, boolean clean) {
         state = State.CLOSED;
-        sendingOpcode = -1;
-        for (Extension e : agreed.extensions()) {
-            try {
-                e.release();
-            } catch (RuntimeException ex) {
-                notifyError(ex);
-            }
+        if (chain != null) {
+            chain.release(this::notifyError);
         }
         try {
             handler.onClose(facade, status, clean);
@@ -616,25 +515,6 @@ public final class Session implements WebSocket {
 
     private void handlerFailed(RuntimeException e) {
         failConnection(CloseStatus.INTERNAL_ERROR, "handler failed", e);
-    }
-
-    /** Cuts a reason to what fits a Close frame, on a code point boundary. */
-    private static String truncate(String reason) {
-        if (reason == null) {
-            return "";
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length <= CloseStatus.MAX_REASON_BYTES) {
-            return reason;
-        }
-        int end = reason.length();
-        while (end > 0 && reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length
-                > CloseStatus.MAX_REASON_BYTES) {
-            end--;
-            if (end > 0 && Character.isHighSurrogate(reason.charAt(end - 1))) {
-                end--;
-            }
-        }
-        return reason.substring(0, end);
     }
 
     /** Receives assembled messages and control frames from the decoder side. */
@@ -680,9 +560,7 @@ public final class Session implements WebSocket {
         public void onPing(ByteBuffer payload) {
             // §5.5.2: a Ping is answered with a Pong, unless our Close already went out (§5.5.1).
             if (state == State.OPEN) {
-                int start = payload.position();
-                writer().writeAutoPong(payload);
-                payload.position(start);
+                sender().autoPong(payload);
             }
             try {
                 handler.onPing(facade, payload);

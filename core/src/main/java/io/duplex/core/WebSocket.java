@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A buffer passed to a send method is consumed: its position ends at its limit. Its bytes must not be
  * changed until the returned future completes (a transport may write them later from another thread). A
- * send made from within a handler callback on the connection's own thread writes or copies the bytes before
- * it returns, so echoing a buffer received in a callback is safe.
+ * send made from within a handler callback on the connection's own thread is done with a buffer of the
+ * caller's own when it returns, so the caller may reuse it at once. Echoing a buffer a callback received is
+ * safe too: that buffer is the connection's, and read-only for the handler (see {@link WebSocketHandler}).
  *
  * <p>{@link #offerText} and {@link #offerBinary} send a whole message without a future, for a sender that
  * would ignore it anyway (an echo, a fan-out): they answer at once whether the message was accepted, and a

@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
  * own connection's state. Handlers called on an event loop must not block: a blocked callback stalls every
  * connection on that thread.
  *
- * <p>Buffers passed to callbacks are views into the receiver's own memory and are valid only until the
- * callback returns: copy what must outlive it. Passing such a buffer straight to a send method of the same
- * connection (an echo) is safe, as sends consume or copy their argument before the callback ends.
+ * <p>Buffers passed to callbacks are the connection's memory, lent to the handler until the callback returns:
+ * read them, send them (an echo), slice them, but do not change their bytes, and copy what must outlive the
+ * call. Because nobody changes them, an echo of a large binary message can reach the socket without a copy.
  *
  * <p>{@link #onClose} is called exactly once per opened connection, whatever ended it; no other callback
  * follows it.
@@ -28,13 +28,7 @@ public interface WebSocketHandler {
     default void onText(WebSocket socket, String text) {
     }
 
-    /**
-     * A whole binary message arrived. {@code data} is valid only during this call.
-     *
-     * <p>Sending {@code data} itself back on this socket ({@code socket.sendBinary(data)}, an echo) may
-     * hand its buffer to the transport without a copy: its bytes may still be read after this call returns,
-     * so do not change them after that send (reading them, or sending a slice or a copy, is always safe).
-     */
+    /** A whole binary message arrived. {@code data} is lent for this call and read-only, as every received buffer. */
     default void onBinary(WebSocket socket, ByteBuffer data) {
     }
 

@@ -31,13 +31,20 @@ public final class FrameDecoder {
     private final boolean expectMasked;
     private final long maxFrameSize;
     private final FrameListener listener;
-    private int allowedRsv;
+    /** The RSV bits the connection's extensions give a meaning to; any other set bit fails the frame (§5.2). */
+    private final int allowedRsv;
 
     private final byte[] header = new byte[FrameEncoder.MAX_HEADER_LENGTH];
     private int headerFilled;
     private int headerNeeded = 2;
     private int state = BASE_HEADER;
     private boolean stopRequested;
+    /**
+     * Whether a data message was started with FIN=0 and its final frame has not been read yet. This is the
+     * connection's one record of it: the layers above take a message's type from its first frame and its end
+     * from FIN, and need not know more, because a continuation without a start (or a new message inside one)
+     * fails here, from the first two bytes of its header (§5.4).
+     */
     private boolean fragmented;
     private WebSocketException failure;
 
@@ -51,12 +58,25 @@ public final class FrameDecoder {
     private long payloadRead;
 
     /**
+     * A decoder for a connection without extensions: a frame with any RSV bit set fails with 1002 (§5.2).
+     *
      * @param expectMasked {@code true} on a server, where every client frame must be masked; {@code false} on
      *     a client, where no server frame may be (§5.1)
      * @param maxFrameSize the largest payload a data frame may declare; a larger one fails with 1009
      * @param listener receives the decoded frames
      */
     public FrameDecoder(boolean expectMasked, long maxFrameSize, FrameListener listener) {
+        this(expectMasked, maxFrameSize, 0, listener);
+    }
+
+    /**
+     * A decoder for a connection whose extensions give a meaning to some RSV bits.
+     *
+     * @param allowedRsv the RSV bits a negotiated extension may set, in the layout
+     *     {@link FrameListener#onFrameHeader} reports (RSV1 = 4, RSV2 = 2, RSV3 = 1); a frame with any other RSV
+     *     bit set fails with 1002 (§5.2). Which frames may carry them is the extensions' rule, not this decoder's.
+     */
+    public FrameDecoder(boolean expectMasked, long maxFrameSize, int allowedRsv, FrameListener listener) {
         if (maxFrameSize < 0) {
             throw new IllegalArgumentException("maxFrameSize must not be negative: " + maxFrameSize);
         }
@@ -66,14 +86,7 @@ public final class FrameDecoder {
         this.expectMasked = expectMasked;
         this.maxFrameSize = maxFrameSize;
         this.listener = listener;
-    }
-
-    /**
-     * The RSV bits a negotiated extension may set, in the layout {@link FrameListener#onFrameHeader} reports
-     * (RSV1 = 4, RSV2 = 2, RSV3 = 1). Default 0; a frame with any other RSV bit set fails with 1002 (§5.2).
-     */
-    public void allowedRsv(int rsvMask) {
-        this.allowedRsv = rsvMask & 7;
+        this.allowedRsv = allowedRsv & 7;
     }
 
     /**

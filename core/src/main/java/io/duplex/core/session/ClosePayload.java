@@ -20,6 +20,28 @@ public final class ClosePayload {
     }
 
     /**
+     * {@code reason} cut to what fits a Close frame ({@link CloseStatus#MAX_REASON_BYTES} of UTF-8), on a code
+     * point boundary; empty for {@code null}.
+     */
+    public static String fitReason(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= CloseStatus.MAX_REASON_BYTES) {
+            return reason;
+        }
+        int end = reason.length();
+        while (end > 0 && reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length
+                > CloseStatus.MAX_REASON_BYTES) {
+            end--;
+            if (end > 0 && Character.isHighSurrogate(reason.charAt(end - 1))) {
+                end--;
+            }
+        }
+        return reason.substring(0, end);
+    }
+
+    /**
      * Parses a received Close frame's payload, {@code payload[position..limit)}, already unmasked. The
      * buffer's position is left where it was.
      *

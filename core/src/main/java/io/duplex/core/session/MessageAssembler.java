@@ -2,52 +2,46 @@ package io.duplex.core.session;
 
 import io.duplex.core.BufferProvider;
 import io.duplex.core.CloseStatus;
-import io.duplex.core.Extension;
 import io.duplex.core.ExtensionOutput;
 import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketException;
-import io.duplex.core.frame.FrameDecoder;
 import io.duplex.core.frame.FrameListener;
 import io.duplex.core.frame.Masking;
 import io.duplex.core.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Turns decoded frames into messages: enforces the message-size and fragment-count limits from the length
  * fields before buffering, validates text as UTF-8 chunk by chunk so invalid bytes fail the connection at
  * once (not at message end), collects control-frame payloads, and hands the results to a {@link MessageSink}.
+ * It is fed by the frame decoder, or by the {@link ExtensionChain}'s stage when the connection has extensions:
+ * then a message an extension claimed starts with {@link #onDecodedMessageHeader}, and its data arrives as the
+ * extension's output, written into this assembler's memory ({@link ExtensionOutput}) and announced with
+ * {@link #onDecoded}. RSV bits are the chain's and the decoder's to check; this class ignores them.
  *
  * <p>A message that arrives as one frame whose payload is contiguous in the input is delivered as a view of
  * the input with no copy. Only messages split across frames or reads are copied into an assembly buffer,
  * which is dropped after the message when it grew large, so an idle connection holds no buffer. A large
- * binary message is assembled in a pooled direct buffer (from the session's {@link BufferProvider}), returned after delivery
- * unless the session {@linkplain #surrender took it} to send it on without a copy.
+ * binary message is assembled in a pooled direct buffer (from the session's {@link BufferProvider}), offered
+ * to the sender through the {@link BufferHandoff} while it is delivered, and returned after delivery unless
+ * it was taken.
  */
 public final class MessageAssembler implements FrameListener, ExtensionOutput {
 
     /** Assembly buffers up to this size are kept for the next message; larger ones are dropped. */
     private static final int RETAINED_BUFFER_BYTES = 4096;
     /** Zero capacity, so nobody can move its position or limit: safe to share between connections. */
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final Extension[] NO_EXTENSIONS = {};
+    static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final MessageSink sink;
     /** Lends the buffers large binary messages are assembled in. */
     private final BufferProvider buffers;
-    /**
-     * Gives a surrendered buffer back to {@link #buffers}: made at the first surrender and kept, so later
-     * ones allocate nothing, while a session that never surrenders holds none.
-     */
-    private Consumer<ByteBuffer> release;
-    /** Reads the frames this assembler turns into messages; the session feeds it bytes. */
-    private final FrameDecoder decoder;
+    /** Where a binary message assembled in a borrowed buffer is offered while it is delivered. */
+    private final BufferHandoff handoff;
     private final long maxMessageSize;
     private final int maxFragments;
     private final boolean streaming;
-    private final Extension[] extensions;
     /** Created with the first text message, so a connection that never receives text holds none. */
     private Utf8Validator utf8;
 
@@ -65,13 +59,16 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private long frameLength;
     private long frameReceived;
 
-    /** Opcode of the data message in progress (TEXT or BINARY), or -1 between messages. */
-    private int messageOpcode = -1;
+    /**
+     * The type of the latest data message (TEXT or BINARY), from its first frame. Whether one is in progress
+     * is the frame decoder's to know: it fails a continuation without a start before this class sees it.
+     */
+    private int messageOpcode;
     private long messageSize;
     /** Whether the message was handed out straight from the input, so there is nothing assembled to deliver. */
     private boolean deliveredInPlace;
-    /** The extension decoding the message in progress, or null when its payload is its data. */
-    private Extension decoding;
+    /** Whether an extension decodes the message in progress, so its data arrives through {@link #onDecoded}. */
+    private boolean decoding;
     /** Decoded bytes of the message so far, counted against the message limit as they are produced. */
     private long decodedSize;
     /** How much of the assembly buffer has passed UTF-8 validation (decoded text is checked as it grows). */
@@ -82,54 +79,51 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     private ByteBuffer assembly;
     /** Whether {@link #assembly} came from {@link #buffers} and goes back there after the message. */
     private boolean pooled;
-    /** The message being handed to the sink: the one buffer {@link #surrender} may give away. */
-    private ByteBuffer delivering;
     /** In streaming text mode: the bytes of a code point cut by a chunk boundary, carried to the next chunk. */
     private byte[] carry;
     private int carryLength;
 
     /**
-     * @param expectMasked {@code true} on a server, whose peer masks every frame (see {@link FrameDecoder})
      * @param buffers lends the buffers large binary messages are assembled in
+     * @param handoff where such a buffer is offered while its message is delivered
      */
-    public MessageAssembler(WebSocketConfig config, List<Extension> extensions, MessageSink sink,
-            boolean expectMasked, BufferProvider buffers) {
+    public MessageAssembler(WebSocketConfig config, MessageSink sink, BufferProvider buffers, BufferHandoff handoff) {
         this.sink = sink;
         this.buffers = buffers;
-        this.decoder = new FrameDecoder(expectMasked, config.maxFrameSize(), this);
-        this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(new Extension[0]);
+        this.handoff = handoff;
         this.maxMessageSize = config.maxMessageSize();
         this.maxFragments = config.maxFragmentsPerMessage();
         this.streaming = config.streaming();
     }
 
-    /** The decoder that feeds this assembler: give it the connection's bytes. */
-    public FrameDecoder decoder() {
-        return decoder;
-    }
-
     @Override
     public void onFrameHeader(boolean fin, int rsv, int opcode, long payloadLength) throws WebSocketException {
+        frameHeader(fin, opcode, payloadLength, false);
+    }
+
+    /**
+     * The first frame of a data message that an extension of the {@link ExtensionChain} decodes: from now on
+     * until the message ends, its data arrives through {@link #buffer} and {@link #onDecoded}, not as payload,
+     * and the chain bounds its wire bytes.
+     */
+    void onDecodedMessageHeader(boolean fin, int opcode, long payloadLength) throws WebSocketException {
+        frameHeader(fin, opcode, payloadLength, true);
+    }
+
+    private void frameHeader(boolean fin, int opcode, long payloadLength, boolean decoded) throws WebSocketException {
         frameOpcode = opcode;
         frameFin = fin;
         frameLength = payloadLength;
         frameReceived = 0;
         if (Opcode.isControl(opcode)) {
-            if (rsv != 0) {
-                throw new WebSocketException(CloseStatus.PROTOCOL_ERROR, "RSV bits set on a control frame");
-            }
             controlDelivered = false;
             if (control != null) {
                 control.clear();
             }
             return;
         }
-        if (opcode == Opcode.CONTINUATION) {
-            if (rsv != 0) {
-                throw new WebSocketException(CloseStatus.PROTOCOL_ERROR, "RSV bits set on a continuation frame");
-            }
-        } else {
-            decoding = rsv == 0 ? null : claim(rsv);
+        if (opcode != Opcode.CONTINUATION) {
+            decoding = decoded;
             decodedSize = 0;
             validated = 0;
             messageOpcode = opcode;
@@ -148,7 +142,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             throw new WebSocketException(CloseStatus.MESSAGE_TOO_BIG,
                     "message spans more than " + maxFragments + " frames");
         }
-        if (payloadLength > wireLimit() - messageSize) {
+        if (!decoding && payloadLength > maxMessageSize - messageSize) {
             throw new WebSocketException(CloseStatus.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes");
         }
@@ -171,10 +165,6 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             return;
         }
         messageSize += n;
-        if (decoding != null) {
-            decode(chunk, false);
-            return;
-        }
         if (messageOpcode == Opcode.TEXT && !utf8.validate(chunk)) {
             throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "text is not valid UTF-8");
         }
@@ -197,13 +187,13 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
      * A masked chunk that is going to be assembled anyway is unmasked on its way into the assembly buffer,
      * so its bytes are read and written once rather than unmasked in the input and then copied; with large
      * messages the input has usually left the cache since the kernel wrote it, which makes each pass count.
-     * Everything else (control frames, an extension's input, streaming, a message whole in the input) is
-     * unmasked in place and delivered from the input.
+     * Everything else (control frames, streaming, a message whole in the input) is unmasked in place and
+     * delivered from the input.
      */
     @Override
     public void onMaskedPayload(ByteBuffer chunk, int maskingKey, long payloadOffset) throws WebSocketException {
         int n = chunk.remaining();
-        if (Opcode.isControl(frameOpcode) || decoding != null || streaming || isWholeMessage(n)) {
+        if (Opcode.isControl(frameOpcode) || streaming || isWholeMessage(n)) {
             Masking.mask(chunk, maskingKey, payloadOffset);
             onPayload(chunk);
             return;
@@ -236,13 +226,10 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         if (!frameFin) {
             return;
         }
-        if (decoding != null) {
-            decode(EMPTY, true);
-            if (streaming) {
-                flushDecoded(true);
-                endMessage();
-                return;
-            }
+        if (decoding && streaming) {
+            flushDecoded(true);
+            endMessage();
+            return;
         }
         if (messageOpcode == Opcode.TEXT && !utf8.isComplete()) {
             throw new WebSocketException(CloseStatus.INVALID_PAYLOAD_DATA, "text ends inside a UTF-8 sequence");
@@ -258,32 +245,11 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
     }
 
     /**
-     * The most wire bytes the message in progress may take. The limit is on the message as delivered: an
-     * extension's output is counted as it is produced, so its wire bytes only need a bound that a message
-     * within the limit never reaches. Deflate's worst case (stored blocks) adds 5 bytes per 65,535, so 1/1024
-     * plus a little is ample, and still bounds a stream that inflates to nothing.
+     * The extension wrote more of the message through {@link #buffer}: checks what it wrote (size, UTF-8) and,
+     * when streaming, delivers it. Called after each piece of payload the extension consumed, and once more
+     * with {@code endOfMessage} after its last output, before the final frame's {@link #onFrameEnd}.
      */
-    private long wireLimit() {
-        if (decoding == null) {
-            return maxMessageSize;
-        }
-        long slack = (maxMessageSize >> 10) + 1024;
-        return maxMessageSize > Long.MAX_VALUE - slack ? Long.MAX_VALUE : maxMessageSize + slack;
-    }
-
-    /** The extension that decodes messages whose first frame carries {@code rsv}; none is a protocol error. */
-    private Extension claim(int rsv) throws WebSocketException {
-        for (Extension e : extensions) {
-            if (e.decodes(rsv)) {
-                return e;
-            }
-        }
-        throw new WebSocketException(CloseStatus.PROTOCOL_ERROR, "RSV bits " + rsv + " claimed by no extension");
-    }
-
-    /** Runs payload through the message's extension; the output lands in {@link #buffer(int)}'s buffers. */
-    private void decode(ByteBuffer in, boolean endOfMessage) throws WebSocketException {
-        decoding.decode(in, endOfMessage, this);
+    void onDecoded(boolean endOfMessage) throws WebSocketException {
         if (streaming) {
             if (!endOfMessage && decodedPart != null && decodedPart.position() > 0) {
                 flushDecoded(false);
@@ -358,13 +324,7 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         }
     }
 
-    /** Whether a data message is in progress (some of its frames received, not its last). */
-    public boolean inMessage() {
-        return messageOpcode >= 0;
-    }
-
     private void endMessage() {
-        messageOpcode = -1;
         if (assembly != null) {
             if (pooled) {
                 buffers.release(assembly);
@@ -391,31 +351,20 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
             sink.onText(decode(data, data.remaining()));
             return;
         }
-        delivering = data;
+        if (!pooled || data != assembly) {
+            sink.onBinary(data);
+            return;
+        }
+        // Borrowed from the provider and ours: the sender may take it for an echo (see BufferHandoff).
+        handoff.offer(data);
         try {
             sink.onBinary(data);
         } finally {
-            delivering = null;
+            if (handoff.withdraw()) {
+                assembly = null;
+                pooled = false;
+            }
         }
-    }
-
-    /**
-     * Gives up the pooled buffer of the binary message being delivered, when {@code data} is that very
-     * buffer: from then on the caller owns it and must pass it to the returned function once nobody reads
-     * it any more (on the session's thread, unless its {@link BufferProvider} is thread-safe). Returns {@code null}, keeping the buffer, for any other {@code data}, a
-     * message delivered as a view of the input, or when called outside {@link MessageSink#onBinary}.
-     */
-    public Consumer<ByteBuffer> surrender(ByteBuffer data) {
-        if (data == null || data != delivering || !pooled || data != assembly) {
-            return null;
-        }
-        delivering = null;
-        assembly = null;
-        pooled = false;
-        if (release == null) {
-            release = buffers::release;
-        }
-        return release;
     }
 
     private void deliverFragment(ByteBuffer chunk, boolean last) throws WebSocketException {

@@ -52,8 +52,7 @@ class FrameDecoderFuzzTest {
 
     private static void feed(byte[] wire, boolean server, long maxFrameSize, int allowedRsv, List<Integer> cuts,
             BufferKind kind) {
-        FrameDecoder decoder = new FrameDecoder(server, maxFrameSize, new RecordingListener());
-        decoder.allowedRsv(allowedRsv);
+        FrameDecoder decoder = new FrameDecoder(server, maxFrameSize, allowedRsv, new RecordingListener());
         ByteBuffer in = kind.holding(wire, 2);
         try {
             for (int cut : cuts) {

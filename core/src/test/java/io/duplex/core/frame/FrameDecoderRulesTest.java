@@ -81,7 +81,7 @@ class FrameDecoderRulesTest {
 
     @Test
     void negotiatedRsvBitIsAcceptedAndReportedOthersStillFail() throws WebSocketException {
-        client.allowedRsv(4);
+        FrameDecoder client = new FrameDecoder(false, 1 << 20, 4, listener);
         client.decode(ByteBuffer.wrap(bytes(0xC1, 0x00)));
         assertEquals(List.of(Frame.of(true, 4, Opcode.TEXT, new byte[0])), listener.frames);
         assertFails(PROTOCOL_ERROR, client, bytes(0xA1, 0x00));

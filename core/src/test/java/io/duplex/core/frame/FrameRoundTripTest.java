@@ -166,8 +166,7 @@ class FrameRoundTripTest {
     private static List<Frame> decode(byte[] wire, boolean masked, int allowedRsv, BufferKind kind, int[] cuts)
             throws WebSocketException {
         RecordingListener listener = new RecordingListener();
-        FrameDecoder decoder = new FrameDecoder(masked, 1 << 20, listener);
-        decoder.allowedRsv(allowedRsv);
+        FrameDecoder decoder = new FrameDecoder(masked, 1 << 20, allowedRsv, listener);
         int lead = 5;
         ByteBuffer in = kind.holding(wire, lead);
         for (int cut : cuts) {

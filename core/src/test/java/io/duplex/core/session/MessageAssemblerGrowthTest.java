@@ -8,6 +8,7 @@ import io.duplex.core.CloseStatus;
 import io.duplex.core.BufferProvider;
 import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketException;
+import io.duplex.core.frame.FrameDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -98,14 +99,21 @@ class MessageAssemblerGrowthTest {
         return b;
     }
 
+    /** An assembler fed straight by a server's frame decoder, as a session without extensions has it. */
+    private static MessageAssembler assembler(WebSocketConfig config, MessageSink sink) {
+        BufferProvider buffers = BufferProvider.allocating();
+        return new MessageAssembler(config, sink, buffers, new BufferHandoff(buffers));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2}) // text, binary
     void aDeclaredMaximumFrameWithSixteenBytesHoldsASmallBuffer(int opcode) throws WebSocketException {
         WebSocketConfig config = WebSocketConfig.defaults();
-        MessageAssembler assembler = new MessageAssembler(config, List.of(), new Collected(), true, BufferProvider.allocating());
+        MessageAssembler assembler = assembler(config, new Collected());
+        FrameDecoder decoder = new FrameDecoder(true, config.maxFrameSize(), assembler);
         long declared = config.maxFrameSize();
-        assembler.decoder().decode(ByteBuffer.wrap(header(true, opcode, declared)));
-        assembler.decoder().decode(ByteBuffer.wrap(masked(ascii(16), 0, 16)));
+        decoder.decode(ByteBuffer.wrap(header(true, opcode, declared)));
+        decoder.decode(ByteBuffer.wrap(masked(ascii(16), 0, 16)));
 
         assertTrue(assembler.assemblyCapacity() <= 4096,
                 "16 bytes of a " + declared + "-byte frame hold " + assembler.assemblyCapacity() + " bytes");
@@ -117,13 +125,14 @@ class MessageAssemblerGrowthTest {
         int size = 3 * 1024 * 1024 + 5;
         byte[] payload = ascii(size);
         Collected sink = new Collected();
-        MessageAssembler assembler = new MessageAssembler(WebSocketConfig.defaults(), List.of(), sink, true, BufferProvider.allocating());
-        assembler.decoder().decode(ByteBuffer.wrap(header(true, opcode, size)));
+        MessageAssembler assembler = assembler(WebSocketConfig.defaults(), sink);
+        FrameDecoder decoder = new FrameDecoder(true, WebSocketConfig.defaults().maxFrameSize(), assembler);
+        decoder.decode(ByteBuffer.wrap(header(true, opcode, size)));
         int received = 0;
         int read = 1000;
         while (received < size) {
             int n = Math.min(read, size - received);
-            assembler.decoder().decode(ByteBuffer.wrap(masked(payload, received, received + n)));
+            decoder.decode(ByteBuffer.wrap(masked(payload, received, received + n)));
             received += n;
             if (received < size) {
                 int held = assembler.assemblyCapacity();
@@ -140,14 +149,15 @@ class MessageAssemblerGrowthTest {
     @ValueSource(ints = {1, 2})
     void aContinuationDeclaringAHugeFrameHoldsWhatArrived(int opcode) throws WebSocketException {
         WebSocketConfig config = WebSocketConfig.defaults();
-        MessageAssembler assembler = new MessageAssembler(config, List.of(), new Collected(), true, BufferProvider.allocating());
+        MessageAssembler assembler = assembler(config, new Collected());
+        FrameDecoder decoder = new FrameDecoder(true, config.maxFrameSize(), assembler);
         byte[] first = ascii(100);
-        assembler.decoder().decode(ByteBuffer.wrap(header(false, opcode, first.length)));
-        assembler.decoder().decode(ByteBuffer.wrap(masked(first, 0, first.length)));
+        decoder.decode(ByteBuffer.wrap(header(false, opcode, first.length)));
+        decoder.decode(ByteBuffer.wrap(masked(first, 0, first.length)));
         ByteArrayOutputStream next = new ByteArrayOutputStream();
         next.writeBytes(header(true, 0, config.maxMessageSize() - first.length));
         next.writeBytes(masked(ascii(16), 0, 16));
-        assembler.decoder().decode(ByteBuffer.wrap(next.toByteArray()));
+        decoder.decode(ByteBuffer.wrap(next.toByteArray()));
 
         assertTrue(assembler.assemblyCapacity() <= 4096,
                 "116 bytes of a maximum-size message hold " + assembler.assemblyCapacity() + " bytes");

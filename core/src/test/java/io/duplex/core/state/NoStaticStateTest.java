@@ -47,8 +47,7 @@ class NoStaticStateTest {
             Map.entry("io.duplex.core.handshake.AcceptKey.GUID", "RFC 6455 §1.3 GUID, read only"),
             Map.entry("io.duplex.core.handshake.AcceptKey.ALPHABET", "RFC 4648 §4 base64 alphabet, read only"),
             Map.entry("io.duplex.core.handshake.HeaderBlockReader.NONE", "empty: nothing to change"),
-            Map.entry("io.duplex.core.ServerHandshake.NO_BODY", "empty: nothing to change"),
-            Map.entry("io.duplex.core.session.MessageAssembler.NO_EXTENSIONS", "empty: nothing to change"));
+            Map.entry("io.duplex.core.ServerHandshake.NO_BODY", "empty: nothing to change"));
 
     /**
      * Static final fields of a mutable type that can hold no state: each says why. A zero-capacity buffer
