@@ -440,12 +440,14 @@ public final class MessageAssembler implements FrameListener, ExtensionOutput {
         long needed = used + (long) chunkLength;
         long frameEnd = used + (frameLength - frameReceived) + chunkLength;
         long step = Math.max(RETAINED_BUFFER_BYTES, assembly == null ? 0 : 2L * assembly.capacity());
-        long size = Math.max(needed, Math.min(step, frameEnd));
+        // Doubling keeps the buffer within twice the bytes received, and the copies linear in the message's
+        // size however small its fragments; only the final frame's declared end tells where the message stops.
+        long size = Math.max(needed, Math.min(frameFin ? Math.min(step, frameEnd) : step, maxMessageSize));
         boolean direct = messageOpcode == Opcode.BINARY && size > RETAINED_BUFFER_BYTES
                 && size <= PooledBuffers.MAX_DIRECT;
         ByteBuffer grown = direct
                 ? buffers.acquire((int) size, true)
-                : ByteBuffer.allocate((int) Math.min(size, maxMessageSize));
+                : ByteBuffer.allocate((int) size);
         if (assembly != null) {
             grown.put(assembly.flip());
             if (pooled) {

@@ -162,4 +162,44 @@ class MessageAssemblerGrowthTest {
         assertTrue(assembler.assemblyCapacity() <= 4096,
                 "116 bytes of a maximum-size message hold " + assembler.assemblyCapacity() + " bytes");
     }
+
+    /**
+     * A message in many small fragments grows its buffer by doubling, as a message in one frame does: a buffer
+     * grown to just fit each fragment would copy the message so far once per fragment, quadratic work a peer
+     * could ask for with 64-byte fragments.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aMessageInSmallFragmentsGrowsByDoublingAndStaysWithinTwiceWhatArrived(int opcode)
+            throws WebSocketException {
+        int size = 1024 * 1024;
+        int fragment = 64;
+        byte[] payload = ascii(size);
+        Collected sink = new Collected();
+        MessageAssembler assembler = assembler(WebSocketConfig.defaults(), sink);
+        FrameDecoder decoder = new FrameDecoder(true, WebSocketConfig.defaults().maxFrameSize(), assembler);
+        int growths = 0;
+        int held = 0;
+        for (int at = 0; at < size; at += fragment) {
+            boolean last = at + fragment == size;
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.writeBytes(header(last, at == 0 ? opcode : 0, fragment));
+            // Each fragment is masked from its own payload offset 0 (RFC 6455 §5.3): with fragments a multiple
+            // of 4 bytes long, that is the message offset's mask byte.
+            frame.writeBytes(masked(payload, at, at + fragment));
+            decoder.decode(ByteBuffer.wrap(frame.toByteArray()));
+            if (!last) {
+                int now = assembler.assemblyCapacity();
+                if (now != held) {
+                    growths++;
+                    held = now;
+                }
+                assertTrue(held <= Math.max(FIRST_DIRECT_STEP, 2L * (at + fragment)),
+                        (at + fragment) + " bytes received hold a " + held + "-byte buffer");
+            }
+        }
+        assertTrue(growths <= 12, "the buffer grew " + growths + " times for a 1 MiB message in 64-byte fragments");
+        assertEquals(1, sink.messages.size());
+        assertArrayEquals(payload, sink.messages.get(0));
+    }
 }
