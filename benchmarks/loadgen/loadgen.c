@@ -17,6 +17,10 @@
  *              publisher included); when all R members have it, the room's next one is published (--inflight
  *              K per room). Reports deliveries/s and the publish-to-delivery latency p50/p99.
  *
+ * With --port2 Q, half the connections go to port Q instead: connection j of room k (k = j / R, or 0
+ * without rooms) to Q when j + k is odd, so every room of an even size spans two servers (nodes of a cluster)
+ * and the rooms' publishers alternate between them (scenario (g)).
+ *
  * With --room-size R in the other modes too, connection j asks for /room/<j / R> instead of /: idle
  * connections that are room members (memory per membership), or a broadcast through one room (R = N).
  *
@@ -59,6 +63,7 @@ enum { MODE_ECHO, MODE_RAW, MODE_IDLE, MODE_BROADCAST, MODE_ROOMS };
 /* Options. */
 static const char *opt_host = "127.0.0.1";
 static int opt_port = 8080;
+static int opt_port2 = 0;         /* 0: every connection goes to opt_port */
 static int opt_mode = MODE_ECHO;
 static int opt_conns = 1;
 static int opt_inflight = 1;
@@ -475,6 +480,12 @@ static void consume(conn_t *c, const unsigned char *p, size_t n, uint64_t now) {
     }
 }
 
+/* The port connection j connects to (see --port2). */
+static int port_of(int j) {
+    int k = opt_room_size > 0 ? j / opt_room_size : 0;
+    return opt_port2 > 0 && (j + k) % 2 == 1 ? opt_port2 : opt_port;
+}
+
 static int open_socket(int index) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
@@ -491,7 +502,7 @@ static int open_socket(int index) {
     struct timeval tv = {.tv_sec = 10};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt_port)};
+    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port_of(index))};
     if (inet_pton(AF_INET, opt_host, &dst.sin_addr) != 1) {
         fail("bad --host");
     }
@@ -544,7 +555,7 @@ static void open_all(void) {
             int req_len = snprintf(req, sizeof req,
                                    "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-                                   path, opt_host, opt_port);
+                                   path, opt_host, port_of(j));
             conns[j].fd = open_socket(j);
             if (opt_mode != MODE_RAW && write(conns[j].fd, req, (size_t)req_len) != req_len) {
                 die("writing the handshake");
@@ -607,7 +618,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: loadgen [--host 127.0.0.1] --port P [--mode echo|raw|idle|broadcast] [--conns N]\n"
             "               [--inflight K] [--size BYTES] [--duration S] [--warmup S] [--text]\n"
-            "               [--server-pid P] [--room-size R]   (modes also: rooms)\n");
+            "               [--server-pid P] [--room-size R] [--port2 Q]   (modes also: rooms)\n");
     exit(64);
 }
 
@@ -625,6 +636,7 @@ int main(int argc, char **argv) {
         i++;
         if (!strcmp(a, "--host")) opt_host = v;
         else if (!strcmp(a, "--port")) opt_port = atoi(v);
+        else if (!strcmp(a, "--port2")) opt_port2 = atoi(v);
         else if (!strcmp(a, "--conns")) opt_conns = atoi(v);
         else if (!strcmp(a, "--inflight")) opt_inflight = atoi(v);
         else if (!strcmp(a, "--size")) opt_size = (size_t)strtoull(v, NULL, 10);
