@@ -512,6 +512,7 @@ def main():
                 "benchmarks/run.sh --scenarios ab --no-jmh --runs 5 --seconds 10",
                 "java -jar benchmarks/target/benchmarks.jar MaskingBenchmark   # one JMH class",
                 "benchmarks/run.sh --scenarios f --no-jmh --no-report --runs 1 --seconds 3   # a trial of the room scenarios",
+                "benchmarks/run.sh --scenarios g --no-jmh --no-report   # (g) rooms across two nodes on one redis-server",
                 "benchmarks/run.sh --smoke              # CI: short load, room and churn runs against Duplex",
                 "```", ""])
     with open(a.out, "w") as f:
