@@ -2,7 +2,8 @@
 # Builds the benchmarks, runs every scenario against every echo server and writes docs/benchmarks.md.
 #
 #   benchmarks/run.sh                 everything: JMH, scenarios (a)-(f), a JFR profile, the report
-#   benchmarks/run.sh --scenarios g   (g) rooms across two nodes on one redis-server (not in the default set;
+#   benchmarks/run.sh --scenarios g --no-jmh --no-report
+#                                     (g) rooms across two nodes on one redis-server (not in the default set;
 #                                     its figures go to benchmarks/target/results/g.txt, not into the report)
 #   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex, short room runs
 #                                     (Duplex rooms and Netty's ChannelGroups), a short (g) run on two nodes and
@@ -213,9 +214,7 @@ g_start_redis() {
 }
 
 g_stop() {
-    for p in "${G_NODE_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-    G_NODE_PIDS=()
-    SERVER_PID=
+    g_stop_nodes
     if [ -n "$G_REDIS_PID" ]; then
         kill "$G_REDIS_PID" 2>/dev/null || true
         wait "$G_REDIS_PID" 2>/dev/null || true
