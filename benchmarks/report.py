@@ -620,7 +620,8 @@ def main():
                 "benchmarks/run.sh --scenarios h --no-jmh          # (h) wss (about 30 minutes)",
                 "benchmarks/run.sh --scenarios i --no-jmh          # (i) permessage-deflate (about 10 minutes)",
                 "benchmarks/run.sh --scenarios j --no-jmh          # (j) 100 to 19,000 active connections (about 20 minutes)",
-                "benchmarks/run.sh --smoke              # CI: short load, room, churn, wss, deflate and many-connection runs",
+                "benchmarks/run.sh --scenarios g --no-jmh --no-report   # (g) rooms across two nodes on one redis-server",
+                "benchmarks/run.sh --smoke              # CI: short load, room, churn, (g), wss, deflate and many-connection runs",
                 "```", ""])
     with open(a.out, "w") as f:
         f.write("\n".join(doc))

@@ -2,9 +2,13 @@
 # Builds the benchmarks, runs every scenario against every echo server and writes docs/benchmarks.md.
 #
 #   benchmarks/run.sh                 everything: JMH, scenarios (a)-(f) and (h)-(j), a JFR profile, the report
+#   benchmarks/run.sh --scenarios g --no-jmh --no-report
+#                                     (g) rooms across two nodes on one redis-server (not in the default set;
+#                                     its figures go to benchmarks/target/results/g.txt, not into the report)
 #   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex, short room runs
-#                                     (Duplex rooms and Netty's ChannelGroups), a 1,000-cycle churn soak and a
-#                                     few seconds of each of (h), (i) and (j); non-zero on failure
+#                                     (Duplex rooms and Netty's ChannelGroups), a short (g) run on two nodes and
+#                                     one redis-server, a 1,000-cycle churn soak and a few seconds of each of
+#                                     (h), (i) and (j); non-zero on failure
 #   benchmarks/run.sh --soak          the churn soak (docs/reliability.md): 100,000 connect/upgrade/echo/close
 #                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
@@ -15,6 +19,7 @@
 #              WSS_IDLE_CONNS (2000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
 #              DEFLATE_IDLE_CONNS (1000: (i)'s idle memory with deflate, two steps of it),
 #              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
+#              G_CONNS (2000: (g) has G_CONNS / ROOM_SIZE rooms), REDIS_SERVER (redis-server).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdefhij
@@ -139,7 +144,7 @@ server_main() {
         jetty) echo "io.duplex.bench.servers.JettyEchoServer" ;;
         java-websocket) echo "io.duplex.bench.servers.JavaWebSocketEchoServer" ;;
         raw-tcp) echo "io.duplex.bench.servers.RawTcpEchoServer" ;;
-        duplex-rooms) echo "io.duplex.bench.servers.DuplexRoomsServer" ;;
+        duplex-rooms | duplex-rooms-redis) echo "io.duplex.bench.servers.DuplexRoomsServer" ;;
         netty-rooms-nio | netty-rooms-epoll) echo "io.duplex.bench.servers.NettyRoomsServer" ;;
     esac
 }
@@ -148,6 +153,7 @@ server_extra() {
     case "$1" in
         netty-nio | netty-rooms-nio) echo "nio" ;;
         netty-epoll | netty-rooms-epoll) echo "epoll" ;;
+        duplex-rooms-redis) echo "$G_REDIS_URL" ;;
     esac
 }
 
@@ -194,7 +200,7 @@ stop_server() {
         SERVER_PID=
     fi
 }
-trap stop_server EXIT
+trap 'stop_server; g_stop' EXIT
 
 loadgen() {
     "${PIN_LOADGEN[@]}" "$LOADGEN" --port "$PORT" "$@"
@@ -222,6 +228,166 @@ hold_idle() {
         sleep 0.1
     done
     grep -q '^ready' "$out"
+}
+
+# ---- (g) rooms across nodes: two Duplex rooms servers on one redis-server (issue 15) ----------------------
+# Rooms of ROOM_SIZE whose members alternate between two nodes (loadgen --port2), a publisher per room on
+# either node, one publish in flight per room; beside the same load on one node with the in-memory engine and
+# on one node with the Redis engine. Then redis-benchmark on the same redis-server: the commands the engine
+# runs (EVALSHA of its publish script; PUBLISH, XADD, INCR alone). Nodes are pinned with the servers (CPU 0),
+# redis-server with the load generator (CPU 1). Each measurement starts from an empty Redis (FLUSHALL).
+G_CONNS=${G_CONNS:-2000}
+G_REDIS_PORT=19090
+G_REDIS_URL=
+G_REDIS_PID=
+G_NODE_PIDS=()
+
+g_redis_binary() {
+    local b=${REDIS_SERVER:-redis-server}
+    command -v "$b" 2>/dev/null
+}
+
+g_start_redis() {
+    local bin
+    bin=$(g_redis_binary) || { log "(g) needs redis-server (Debian package redis-server)"; return 1; }
+    mkdir -p "$OUT/redis"
+    # A port nothing answers on: FLUSHALL must only ever reach our own redis-server.
+    while redis-cli -p "$G_REDIS_PORT" ping >/dev/null 2>&1 || (exec 3<>"/dev/tcp/127.0.0.1/$G_REDIS_PORT") 2>/dev/null; do
+        G_REDIS_PORT=$((G_REDIS_PORT + 1))
+    done
+    "${PIN_LOADGEN[@]}" "$bin" --port "$G_REDIS_PORT" --bind 127.0.0.1 --dir "$OUT/redis" --save "" \
+        --appendonly no >"$OUT/redis/redis.log" 2>&1 &
+    G_REDIS_PID=$!
+    G_REDIS_URL="redis://127.0.0.1:$G_REDIS_PORT"
+    for _ in $(seq 100); do
+        kill -0 "$G_REDIS_PID" 2>/dev/null || break
+        redis-cli -p "$G_REDIS_PORT" ping >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    log "(g) redis-server did not start:"; cat "$OUT/redis/redis.log" >&2
+    return 1
+}
+
+g_stop() {
+    g_stop_nodes
+    if [ -n "$G_REDIS_PID" ]; then
+        kill "$G_REDIS_PID" 2>/dev/null || true
+        wait "$G_REDIS_PID" 2>/dev/null || true
+        G_REDIS_PID=
+    fi
+}
+
+# Starts N nodes of server NAME (each a fresh JVM); G_PORTS holds their ports. A node whose port is taken
+# (the machine is shared with other runs) is tried again on the next one.
+g_start_nodes() {
+    local name=$1 n=$2
+    G_PORTS=()
+    for _ in $(seq "$n"); do
+        start_server "$name" || start_server "$name" || start_server "$name" || return 1
+        G_NODE_PIDS+=("$SERVER_PID")
+        G_PORTS+=("$PORT")
+    done
+}
+
+g_stop_nodes() {
+    for p in "${G_NODE_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    G_NODE_PIDS=()
+    SERVER_PID=
+}
+
+# One (g) measurement: LABEL SERVER NODES, then loadgen arguments. Prints the result line (on the first port:
+# the load generator's own checks fail it on a delivery that was never published, or of the wrong size).
+g_measure() {
+    local label=$1 name=$2 n=$3
+    shift 3
+    redis-cli -p "$G_REDIS_PORT" flushall >/dev/null
+    g_start_nodes "$name" "$n" || { g_stop_nodes; echo "server=$label failed=start"; return 1; }
+    local extra=()
+    [ "$n" -ge 2 ] && extra=(--port2 "${G_PORTS[1]}")
+    local line status=0
+    line=$("${PIN_LOADGEN[@]}" "$LOADGEN" --port "${G_PORTS[0]}" "${extra[@]}" --mode rooms "$@" \
+        2>>"$OUT/loadgen.err") || status=$?
+    g_stop_nodes
+    [ "$status" = 0 ] || { echo "server=$label failed=loadgen $line"; return 1; }
+    echo "server=$label $line"
+}
+
+# redis-benchmark of the commands the Redis engine runs per publish, on the running redis-server.
+g_redis_benchmark() {
+    local n=$1 payload sha
+    payload=$(head -c 64 /dev/zero | tr '\0' x)
+    sha=$(redis-cli -p "$G_REDIS_PORT" script load "$(cat redis/src/main/resources/io/duplex/redis/publish.lua)")
+    for pipeline in 1 16; do
+        local common=(-p "$G_REDIS_PORT" -n "$n" -c 50 -P "$pipeline" -r 200 --csv)
+        # The engine's publish: a room's counter, history (XADD MAXLEN 100 plus the age check) and PUBLISH,
+        # with no subscriber (a subscriber's delivery is measured by the nodes' runs). One room: the script's
+        # keys must be one room's, and redis-benchmark draws each __rand_int__ of a command apart.
+        g_csv "EVALSHA publish.lua" "$pipeline" redis-benchmark "${common[@]}" evalsha "$sha" 2 \
+            "bench:{r}:seq" "bench:{r}:log" "bench:{r}:ch" b "$payload" "" 0 100 600000
+        g_csv "PUBLISH" "$pipeline" redis-benchmark "${common[@]}" publish "bench:{__rand_int__}:ch" "$payload"
+        g_csv "XADD MAXLEN 100" "$pipeline" redis-benchmark "${common[@]}" xadd "bench:{__rand_int__}:log" \
+            MAXLEN 100 "*" m "$payload"
+        g_csv "INCR" "$pipeline" redis-benchmark "${common[@]}" incr "bench:{__rand_int__}:seq"
+    done
+    redis-cli -p "$G_REDIS_PORT" flushall >/dev/null
+}
+
+# Runs a redis-benchmark command line and prints "command=... pipeline=P rps=R p50_ms=... p99_ms=...".
+g_csv() {
+    local label=$1 pipeline=$2
+    shift 2
+    local csv
+    csv=$("$@" 2>/dev/null | tail -1) || return 1
+    python3 - "$label" "$pipeline" "$csv" <<'PY'
+import csv, sys
+label, pipeline, line = sys.argv[1], sys.argv[2], sys.argv[3]
+row = next(csv.reader([line]))
+# redis-benchmark --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms",
+# "p99_latency_ms","max_latency_ms"
+print(f"server=redis-benchmark command={label.replace(' ', '_')} pipeline={pipeline} rps={float(row[1]):.0f} "
+      f"p50_ms={row[4]} p99_ms={row[6]}")
+PY
+}
+
+# The whole of (g): RUNS rounds of the three layouts, alternating, then redis-benchmark.
+scenario_g() {
+    local results=$OUT/g.txt
+    : >"$results"
+    echo "start $(date -u +%H:%M:%S) $(cat /proc/loadavg)" >>"$results"
+    g_start_redis || return 1
+    local args=(--conns "$G_CONNS" --room-size "$ROOM_SIZE" --size 64 --inflight 1 --warmup "$WARMUP"
+        --duration "$SECONDS_PER_RUN")
+    for run in $(seq "$RUNS"); do
+        for layout in "duplex-rooms duplex-rooms 1" "duplex-rooms-redis duplex-rooms-redis 1" \
+                "duplex-rooms-redis-x2 duplex-rooms-redis 2"; do
+            # shellcheck disable=SC2086
+            set -- $layout
+            local line
+            line=$(g_measure "$1" "$2" "$3" "${args[@]}") || true
+            echo "scenario=g run=$run $line" | tee -a "$results" >&2
+        done
+    done
+    g_redis_benchmark 200000 | sed 's/^/scenario=g /' | tee -a "$results" >&2
+    echo "end $(date -u +%H:%M:%S) $(cat /proc/loadavg)" >>"$results"
+    g_stop
+    log "(g) results in $results"
+}
+
+# The smoke's (g): about 10 s, two nodes on one redis-server; fails on a wrong delivery or none at all.
+# Without redis-server it is skipped, except under CI=true.
+scenario_g_smoke() {
+    if ! g_redis_binary >/dev/null; then
+        [ "${CI:-}" = true ] && { log "smoke FAILED: (g) needs redis-server under CI=true"; return 1; }
+        log "smoke: (g) skipped, no redis-server (Debian package redis-server)"
+        return 0
+    fi
+    g_start_redis || return 1
+    local line status=0
+    line=$(g_measure duplex-rooms-redis-x2 duplex-rooms-redis 2 --conns 200 --room-size 10 --size 64 \
+        --warmup 1 --duration 2) || status=$?
+    g_stop
+    echo "$line"
+    [ "$status" = 0 ] || { log "smoke FAILED ((g) two nodes on one Redis)"; return 1; }
 }
 
 if [ "$SOAK" = 1 ]; then
@@ -254,6 +420,8 @@ if [ "$SMOKE" = 1 ]; then
         fi
         stop_server
     done
+    # About 10 s: (g) on two nodes and one redis-server.
+    scenario_g_smoke || exit 1
     # About 10 s: a short churn with every kind of cycle, slow readers included.
     soak --cycles 1000 --warmup 300 --settle-ms 1000 >"$OUT/soak-smoke.txt" 2>&1 \
         || { cat "$OUT/soak-smoke.txt"; log "smoke FAILED (churn soak)"; exit 1; }
@@ -647,6 +815,11 @@ case $SCENARIOS in *j*)
         PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" \
             alternate j --mode rate --rate 1 --conns "$n" --size 64 --duration "$MANY_SECONDS" --baseline 3
     done ;;
+esac
+
+case $SCENARIOS in *g*)
+    log "(g) rooms across nodes: $G_CONNS connections in rooms of $ROOM_SIZE on two nodes and one Redis"
+    scenario_g ;;
 esac
 
 # A JFR profile of the Duplex server under scenario (a).

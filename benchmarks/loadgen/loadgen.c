@@ -37,6 +37,9 @@
  * --payload json sends text messages of exactly --size bytes that look like a chat application's JSON,
  * generated from a fixed seed (--seed): enough different ones (at least 64 KiB of them) that DEFLATE's 32 KiB
  * window never holds them all.
+ * With --port2 Q, half the connections go to port Q instead: connection j of room k (k = j / R, or 0
+ * without rooms) to Q when j + k is odd, so every room of an even size spans two servers (nodes of a cluster)
+ * and the rooms' publishers alternate between them (scenario (g)).
  *
  * With --room-size R in the other modes too, connection j asks for /room/<j / R> instead of /: idle
  * connections that are room members (memory per membership), or a broadcast through one room (R = N).
@@ -87,6 +90,7 @@ enum { MODE_ECHO, MODE_RAW, MODE_IDLE, MODE_BROADCAST, MODE_ROOMS, MODE_RATE, MO
 /* Options. */
 static const char *opt_host = "127.0.0.1";
 static int opt_port = 8080;
+static int opt_port2 = 0;         /* 0: every connection goes to opt_port */
 static int opt_mode = MODE_ECHO;
 static int opt_conns = 1;
 static int opt_inflight = 1;
@@ -738,6 +742,12 @@ static void consume(conn_t *c, const unsigned char *p, size_t n, uint64_t now) {
     }
 }
 
+/* The port connection j connects to (see --port2). */
+static int port_of(int j) {
+    int k = opt_room_size > 0 ? j / opt_room_size : 0;
+    return opt_port2 > 0 && (j + k) % 2 == 1 ? opt_port2 : opt_port;
+}
+
 static void bind_source(int fd, int index) {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -749,8 +759,8 @@ static void bind_source(int fd, int index) {
     }
 }
 
-static struct sockaddr_in server_address(void) {
-    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt_port)};
+static struct sockaddr_in server_address(int port) {
+    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (inet_pton(AF_INET, opt_host, &dst.sin_addr) != 1) {
         fail("bad --host");
     }
@@ -767,7 +777,7 @@ static int open_socket(int index) {
     struct timeval tv = {.tv_sec = 30};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    struct sockaddr_in dst = server_address();
+    struct sockaddr_in dst = server_address(port_of(index));
     if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0) {
         die("connect");
     }
@@ -775,7 +785,7 @@ static int open_socket(int index) {
 }
 
 /* The upgrade request for a path, with the permessage-deflate offer when asked for. */
-static int build_request(char *req, size_t cap, const char *path) {
+static int build_request(char *req, size_t cap, const char *path, int port) {
     char ext[160] = "";
     if (opt_deflate) {
         snprintf(ext, sizeof ext, "Sec-WebSocket-Extensions: permessage-deflate%s%s\r\n",
@@ -785,7 +795,7 @@ static int build_request(char *req, size_t cap, const char *path) {
     return snprintf(req, cap,
                     "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n%s\r\n",
-                    path, opt_host, opt_port, ext);
+                    path, opt_host, port, ext);
 }
 
 /* Checks a whole handshake response: 101, the accept value, and the extension as offered. */
@@ -865,7 +875,7 @@ static void open_all(void) {
             } else {
                 strcpy(path, "/");
             }
-            int req_len = build_request(req, sizeof req, path);
+            int req_len = build_request(req, sizeof req, path, port_of(j));
             conns[j].fd = open_socket(j);
             if (opt_tls) {
                 conns[j].ssl = tls_new(conns[j].fd);
@@ -917,7 +927,7 @@ static void hs_begin(conn_t *c, uint64_t now) {
         die("socket");
     }
     bind_source(c->fd, (int)(hs_opened++ % 200));
-    struct sockaddr_in dst = server_address();
+    struct sockaddr_in dst = server_address(opt_port);
     if (connect(c->fd, (struct sockaddr *)&dst, sizeof dst) < 0 && errno != EINPROGRESS) {
         die("connect");
     }
@@ -1168,7 +1178,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: loadgen [--host 127.0.0.1] --port P [--mode echo|raw|idle|broadcast|rooms|rate|handshake]\n"
             "               [--conns N] [--inflight K] [--size BYTES] [--duration S] [--warmup S] [--text]\n"
-            "               [--server-pid P] [--room-size R] [--rate PER_S] [--tls 1.2|1.3 [--ciphers LIST]]\n"
+            "               [--server-pid P] [--room-size R] [--port2 Q] [--rate PER_S] [--tls 1.2|1.3 [--ciphers LIST]]\n"
             "               [--deflate [--client-no-context] [--server-no-context]] [--payload x|json] [--seed N]\n"
             "               [--echo-once]   (idle mode)   [--baseline S]   (with --server-pid)\n");
     exit(64);
@@ -1204,6 +1214,7 @@ int main(int argc, char **argv) {
         i++;
         if (!strcmp(a, "--host")) opt_host = v;
         else if (!strcmp(a, "--port")) opt_port = atoi(v);
+        else if (!strcmp(a, "--port2")) opt_port2 = atoi(v);
         else if (!strcmp(a, "--conns")) opt_conns = atoi(v);
         else if (!strcmp(a, "--inflight")) opt_inflight = atoi(v);
         else if (!strcmp(a, "--size")) opt_size = (size_t)strtoull(v, NULL, 10);
@@ -1262,7 +1273,7 @@ int main(int argc, char **argv) {
     }
     uint64_t t_setup = now_ns();
     if (opt_mode == MODE_HANDSHAKE) {
-        hs_request_len = build_request(hs_request, sizeof hs_request, "/");
+        hs_request_len = build_request(hs_request, sizeof hs_request, "/", opt_port);
     } else {
         open_all();
         prepare_frames();

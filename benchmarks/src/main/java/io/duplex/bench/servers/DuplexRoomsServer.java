@@ -6,6 +6,8 @@ import io.duplex.nio.PreparedMessage;
 import io.duplex.nio.RoomMember;
 import io.duplex.nio.Rooms;
 import io.duplex.nio.WebSocketServer;
+import io.duplex.redis.RedisRoomEngine;
+import io.lettuce.core.RedisURI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +18,10 @@ import java.util.concurrent.Executors;
  * joins room NAME; each binary message it sends is published to its room (every member gets it, the sender
  * included), and the text {@code broadcast:<size>} publishes one {@code size}-byte binary message to its room
  * (scenario (e) through a room). A connection to any other path is echoed, as by {@link DuplexEchoServer}.
+ *
+ * <p>Arguments: {@code PORT [redis://HOST:PORT]}. With a Redis URL the rooms are on the Redis engine, and this
+ * server is one node of a cluster of every server started with the same URL (scenario (g)); otherwise they are
+ * in memory.
  */
 public final class DuplexRoomsServer {
 
@@ -77,9 +83,13 @@ public final class DuplexRoomsServer {
         // load that Netty's side does not get; the memory steps would also count the state a Pong leaves.
         WebSocketServer server = WebSocketServer.builder().port(port).loops(1).handler(handler)
                 .pingInterval(Duration.ZERO).build();
-        rooms[0] = Rooms.builder(server).build();
+        Rooms.Builder builder = Rooms.builder(server);
+        if (args.length > 1) {
+            builder.engine(RedisRoomEngine.builder(RedisURI.create(args[1])).build());
+        }
+        rooms[0] = builder.build();
         server.start();
-        Ports.announce("duplex-rooms", server.port());
+        Ports.announce(args.length > 1 ? "duplex-rooms-redis" : "duplex-rooms", server.port());
         Thread.currentThread().join();
     }
 }

@@ -1,120 +1,47 @@
 package io.duplex.examples.chat;
 
+import static io.duplex.examples.chat.ChromiumPages.awaitConnected;
+import static io.duplex.examples.chat.ChromiumPages.awaitLog;
+import static io.duplex.examples.chat.ChromiumPages.join;
+import static io.duplex.examples.chat.ChromiumPages.occurrences;
+import static io.duplex.examples.chat.ChromiumPages.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.duplex.nio.EventLoopGroup;
 import io.duplex.nio.WebSocketClient;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Two headless Chromium pages hold a conversation through the chat page. Needs Debian's {@code chromium} and
- * {@code chromium-driver} (or {@code CHROMIUM_BIN} and {@code CHROMEDRIVER}): skipped without them on a
- * developer machine, failed without them when {@code CI=true}.
+ * Two headless Chromium pages hold a conversation through the chat page, on one server. Skipped without
+ * Chromium on a developer machine, failed without it when {@code CI=true} ({@link ChromiumPages}).
  */
 class ChatBrowserTest {
 
-    private static final File CHROMIUM = new File(envOr("CHROMIUM_BIN", "/usr/bin/chromium"));
-    private static final File DRIVER = new File(envOr("CHROMEDRIVER", "/usr/bin/chromedriver"));
-
     private ChatServer chat;
-    private final List<WebDriver> browsers = new ArrayList<>();
-    private final List<Path> profiles = new ArrayList<>();
-
-    private static String envOr(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
-    }
+    private final ChromiumPages pages = new ChromiumPages();
 
     @BeforeEach
     void requireChromium() throws Exception {
-        boolean present = CHROMIUM.canExecute() && DRIVER.canExecute();
-        String missing = "headless Chromium test needs " + CHROMIUM + " and " + DRIVER
-                + " (Debian packages chromium and chromium-driver; .ci/install-peers installs them)";
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail(missing + ": missing under CI=true");
-        }
-        Assumptions.assumeTrue(present, missing + ": skipped");
+        ChromiumPages.require();
         chat = ChatServer.start(ChatServer.Options.loopback().loops(2));
     }
 
     @AfterEach
     void stop() throws IOException {
-        browsers.forEach(WebDriver::quit);
+        pages.close();
         if (chat != null) {
             chat.close();
-        }
-        for (Path p : profiles) {
-            try (Stream<Path> files = Files.walk(p)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 
     private WebDriver browser() throws IOException {
-        Path profile = Files.createTempDirectory("duplex-chromium-");
-        profiles.add(profile);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
-                .usingAnyFreePort().build();
-        WebDriver d = new ChromeDriver(service, options);
-        browsers.add(d);
-        d.get(chat.pageUrl());
-        return d;
-    }
-
-    private static void join(WebDriver d, String nick, String room) {
-        d.findElement(By.id("nick")).sendKeys(nick);
-        d.findElement(By.id("room")).clear();
-        d.findElement(By.id("room")).sendKeys(room);
-        d.findElement(By.id("joinButton")).click();
-    }
-
-    private static void say(WebDriver d, String text) {
-        d.findElement(By.id("text")).sendKeys(text);
-        d.findElement(By.id("sayButton")).click();
-    }
-
-    private static void awaitLog(WebDriver d, String line) {
-        new WebDriverWait(d, Duration.ofSeconds(30)).withMessage("page log to show: " + line)
-                .until(x -> x.findElement(By.id("log")).getText().contains(line));
-    }
-
-    private static void awaitConnected(WebDriver d) {
-        new WebDriverWait(d, Duration.ofSeconds(30)).withMessage("page to connect")
-                .until(x -> x.findElement(By.id("status")).getText().equals("connected"));
-    }
-
-    private static int occurrences(WebDriver d, String line) {
-        String log = d.findElement(By.id("log")).getText();
-        int n = 0;
-        for (int at = log.indexOf(line); at >= 0; at = log.indexOf(line, at + 1)) {
-            n++;
-        }
-        return n;
+        return pages.open(chat.pageUrl());
     }
 
     @Test

@@ -93,6 +93,11 @@ final class LoadBalancer implements AutoCloseable {
         }
     }
 
+    /** The chat page through the balancer. */
+    String pageUrl() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
     /** The chat WebSocket through the balancer. */
     String url() {
         return "ws://127.0.0.1:" + port + "/chat";
