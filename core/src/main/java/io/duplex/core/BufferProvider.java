@@ -1,7 +1,5 @@
 package io.duplex.core;
 
-import io.duplex.core.session.AllocatingBuffers;
-import io.duplex.core.session.PooledBuffers;
 import java.nio.ByteBuffer;
 
 /**
@@ -11,7 +9,7 @@ import java.nio.ByteBuffer;
  * calls, per thread or anywhere else: whatever is pooled is pooled here, by the owner of the threads.
  *
  * <p>A provider need not be thread-safe: a session calls it only from the thread that drives the session, and
- * gives back every buffer on that thread too, except one it handed to {@link Outbound#writeAndRelease}, which
+ * gives back every buffer on that thread too, except one it handed to {@link Transport#writeAndRelease}, which
  * the transport gives back through {@link #release} when it is done. So one provider per driving thread,
  * shared by the sessions that thread drives (as each event loop of the NIO transport does), needs no lock.
  * Sessions on threads of their own (a thread or a virtual thread per connection) use {@link #allocating()},

@@ -1,13 +1,13 @@
 package io.duplex.core;
 
-import io.duplex.core.handshake.AcceptKey;
-import io.duplex.core.handshake.HeaderBlockReader;
-import io.duplex.core.handshake.HttpGrammar;
-import io.duplex.core.handshake.HttpHead;
-import io.duplex.core.handshake.HttpHeadWriter;
-import io.duplex.core.handshake.NegotiatedExtensions;
-import io.duplex.core.handshake.ReservedHeaders;
-import io.duplex.core.handshake.StatusLine;
+import io.duplex.core.internal.handshake.AcceptKey;
+import io.duplex.core.internal.handshake.HeaderBlockReader;
+import io.duplex.core.internal.handshake.HttpGrammar;
+import io.duplex.core.internal.handshake.HttpHead;
+import io.duplex.core.internal.handshake.HttpHeadWriter;
+import io.duplex.core.internal.handshake.NegotiatedExtensions;
+import io.duplex.core.internal.handshake.ReservedHeaders;
+import io.duplex.core.internal.handshake.StatusLine;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;

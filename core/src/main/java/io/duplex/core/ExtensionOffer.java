@@ -1,7 +1,7 @@
 package io.duplex.core;
 
-import io.duplex.core.handshake.ExtensionHeaderParser;
-import io.duplex.core.handshake.HttpGrammar;
+import io.duplex.core.internal.handshake.ExtensionHeaderParser;
+import io.duplex.core.internal.handshake.HttpGrammar;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +70,7 @@ public final class ExtensionOffer {
      */
     public static List<ExtensionOffer> parse(List<String> headerValues, int maxOffers, int maxParams)
             throws HandshakeException {
-        return ExtensionHeaderParser.parse(headerValues, maxOffers, maxParams);
+        return ExtensionHeaderParser.parse(headerValues, maxOffers, maxParams, ExtensionOffer::of);
     }
 
     /** The extension token. */

@@ -1,8 +1,8 @@
 package io.duplex.core;
 
-import io.duplex.core.handshake.CookieHeader;
-import io.duplex.core.handshake.QueryParameters;
-import io.duplex.core.handshake.RequestLine;
+import io.duplex.core.internal.handshake.CookieHeader;
+import io.duplex.core.internal.handshake.QueryParameters;
+import io.duplex.core.internal.handshake.RequestLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,5 @@
 package io.duplex.core;
 
-import io.duplex.core.frame.MaskKeyPool;
 import java.security.SecureRandom;
 
 /**

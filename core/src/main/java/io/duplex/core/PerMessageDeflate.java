@@ -1,6 +1,7 @@
 package io.duplex.core;
 
-import io.duplex.core.extension.deflate.DeflateNegotiation;
+import io.duplex.core.internal.extension.deflate.DeflateNegotiation;
+import io.duplex.core.internal.extension.deflate.DeflateSettings;
 import java.util.List;
 
 /**
@@ -73,7 +74,9 @@ public final class PerMessageDeflate implements ExtensionFactory {
         this.acceptServerMaxWindowBits = b.acceptServerMaxWindowBits;
         this.acceptServerNoContextTakeover = b.acceptServerNoContextTakeover;
         this.poolSize = b.poolSize;
-        this.negotiation = new DeflateNegotiation(this);
+        this.negotiation = new DeflateNegotiation(new DeflateSettings(serverNoContextTakeover,
+                clientNoContextTakeover, serverMaxWindowBits, clientMaxWindowBits, level, threshold,
+                acceptServerMaxWindowBits, acceptServerNoContextTakeover, poolSize));
     }
 
     /** A builder with the defaults documented on each of its methods. */

@@ -1,12 +1,12 @@
 package io.duplex.core;
 
-import io.duplex.core.handshake.HeaderBlockReader;
-import io.duplex.core.handshake.HttpHead;
-import io.duplex.core.handshake.HttpHeadWriter;
-import io.duplex.core.handshake.NegotiatedExtensions;
-import io.duplex.core.handshake.RequestLine;
-import io.duplex.core.handshake.ReservedHeaders;
-import io.duplex.core.handshake.UpgradeRequest;
+import io.duplex.core.internal.handshake.HeaderBlockReader;
+import io.duplex.core.internal.handshake.HttpHead;
+import io.duplex.core.internal.handshake.HttpHeadWriter;
+import io.duplex.core.internal.handshake.NegotiatedExtensions;
+import io.duplex.core.internal.handshake.RequestLine;
+import io.duplex.core.internal.handshake.ReservedHeaders;
+import io.duplex.core.internal.handshake.UpgradeChecks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -106,17 +106,17 @@ public final class ServerHandshake {
         byte[] block = reader.bytes();
         // The request keeps its fields without the key, which is validated and answered from the block but
         // is of no use once answered.
-        HttpHead head = HttpHead.parse(block, reader.length(), config.maxHeaderCount(), UpgradeRequest.KEY);
+        HttpHead head = HttpHead.parse(block, reader.length(), config.maxHeaderCount(), UpgradeChecks.KEY);
         RequestLine line = RequestLine.parse(head.bytes(), head.startLineEnd());
         HttpHeaders headers = head.headers();
         request = HandshakeRequest.of(line.method(), line.target(), headers);
-        if (!UpgradeRequest.asksForUpgrade(head)) {
+        if (!UpgradeChecks.asksForUpgrade(head)) {
             state = State.NOT_UPGRADE;
             return;
         }
-        UpgradeRequest.validate(line, head);
+        UpgradeChecks.validate(line, head);
         // From the parsed view, which is the request's: request.origin() and the like would each make another.
-        List<String> offered = UpgradeRequest.checkSubprotocols(HandshakeRequest.subprotocols(headers));
+        List<String> offered = UpgradeChecks.checkSubprotocols(HandshakeRequest.subprotocols(headers));
         UpgradeDecision decision;
         try {
             if (!policy.originPolicy().test(headers.first("Origin"))) {

@@ -1,15 +1,15 @@
 package io.duplex.core;
 
-import io.duplex.core.frame.FrameDecoder;
-import io.duplex.core.frame.FrameListener;
-import io.duplex.core.frame.Opcode;
-import io.duplex.core.session.BufferHandoff;
-import io.duplex.core.session.ClosePayload;
-import io.duplex.core.session.ExtensionChain;
-import io.duplex.core.session.FrameWriter;
-import io.duplex.core.session.MessageAssembler;
-import io.duplex.core.session.MessageSender;
-import io.duplex.core.session.MessageSink;
+import io.duplex.core.internal.frame.FrameDecoder;
+import io.duplex.core.internal.frame.FrameListener;
+import io.duplex.core.internal.frame.Opcode;
+import io.duplex.core.internal.session.BufferHandoff;
+import io.duplex.core.internal.session.ClosePayload;
+import io.duplex.core.internal.session.ExtensionChain;
+import io.duplex.core.internal.session.FrameWriter;
+import io.duplex.core.internal.session.MessageAssembler;
+import io.duplex.core.internal.session.MessageSender;
+import io.duplex.core.internal.session.MessageSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -19,14 +19,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A sans-I/O WebSocket endpoint after the opening handshake: feed it the bytes received from the peer with
- * {@link #receive}; it calls the {@link WebSocketHandler} and writes frames to the {@link Outbound}.
+ * {@link #receive}; it calls the {@link WebSocketHandler} and writes frames to the {@link Transport}.
  *
  * <p>A session owns no socket, thread or clock. Time enters through explicit calls: the transport reports
  * the end of TCP with {@link #transportClosed} and an expired close timeout with {@link #closeTimeoutExpired}.
  * A session is not thread-safe: drive it, and call its send methods, from one thread at a time.
  *
  * <p>The close handshake (RFC 6455 §7): a received Close is answered with a Close echoing its code; after
- * the exchange a server closes TCP at once ({@link Outbound#closeTransport()}) while a client waits for the
+ * the exchange a server closes TCP at once ({@link Transport#closeTransport()}) while a client waits for the
  * server to do so, until the transport's close timeout. Nothing is sent after our Close. A peer that breaks
  * the protocol gets a Close with the RFC's code (1002, 1007, 1009) and the connection is closed.
  *
@@ -53,7 +53,7 @@ public final class Session implements WebSocket {
     }
 
     private final WebSocketHandler handler;
-    private final Outbound out;
+    private final Transport out;
     private final WebSocket facade;
     private final HandshakeRequest request;
     /** What the handshake negotiated; the shared {@link Agreement#NONE} when nothing was. */
@@ -221,7 +221,7 @@ public final class Session implements WebSocket {
         report(CloseStatus.ABNORMAL, false);
     }
 
-    /** The close timeout armed at {@link Outbound#closeStarted()} expired: the session gives up waiting. */
+    /** The close timeout armed at {@link Transport#closeStarted()} expired: the session gives up waiting. */
     public void closeTimeoutExpired() {
         closeTransport();
         if (state != State.CLOSED) {
@@ -402,6 +402,15 @@ public final class Session implements WebSocket {
     @Override
     public boolean isOpen() {
         return state == State.OPEN;
+    }
+
+    /**
+     * Whether a data message sent in parts ({@code sendText(text, false)}, {@code sendBinary(data, false)}) is
+     * unfinished. Until its last part no other data frame may go out (RFC 6455 §5.4), so a transport that writes
+     * frames it encoded itself, a broadcast for instance, holds them back meanwhile.
+     */
+    public boolean isSendingMessageInParts() {
+        return sender != null && sender.inMessage();
     }
 
     @Override
@@ -601,7 +610,7 @@ public final class Session implements WebSocket {
         final boolean client;
         WebSocketConfig config = WebSocketConfig.defaults();
         WebSocketHandler handler;
-        Outbound outbound;
+        Transport outbound;
         HandshakeRequest request;
         String subprotocol = "";
         String extensionsHeader = "";
@@ -627,7 +636,7 @@ public final class Session implements WebSocket {
         }
 
         /** Where outbound bytes go. Required. */
-        public Builder outbound(Outbound outbound) {
+        public Builder outbound(Transport outbound) {
             this.outbound = Objects.requireNonNull(outbound);
             return this;
         }

@@ -1,7 +1,7 @@
 package io.duplex.core;
 
-import io.duplex.core.handshake.HttpGrammar;
-import io.duplex.core.handshake.ReservedHeaders;
+import io.duplex.core.internal.handshake.HttpGrammar;
+import io.duplex.core.internal.handshake.ReservedHeaders;
 import java.util.Objects;
 
 /**

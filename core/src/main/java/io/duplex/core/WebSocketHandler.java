@@ -59,7 +59,7 @@ public interface WebSocketHandler {
     }
 
     /**
-     * Outbound buffering crossed a watermark: {@code writable} turns false above the high watermark and true
+     * Transport buffering crossed a watermark: {@code writable} turns false above the high watermark and true
      * again below the low one. Only transports that buffer report this.
      */
     default void onWritabilityChanged(WebSocket socket, boolean writable) {

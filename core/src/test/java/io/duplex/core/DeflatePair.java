@@ -1,6 +1,6 @@
 package io.duplex.core;
 
-import io.duplex.core.extension.deflate.PerMessageDeflateExtension;
+import io.duplex.core.internal.extension.deflate.PerMessageDeflateExtension;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.duplex.core.handshake.ExtensionHeaderParser;
+import io.duplex.core.internal.handshake.ExtensionHeaderParser;
 import java.util.Arrays;
 import java.util.List;
 
@@ -54,7 +54,7 @@ class ExtensionHeaderFuzzTest {
     /** The offers, or {@code null} when the text is not a valid header (which must be a 400). */
     private static List<ExtensionOffer> parse(List<String> values, boolean lenient) {
         try {
-            return lenient ? ExtensionHeaderParser.parseOffers(values, MAX_OFFERS, MAX_PARAMS)
+            return lenient ? ExtensionHeaderParser.parseOffers(values, MAX_OFFERS, MAX_PARAMS, ExtensionOffer::of)
                     : ExtensionOffer.parse(values, MAX_OFFERS, MAX_PARAMS);
         } catch (HandshakeException e) {
             assertEquals(400, e.status(), "a malformed header is a bad request");

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@link Outbound} and {@link WebSocketHandler} of a fuzzed session: records what the invariants need
+ * The {@link Transport} and {@link WebSocketHandler} of a fuzzed session: records what the invariants need
  * while allocating nothing per event, so what a fuzz target measures is the session's own memory. It keeps the
  * number of bytes written, the last frame written (a Close, when the connection failed), the errors and the
  * close reports, and fails the input if a message or a streamed message grows past the message limit.
  */
-final class FuzzPeer implements Outbound, WebSocketHandler {
+final class FuzzPeer implements Transport, WebSocketHandler {
 
     private final long maxMessageSize;
     private final byte[] lastFrame = new byte[256];

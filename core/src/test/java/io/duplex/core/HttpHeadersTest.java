@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.handshake.HttpHead;
+import io.duplex.core.internal.handshake.HttpHead;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

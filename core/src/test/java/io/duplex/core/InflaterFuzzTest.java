@@ -3,7 +3,7 @@ package io.duplex.core;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.duplex.core.extension.deflate.PerMessageDeflateExtension;
+import io.duplex.core.internal.extension.deflate.PerMessageDeflateExtension;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.frame.Opcode;
+import io.duplex.core.internal.frame.Opcode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Large binary messages (RFC 6455 §5.2 framing, §5.3 masking, §5.4 fragmentation) assembled across reads
  * and echoed from {@code onBinary}: the bytes echoed equal the bytes sent however the input was cut, the
- * assembled buffer is given to the transport ({@link Outbound#writeAndRelease}) only when the handler sends
+ * assembled buffer is given to the transport ({@link Transport#writeAndRelease}) only when the handler sends
  * that very buffer back unmasked, it is released exactly once, and the pool never hands out a buffer the
  * transport still holds.
  */
@@ -33,7 +33,7 @@ class LargeMessageEchoTest {
         (1 << 20) + 3, 4 << 20, (4 << 20) + 1};
 
     /** An outbound that records every byte, and holds given payloads until told to release them. */
-    static final class HoldingOutbound implements Outbound {
+    static final class HoldingOutbound implements Transport {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         final List<ByteBuffer> held = new ArrayList<>();
         final List<Consumer<ByteBuffer>> releases = new ArrayList<>();
@@ -119,7 +119,7 @@ class LargeMessageEchoTest {
     /** The pool this test's servers share, as the sessions of one event loop do. */
     private final BufferProvider pool = BufferProvider.pooled();
 
-    private Session server(Echo handler, Outbound out) {
+    private Session server(Echo handler, Transport out) {
         WebSocketConfig config = WebSocketConfig.builder().maxMessageSize(8 << 20).maxFrameSize(8 << 20).build();
         Session s = Session.server().config(config).buffers(pool).handler(handler).outbound(out).build();
         s.open();

@@ -302,7 +302,7 @@ class OfferSendTest {
                     socket.sendBinary(data);
                 }
             }
-        }).outbound(new Outbound() {
+        }).outbound(new Transport() {
             @Override
             public void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
                 header.position(header.limit());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.duplex.core.extension.deflate.CodecPool;
-import io.duplex.core.extension.deflate.ZlibPools;
+import io.duplex.core.internal.extension.deflate.CodecPool;
+import io.duplex.core.internal.extension.deflate.ZlibPools;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

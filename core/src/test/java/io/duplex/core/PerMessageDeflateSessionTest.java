@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.extension.deflate.CodecPool;
-import io.duplex.core.extension.deflate.PerMessageDeflateExtension;
-import io.duplex.core.extension.deflate.ZlibPools;
+import io.duplex.core.internal.extension.deflate.CodecPool;
+import io.duplex.core.internal.extension.deflate.PerMessageDeflateExtension;
+import io.duplex.core.internal.extension.deflate.ZlibPools;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

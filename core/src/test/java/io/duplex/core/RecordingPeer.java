@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** An {@link Outbound} and {@link WebSocketHandler} that record everything a session does, for tests. */
-final class RecordingPeer implements Outbound, WebSocketHandler {
+/** An {@link Transport} and {@link WebSocketHandler} that record everything a session does, for tests. */
+final class RecordingPeer implements Transport, WebSocketHandler {
 
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     final List<String> events = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.duplex.examples;
 
 import io.duplex.core.HandshakePolicy;
-import io.duplex.core.Outbound;
+import io.duplex.core.Transport;
 import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.ServerHandshake;
 import io.duplex.core.Session;
@@ -128,7 +128,7 @@ public final class BlockingEchoServer {
     }
 
     /** Writes frames with blocking socket writes; the close timeout rides on the socket's read timeout. */
-    private static final class SocketOutbound implements Outbound {
+    private static final class SocketOutbound implements Transport {
         private final Socket socket;
         private final OutputStream out;
         private final byte[] copy = new byte[64 * 1024];

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import io.duplex.nio.loop.EventLoop;
-import io.duplex.nio.loop.IoHandler;
-import io.duplex.nio.loop.TimerWheel;
+import io.duplex.nio.internal.loop.EventLoop;
+import io.duplex.nio.internal.loop.IoHandler;
+import io.duplex.nio.internal.loop.TimerWheel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

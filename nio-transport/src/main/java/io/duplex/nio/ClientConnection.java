@@ -4,7 +4,7 @@ import io.duplex.core.ClientHandshake;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;

@@ -1,12 +1,12 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.core.Outbound;
+import io.duplex.core.Transport;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.jfr.Events;
-import io.duplex.nio.loop.EventLoop;
-import io.duplex.nio.loop.IoHandler;
+import io.duplex.nio.internal.jfr.Events;
+import io.duplex.nio.internal.loop.EventLoop;
+import io.duplex.nio.internal.loop.IoHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * opening handshake (a subclass per role) and then into its core {@link Session}, and leads it from open to
  * closed. The rest is delegated, each part talking back through a narrow interface of its own: writing to the
  * {@link OutboundBuffer}, the TCP close to a {@link LingeringClose}, time to {@link ConnectionTimers}. To its
- * session it is the {@link Outbound}; to the application, its {@link NioWebSocket} is the WebSocket.
+ * session it is the {@link Transport}; to the application, its {@link NioWebSocket} is the WebSocket.
  *
  * <p>Reads go into the loop's shared buffer and straight into the session, which consumes them all.
  * Everything here runs on the loop thread, except where a method says otherwise.
  */
-abstract class Connection implements IoHandler, Outbound, Wire.Inbound, OutboundBuffer.Owner, LingeringClose.Owner,
+abstract class Connection implements IoHandler, Transport, Wire.Inbound, OutboundBuffer.Owner, LingeringClose.Owner,
         ConnectionTimers.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -342,7 +342,7 @@ abstract class Connection implements IoHandler, Outbound, Wire.Inbound, Outbound
         }
     }
 
-    // ---- Outbound: what the session writes ------------------------------------------------------------
+    // ---- Transport: what the session writes ------------------------------------------------------------
 
     @Override
     public final void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {

@@ -3,7 +3,7 @@ package io.duplex.nio;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.jfr.Events;
+import io.duplex.nio.internal.jfr.Events;
 import java.nio.ByteBuffer;
 
 /**

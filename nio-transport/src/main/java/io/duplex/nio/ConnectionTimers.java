@@ -1,9 +1,9 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.nio.jfr.Events;
-import io.duplex.nio.loop.EventLoop;
-import io.duplex.nio.loop.TimerWheel;
+import io.duplex.nio.internal.jfr.Events;
+import io.duplex.nio.internal.loop.EventLoop;
+import io.duplex.nio.internal.loop.TimerWheel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeoutException;
 

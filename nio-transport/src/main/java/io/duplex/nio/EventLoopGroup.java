@@ -1,6 +1,6 @@
 package io.duplex.nio;
 
-import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.internal.loop.EventLoop;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;

@@ -1,6 +1,6 @@
 package io.duplex.nio;
 
-import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;

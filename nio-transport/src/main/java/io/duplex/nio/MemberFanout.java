@@ -1,7 +1,7 @@
 package io.duplex.nio;
 
 import io.duplex.core.WebSocket;
-import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.internal.loop.EventLoop;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;

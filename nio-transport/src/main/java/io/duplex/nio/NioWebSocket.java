@@ -4,7 +4,7 @@ import io.duplex.core.CloseStatus;
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
-import io.duplex.core.session.MessageEncoding;
+import io.duplex.core.internal.session.MessageEncoding;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -42,12 +42,6 @@ final class NioWebSocket implements WebSocket {
      * {@link #awaitWritable}; null while nobody waits.
      */
     private volatile CompletableFuture<Void> writableAgain;
-    /**
-     * Loop thread only: a data message sent in parts is unfinished, so a broadcast may not be slipped in before
-     * its last part. The session knows the same (it refuses a whole message meanwhile) but does not expose it,
-     * so the facade follows the parts it passed on.
-     */
-    private boolean midMessage;
     /** Loop thread only: broadcast frames waiting for the message in parts to end; usually null. */
     private ArrayDeque<ByteBuffer> deferred;
 
@@ -67,7 +61,7 @@ final class NioWebSocket implements WebSocket {
             return false;
         }
         frame.rewind();
-        if (midMessage) {
+        if (s.isSendingMessageInParts()) {
             if (deferred == null) {
                 deferred = new ArrayDeque<>(2);
             }
@@ -94,7 +88,7 @@ final class NioWebSocket implements WebSocket {
         }
         header.rewind();
         payload.rewind();
-        if (midMessage) {
+        if (s.isSendingMessageInParts()) {
             if (deferred == null) {
                 deferred = new ArrayDeque<>(2);
             }
@@ -266,7 +260,6 @@ final class NioWebSocket implements WebSocket {
 
     /** A data message or part of one went to the session. Loop thread. */
     private void partSent(boolean last) {
-        midMessage = !last;
         if (last) {
             conn.messageSent();
         }

@@ -1,6 +1,6 @@
 package io.duplex.nio;
 
-import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -116,7 +116,7 @@ final class OutboundBuffer {
     // ---- writing ---------------------------------------------------------------------------------------
 
     /**
-     * Writes {@code header} then {@code payload}, as {@code Outbound.write} and {@code writeAndRelease}
+     * Writes {@code header} then {@code payload}, as {@code Transport.write} and {@code writeAndRelease}
      * describe.
      *
      * @param release null when {@code payload} is only lent (copy what is left), else how to give it back

@@ -1,8 +1,8 @@
 package io.duplex.nio;
 
-import io.duplex.core.frame.FrameEncoder;
-import io.duplex.core.frame.Opcode;
-import io.duplex.core.session.MessageEncoding;
+import io.duplex.core.internal.frame.FrameEncoder;
+import io.duplex.core.internal.frame.Opcode;
+import io.duplex.core.internal.session.MessageEncoding;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,9 +1,9 @@
 package io.duplex.nio;
 
 import io.duplex.core.HandshakeException;
-import io.duplex.core.handshake.HeaderBlockReader;
-import io.duplex.core.handshake.HttpHead;
-import io.duplex.core.handshake.StatusLine;
+import io.duplex.core.internal.handshake.HeaderBlockReader;
+import io.duplex.core.internal.handshake.HttpHead;
+import io.duplex.core.internal.handshake.StatusLine;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

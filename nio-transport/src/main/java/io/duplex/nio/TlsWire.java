@@ -1,7 +1,7 @@
 package io.duplex.nio;
 
-import io.duplex.nio.tls.TlsBufferPool;
-import io.duplex.nio.tls.TlsEngine;
+import io.duplex.nio.internal.tls.TlsBufferPool;
+import io.duplex.nio.internal.tls.TlsEngine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;

@@ -151,7 +151,7 @@ public final class WebSocketClient implements AutoCloseable {
 
     /** {@link #connect(URI, WebSocketHandler, ConnectOptions)} on {@code loop}, or the next loop when null. */
     CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler, ConnectOptions options,
-            io.duplex.nio.loop.EventLoop loop) {
+            io.duplex.nio.internal.loop.EventLoop loop) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
@@ -199,7 +199,7 @@ public final class WebSocketClient implements AutoCloseable {
         // host, never the proxy's.
         java.util.function.Supplier<TlsWire> tlsLayer = context == null ? null
                 : () -> TlsWire.client(ch, context, uri.getHost(), port, verifyHostname);
-        io.duplex.nio.loop.EventLoop on = loop != null ? loop : nextLoop();
+        io.duplex.nio.internal.loop.EventLoop on = loop != null ? loop : nextLoop();
         Runnable start = () -> {
             InetSocketAddress address;
             try {
@@ -240,7 +240,7 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     /** The loop for a new connection, round-robin. */
-    io.duplex.nio.loop.EventLoop nextLoop() {
+    io.duplex.nio.internal.loop.EventLoop nextLoop() {
         return group.loop(group.nextIndex());
     }
 

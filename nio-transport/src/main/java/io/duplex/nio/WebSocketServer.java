@@ -8,7 +8,7 @@ import io.duplex.core.ServerHandshake;
 import io.duplex.core.UpgradeDecision;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.internal.loop.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.nio.loop.EventLoop;
+import io.duplex.nio.internal.loop.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.tls.SelfSignedCertificates;
+import io.duplex.nio.internal.tls.SelfSignedCertificates;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.nio.tls.SelfSignedCertificates;
+import io.duplex.nio.internal.tls.SelfSignedCertificates;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.HandshakeException;
 import io.duplex.core.WebSocket;
-import io.duplex.nio.tls.SelfSignedCertificates;
+import io.duplex.nio.internal.tls.SelfSignedCertificates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

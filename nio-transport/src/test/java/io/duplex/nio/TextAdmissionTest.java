@@ -39,7 +39,7 @@ class TextAdmissionTest extends LoopbackFixture {
         assertEquals(4, NioWebSocket.utf8Size(CLEF.substring(0, 1)) + NioWebSocket.utf8Size(CLEF.substring(1)));
     }
 
-    private io.duplex.nio.loop.EventLoop currentLoop() {
+    private io.duplex.nio.internal.loop.EventLoop currentLoop() {
         for (int i = 0; i < 2; i++) {
             if (group.loop(i).inEventLoop()) {
                 return group.loop(i);

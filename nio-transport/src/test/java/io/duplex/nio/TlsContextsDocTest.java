@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
-import io.duplex.nio.tls.SelfSignedCertificates;
+import io.duplex.nio.internal.tls.SelfSignedCertificates;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -3,7 +3,7 @@ package io.duplex.nio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.nio.loop.BufferPool;
+import io.duplex.nio.internal.loop.BufferPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -89,6 +89,7 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
             if (connection == pubsub) {
                 lines.reconnected();
             } else if (connection == commands) {
+                publishScript.forget();
                 lines.commandsReconnected();
             }
         }
@@ -219,7 +220,8 @@ public final class RedisRoomEngine implements RoomEngine, AutoCloseable {
                 contains(payload, digits) ? digits : new byte[0], bytes(lines.latest(room)),
                 bytes(historyCount), bytes(historyAgeMillis)
             };
-            return publishScript.<Long>run(commands.async(), ScriptOutputType.INTEGER,
+            // In order: two publishes made one after the other take their numbers in that order.
+            return publishScript.<Long>runInOrder(commands.async(), ScriptOutputType.INTEGER,
                     new String[] {keys.seq(room), keys.log(room)}, args)
                     .toCompletableFuture()
                     .handle((seq, e) -> {

@@ -357,6 +357,28 @@ class RedisRoomEngineTest {
         alice.expect(4, "after");
     }
 
+    /**
+     * Redis loses the publish script under a live connection (SCRIPT FLUSH; a restart the client has not noticed
+     * yet looks the same): the publish that finds it gone fails with a clear error instead of being repeated
+     * behind later ones, and the next publish sends the script whole and takes the next number.
+     */
+    @Test
+    void aPublishThatFindsTheScriptGoneFailsAndTheNextKeepsTheOrder() throws Exception {
+        Node a = node();
+        Member alice = member(a);
+        alice.join("flush", -1);
+        assertEquals(1L, a.say("flush", "one").get(10, TimeUnit.SECONDS));
+        alice.expect(1, "one");
+        assertEquals("OK", adminConnection.sync().scriptFlush());
+        java.util.concurrent.ExecutionException lost = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> a.say("flush", "lost").get(10, TimeUnit.SECONDS));
+        assertInstanceOf(RedisRoomException.class, lost.getCause());
+        assertTrue(lost.getCause().getMessage().contains("no longer held the script"), lost.getCause().getMessage());
+        assertEquals(2L, a.say("flush", "two").get(10, TimeUnit.SECONDS));
+        alice.expect(2, "two");
+        alice.expectNothing(200);
+    }
+
     /** The ACL rules that docs/scaling.md gives: the engine and presence need nothing more. */
     static final String ACL = "on >s3cret resetkeys ~duplex:* resetchannels &duplex:* -@all +@connection"
             + " +evalsha +eval +get +xrange +publish +subscribe +unsubscribe +hset +hdel +hvals +sadd"

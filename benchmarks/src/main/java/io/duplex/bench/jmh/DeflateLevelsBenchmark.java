@@ -1,6 +1,6 @@
 package io.duplex.bench.jmh;
 
-import io.duplex.core.extension.deflate.WindowedDeflater;
+import io.duplex.core.internal.extension.deflate.WindowedDeflater;
 import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;

@@ -1,10 +1,10 @@
 package io.duplex.bench.jmh;
 
 import io.duplex.core.WebSocketException;
-import io.duplex.core.frame.FrameDecoder;
-import io.duplex.core.frame.FrameEncoder;
-import io.duplex.core.frame.FrameListener;
-import io.duplex.core.frame.Masking;
+import io.duplex.core.internal.frame.FrameDecoder;
+import io.duplex.core.internal.frame.FrameEncoder;
+import io.duplex.core.internal.frame.FrameListener;
+import io.duplex.core.internal.frame.Masking;
 import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;

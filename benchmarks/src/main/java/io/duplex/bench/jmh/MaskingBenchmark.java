@@ -1,6 +1,6 @@
 package io.duplex.bench.jmh;
 
-import io.duplex.core.frame.Masking;
+import io.duplex.core.internal.frame.Masking;
 import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;

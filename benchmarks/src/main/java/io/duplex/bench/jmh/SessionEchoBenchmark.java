@@ -1,11 +1,11 @@
 package io.duplex.bench.jmh;
 
 import io.duplex.core.BufferProvider;
-import io.duplex.core.Outbound;
+import io.duplex.core.Transport;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.core.frame.FrameEncoder;
+import io.duplex.core.internal.frame.FrameEncoder;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +17,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * The whole core path of an echo server for one message, without a socket: a server {@link Session}
  * receives one masked frame (decode, unmask, UTF-8 check for text, message assembly), the handler sends the
  * message back (encode into chunks borrowed from a pool, as an event loop lends its sessions) and the
- * {@link Outbound} takes the bytes.
+ * {@link Transport} takes the bytes.
  *
  * <p>Run it with {@code -prof gc}: {@code gc.alloc.rate.norm} is the heap allocated per echoed message,
  * the figure behind "no allocation per frame in steady state". {@link #echo()} sends back with
@@ -86,7 +86,7 @@ public class SessionEchoBenchmark extends ThroughputBenchmark {
                         }
                     }
                 })
-                .outbound(new Outbound() {
+                .outbound(new Transport() {
                     @Override
                     public void write(ByteBuffer header, ByteBuffer body, CompletableFuture<Void> done) {
                         blackhole.consume(header.remaining() + body.remaining());

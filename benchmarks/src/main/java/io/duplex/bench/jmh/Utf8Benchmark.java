@@ -1,6 +1,6 @@
 package io.duplex.bench.jmh;
 
-import io.duplex.core.session.Utf8Validator;
+import io.duplex.core.internal.session.Utf8Validator;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -33,20 +33,20 @@ class NoStaticStateTest {
      * written after. Each entry says why it is there; add one only for such a table.
      */
     private static final Map<String, String> CONSTANT_TABLES = Map.ofEntries(
-            Map.entry("io.duplex.core.session.Utf8Validator.ROW", "UTF-8 validation DFA rows, filled at class init"),
-            Map.entry("io.duplex.core.extension.deflate.DeflateAlphabet.LENGTH_BASE", "RFC 1951 §3.2.5 length bases"),
-            Map.entry("io.duplex.core.extension.deflate.DeflateAlphabet.LENGTH_EXTRA", "RFC 1951 §3.2.5 extra bits"),
-            Map.entry("io.duplex.core.extension.deflate.DeflateAlphabet.DISTANCE_BASE", "RFC 1951 §3.2.5 distance bases"),
-            Map.entry("io.duplex.core.extension.deflate.DeflateAlphabet.DISTANCE_EXTRA", "RFC 1951 §3.2.5 extra bits"),
-            Map.entry("io.duplex.core.extension.deflate.DeflateAlphabet.CODE_LENGTH_ORDER", "RFC 1951 §3.2.7 order"),
-            Map.entry("io.duplex.core.extension.deflate.DeflateAlphabet.LENGTH_CODE", "length to code, filled at class init"),
-            Map.entry("io.duplex.core.extension.deflate.SearchEffort.LEVELS", "match search effort per level"),
-            Map.entry("io.duplex.core.extension.deflate.MessageInflater.NO_INPUT", "empty: nothing to change"),
-            Map.entry("io.duplex.core.extension.deflate.MessageInflater.TAIL", "RFC 7692 §7.2.2 tail, read only"),
-            Map.entry("io.duplex.core.extension.deflate.MessageDeflater.NO_INPUT", "empty: nothing to change"),
-            Map.entry("io.duplex.core.handshake.AcceptKey.GUID", "RFC 6455 §1.3 GUID, read only"),
-            Map.entry("io.duplex.core.handshake.AcceptKey.ALPHABET", "RFC 4648 §4 base64 alphabet, read only"),
-            Map.entry("io.duplex.core.handshake.HeaderBlockReader.NONE", "empty: nothing to change"),
+            Map.entry("io.duplex.core.internal.session.Utf8Validator.ROW", "UTF-8 validation DFA rows, filled at class init"),
+            Map.entry("io.duplex.core.internal.extension.deflate.DeflateAlphabet.LENGTH_BASE", "RFC 1951 §3.2.5 length bases"),
+            Map.entry("io.duplex.core.internal.extension.deflate.DeflateAlphabet.LENGTH_EXTRA", "RFC 1951 §3.2.5 extra bits"),
+            Map.entry("io.duplex.core.internal.extension.deflate.DeflateAlphabet.DISTANCE_BASE", "RFC 1951 §3.2.5 distance bases"),
+            Map.entry("io.duplex.core.internal.extension.deflate.DeflateAlphabet.DISTANCE_EXTRA", "RFC 1951 §3.2.5 extra bits"),
+            Map.entry("io.duplex.core.internal.extension.deflate.DeflateAlphabet.CODE_LENGTH_ORDER", "RFC 1951 §3.2.7 order"),
+            Map.entry("io.duplex.core.internal.extension.deflate.DeflateAlphabet.LENGTH_CODE", "length to code, filled at class init"),
+            Map.entry("io.duplex.core.internal.extension.deflate.SearchEffort.LEVELS", "match search effort per level"),
+            Map.entry("io.duplex.core.internal.extension.deflate.MessageInflater.NO_INPUT", "empty: nothing to change"),
+            Map.entry("io.duplex.core.internal.extension.deflate.MessageInflater.TAIL", "RFC 7692 §7.2.2 tail, read only"),
+            Map.entry("io.duplex.core.internal.extension.deflate.MessageDeflater.NO_INPUT", "empty: nothing to change"),
+            Map.entry("io.duplex.core.internal.handshake.AcceptKey.GUID", "RFC 6455 §1.3 GUID, read only"),
+            Map.entry("io.duplex.core.internal.handshake.AcceptKey.ALPHABET", "RFC 4648 §4 base64 alphabet, read only"),
+            Map.entry("io.duplex.core.internal.handshake.HeaderBlockReader.NONE", "empty: nothing to change"),
             Map.entry("io.duplex.core.ServerHandshake.NO_BODY", "empty: nothing to change"));
 
     /**
@@ -54,7 +54,7 @@ class NoStaticStateTest {
      * can hold no bytes, and its position, limit and mark can only ever be 0.
      */
     private static final Map<String, String> STATELESS = Map.of(
-            "io.duplex.core.session.MessageAssembler.EMPTY", "zero capacity: position, limit and mark stay 0");
+            "io.duplex.core.internal.session.MessageAssembler.EMPTY", "zero capacity: position, limit and mark stay 0");
 
     /** JDK types whose instances never change. */
     private static final List<Class<?>> IMMUTABLE_TYPES = List.of(String.class, Class.class, VarHandle.class,

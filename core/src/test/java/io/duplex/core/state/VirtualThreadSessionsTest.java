@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.duplex.core.Outbound;
+import io.duplex.core.Transport;
 import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
@@ -119,7 +119,7 @@ class VirtualThreadSessionsTest {
     }
 
     /** One connection: the pipe its thread reads, the session, and the check of what the session writes back. */
-    private static final class Pipe implements Outbound {
+    private static final class Pipe implements Transport {
         final BlockingQueue<ByteBuffer> in = new LinkedBlockingQueue<>();
         final Session session;
         /** The echo's frame as it must come out: shared by every pipe, never written. */

@@ -1,0 +1,10 @@
+package io.duplex.core.internal.extension.deflate;
+
+/**
+ * What one {@code PerMessageDeflate} was configured with, as the negotiation reads it (each component is
+ * documented on the builder method of the same name).
+ */
+public record DeflateSettings(boolean serverNoContextTakeover, boolean clientNoContextTakeover,
+        int serverMaxWindowBits, int clientMaxWindowBits, int level, int threshold,
+        boolean acceptServerMaxWindowBits, boolean acceptServerNoContextTakeover, int poolSize) {
+}
