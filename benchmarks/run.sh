@@ -19,7 +19,9 @@
 #              WSS_IDLE_CONNS (2000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
 #              DEFLATE_IDLE_CONNS (1000: (i)'s idle memory with deflate, two steps of it),
 #              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
-#              G_CONNS (2000: (g) has G_CONNS / ROOM_SIZE rooms), REDIS_SERVER (redis-server).
+#              G_CONNS (2000: (g) has G_CONNS / ROOM_SIZE rooms), REDIS_SERVER (redis-server),
+#              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(e) then also run its Duplex echo
+#              server as "duplex@base", so a change's before and after alternate in one run; use with --no-report).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdefhij
@@ -125,7 +127,8 @@ node_ws_available() {
 # A server's name is a library (and transport) with options as suffixes: -tls (wss with the bench's
 # certificate), -openssl-tls (Netty with netty-tcnative's BoringSSL), -deflate (permessage-deflate accepted).
 server_base() {
-    local base=${1%-tls}
+    local base=${1%@base}
+    base=${base%-tls}
     base=${base%-openssl}
     echo "${base%-deflate}"
 }
@@ -175,7 +178,8 @@ start_server() {
             $(case "$name" in *-deflate) echo deflate ;; esac) >"$logfile" 2>&1 &
     else
         # shellcheck disable=SC2046
-        "${PIN_SERVER[@]}" java "${JVM_FLAGS[@]}" ${EXTRA_JVM_FLAGS:-} $(server_props "$name") -cp "$JAR" \
+        "${PIN_SERVER[@]}" java "${JVM_FLAGS[@]}" ${EXTRA_JVM_FLAGS:-} $(server_props "$name") \
+            -cp "$(case "$name" in *@base) echo "$BASELINE_JAR" ;; *) echo "$JAR" ;; esac)" \
             "$(server_main "$base")" "$PORT" $(server_extra "$base") >"$logfile" 2>&1 &
     fi
     SERVER_PID=$!
@@ -509,7 +513,7 @@ measure() {
     stop_server
 }
 
-WS_SERVERS=(duplex netty-nio netty-epoll jetty java-websocket)
+WS_SERVERS=(duplex ${BASELINE_JAR:+duplex@base} netty-nio netty-epoll jetty java-websocket)
 
 alternate() {
     local scenario=$1
@@ -598,7 +602,7 @@ end_memory_run() {
 }
 
 # (d): one server start per run; 10,000 connections, then 9,000 more from a second load generator.
-IDLE_SERVERS=(duplex netty-nio netty-epoll jetty)
+IDLE_SERVERS=(duplex ${BASELINE_JAR:+duplex@base} netty-nio netty-epoll jetty)
 case $SCENARIOS in *d*)
     log "(d) idle connections: 10,000 and 19,000"
     for run in $(seq "$IDLE_RUNS"); do
@@ -633,7 +637,7 @@ case $SCENARIOS in *d*)
 esac
 
 # (e): Java-WebSocket is left out (see docs/benchmarks.md). duplex-rooms: the same through one room.
-BROADCAST_SERVERS=(duplex duplex-rooms netty-nio netty-epoll jetty)
+BROADCAST_SERVERS=(duplex ${BASELINE_JAR:+duplex@base} duplex-rooms netty-nio netty-epoll jetty)
 SERVERS_REF='BROADCAST_SERVERS[@]'
 case $SCENARIOS in *e*)
     log "(e) broadcast of 64 bytes to 10,000 connections"
