@@ -71,6 +71,9 @@ public final class Session implements WebSocket {
      * mostly sit idle, and these are a good part of what each would otherwise keep.
      */
     private FrameDecoder decoder;
+    /** During one {@link #receive}: a Pong was delivered, and anything else. */
+    private boolean receivedPong;
+    private boolean receivedOther;
     private MessageSender sender;
     /** Where a received message's buffer passes from the assembler to the sender; made with either. */
     private BufferHandoff handoff;
@@ -119,6 +122,16 @@ public final class Session implements WebSocket {
             decoder = new FrameDecoder(!client, config.maxFrameSize(), chain == null ? 0 : chain.rsvBits(), frames);
         }
         return decoder;
+    }
+
+    /** Whether the receive pipeline exists now: what an idle session holds, for tests. */
+    boolean holdsReceivePipeline() {
+        return decoder != null;
+    }
+
+    /** Whether the send side exists now: what an idle session holds, for tests. */
+    boolean holdsSendSide() {
+        return sender != null;
     }
 
     private MessageSender sender() {
@@ -198,7 +211,18 @@ public final class Session implements WebSocket {
             return;
         }
         try {
-            decoder().decode(in);
+            FrameDecoder d = decoder();
+            receivedPong = false;
+            receivedOther = false;
+            d.decode(in);
+            if (receivedPong && !receivedOther && chain == null && decoder == d && d.betweenMessages()) {
+                // Bytes that held only Pongs (keepalive answers, on an otherwise idle connection) leave no receive
+                // pipeline behind: the next bytes build it again.
+                decoder = null;
+                if (sender == null) {
+                    handoff = null;
+                }
+            }
         } catch (WebSocketException e) {
             in.position(in.limit());
             failConnection(e.closeCode(), e.getMessage(), e);
@@ -372,7 +396,16 @@ public final class Session implements WebSocket {
                     ? "the WebSocket is not open" : "the WebSocket is closing or closed"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean sentNothingYet = sender == null;
         sender().control(opcode, payload, done);
+        if (sentNothingYet && !client) {
+            // A server's keepalive Ping on a connection that sends nothing else leaves no send side behind. (A
+            // client keeps it: remaking it could mean seeding a new source of masking keys.)
+            sender = null;
+            if (decoder == null) {
+                handoff = null;
+            }
+        }
         return done;
     }
 
@@ -531,6 +564,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onText(String text) {
+            receivedOther = true;
             try {
                 handler.onText(facade, text);
             } catch (RuntimeException e) {
@@ -540,6 +574,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onBinary(ByteBuffer data) {
+            receivedOther = true;
             try {
                 handler.onBinary(facade, data);
             } catch (RuntimeException e) {
@@ -549,6 +584,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onTextFragment(String fragment, boolean last) {
+            receivedOther = true;
             try {
                 handler.onTextFragment(facade, fragment, last);
             } catch (RuntimeException e) {
@@ -558,6 +594,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onBinaryFragment(ByteBuffer fragment, boolean last) {
+            receivedOther = true;
             try {
                 handler.onBinaryFragment(facade, fragment, last);
             } catch (RuntimeException e) {
@@ -567,6 +604,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onPing(ByteBuffer payload) {
+            receivedOther = true;
             // §5.5.2: a Ping is answered with a Pong, unless our Close already went out (§5.5.1).
             if (state == State.OPEN) {
                 sender().autoPong(payload);
@@ -580,6 +618,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onPong(ByteBuffer payload) {
+            receivedPong = true;
             try {
                 handler.onPong(facade, payload);
             } catch (RuntimeException e) {
@@ -589,6 +628,7 @@ public final class Session implements WebSocket {
 
         @Override
         public void onClose(CloseStatus status) {
+            receivedOther = true;
             // §5.5.1: nothing the peer sends after its Close is read.
             stopDecoding();
             if (state == State.OPEN) {

@@ -141,6 +141,11 @@ public final class FrameDecoder {
         }
     }
 
+    /** Whether the decoder is between frames and outside any message: it holds nothing of the stream. */
+    public boolean betweenMessages() {
+        return state == BASE_HEADER && headerFilled == 0 && !fragmented;
+    }
+
     /** Whether a data message was started with FIN=0 and its final frame has not been read yet. */
     public boolean inFragmentedMessage() {
         return fragmented;
