@@ -1,7 +1,6 @@
 package io.duplex.core.engine;
 
 import io.duplex.core.BufferProvider;
-import io.duplex.core.CloseStatus;
 import io.duplex.core.Extension;
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.HttpHeaders;
@@ -15,12 +14,10 @@ import io.duplex.core.internal.frame.FrameDecoder;
 import io.duplex.core.internal.frame.FrameListener;
 import io.duplex.core.internal.frame.Opcode;
 import io.duplex.core.internal.session.BufferHandoff;
-import io.duplex.core.internal.session.ClosePayload;
 import io.duplex.core.internal.session.ExtensionChain;
 import io.duplex.core.internal.session.FrameWriter;
 import io.duplex.core.internal.session.MessageAssembler;
 import io.duplex.core.internal.session.MessageSender;
-import io.duplex.core.internal.session.MessageSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -45,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #client(HandshakeResult)}; {@link #server()} and {@link #client()} start one with no handshake behind it
  * (no subprotocol, no extension), for tests and for protocols that agree on nothing.
  */
-public final class Session implements WebSocket {
+public final class Session extends CloseHandshake implements WebSocket {
 
     /**
      * Where a session is in the life of its connection. The states are those of RFC 6455: the opening
@@ -82,19 +79,14 @@ public final class Session implements WebSocket {
      * mostly sit idle, and these are a good part of what each would otherwise keep.
      */
     private FrameDecoder decoder;
-    /** During one {@link #receive}: a Pong was delivered, and anything else. */
-    private boolean receivedPong;
-    private boolean receivedOther;
+    /** The receive pipeline's end, toward the handler; made and dropped with the decoder. */
+    private HandlerCalls calls;
     private MessageSender sender;
     /** Where a received message's buffer passes from the assembler to the sender; made with either. */
     private BufferHandoff handoff;
 
     /** The client side: expects unmasked frames and masks what it sends. */
     private final boolean client;
-    private State state = State.CONNECTING;
-    /** Whether the transport was asked to close TCP, or told us it did: it is asked once. */
-    private boolean transportClosing;
-    private CompletableFuture<Void> closeFuture;
     private Object attachment;
 
     private Session(Builder b) {
@@ -120,15 +112,11 @@ public final class Session implements WebSocket {
         }
     }
 
-    /** The protocol state. */
-    public State state() {
-        return state;
-    }
-
     /** The receive pipeline's first stage; data flows from it to the handler and never back. */
     private FrameDecoder decoder() {
         if (decoder == null) {
-            MessageAssembler assembler = new MessageAssembler(config, new Inbound(), buffers, handoff());
+            calls = new HandlerCalls(this);
+            MessageAssembler assembler = new MessageAssembler(config, calls, buffers, handoff());
             FrameListener frames = chain == null ? assembler : chain.decodingInto(assembler, config.maxMessageSize());
             decoder = new FrameDecoder(!client, config.maxFrameSize(), chain == null ? 0 : chain.rsvBits(), frames);
         }
@@ -162,7 +150,8 @@ public final class Session implements WebSocket {
     }
 
     /** Stops decoding; a decoder not yet created has nothing to stop, and nothing is decoded from now on. */
-    private void stopDecoding() {
+    @Override
+    void stopDecoding() {
         if (decoder != null) {
             decoder.stop();
         }
@@ -198,38 +187,26 @@ public final class Session implements WebSocket {
         return new Builder(true);
     }
 
-    /** Reports {@link WebSocketHandler#onOpen}. Call once, after the handshake response was written or read. */
-    public void open() {
-        if (state != State.CONNECTING) {
-            throw new IllegalStateException("open() was already called: the session is " + state);
-        }
-        state = State.OPEN;
-        try {
-            handler.onOpen(facade);
-        } catch (RuntimeException e) {
-            handlerFailed(e);
-        }
-    }
-
     /**
      * Processes received bytes: consumes everything between {@code in}'s position and limit, delivering
      * events as whole frames and messages complete. Bytes after the peer's Close frame, or after the
      * connection failed, are discarded.
      */
     public void receive(ByteBuffer in) {
-        if (state == State.CLOSED) {
+        if (isClosed()) {
             in.position(in.limit());
             return;
         }
         try {
             FrameDecoder d = decoder();
-            receivedPong = false;
-            receivedOther = false;
+            HandlerCalls c = calls;
+            c.startReceive();
             d.decode(in);
-            if (receivedPong && !receivedOther && chain == null && decoder == d && d.betweenMessages()) {
+            if (c.deliveredOnlyPongs() && chain == null && decoder == d && d.betweenMessages()) {
                 // Bytes that held only Pongs (keepalive answers, on an otherwise idle connection) leave no receive
                 // pipeline behind: the next bytes build it again.
                 decoder = null;
+                calls = null;
                 if (sender == null) {
                     handoff = null;
                 }
@@ -241,67 +218,35 @@ public final class Session implements WebSocket {
     }
 
     /**
-     * The TCP connection ended: the peer closed it, it was reset, or an I/O error ({@code cause}, may be
-     * {@code null}) occurred. Reports {@link WebSocketHandler#onClose} if not yet reported: clean when the
-     * close handshake had completed, 1006 otherwise.
-     */
-    public void transportClosed(Throwable cause) {
-        transportClosing = true;
-        if (state == State.CLOSED) {
-            return;
-        }
-        if (cause != null) {
-            notifyError(cause);
-        }
-        report(CloseStatus.ABNORMAL, false);
-    }
-
-    /** The close timeout armed at {@link Transport#closeStarted()} expired: the session gives up waiting. */
-    public void closeTimeoutExpired() {
-        closeTransport();
-        if (state != State.CLOSED) {
-            report(CloseStatus.ABNORMAL, false);
-        }
-    }
-
-    /**
-     * Fails the connection for a reason found outside the protocol stream (idle timeout, missing pong,
-     * outbound buffer overflow): reports {@code onError} when {@code cause} is given, sends a Close with
-     * {@code code} if none was sent, closes the transport, and reports {@code onClose} with that code.
-     */
-    public void fail(int code, String reason, Throwable cause) {
-        failConnection(code, reason, cause);
-    }
-
-    /**
      * The transport's outbound buffer crossed a watermark: reports
      * {@link WebSocketHandler#onWritabilityChanged}, under the policy every callback follows (a handler that
      * throws gets {@code onError}, then the connection is failed with 1011). Nothing is reported once closed.
      */
     public void writabilityChanged(boolean writable) {
-        if (state == State.CLOSED) {
-            return;
+        if (!isClosed()) {
+            HandlerCalls.writabilityChanged(this, writable);
         }
-        try {
-            handler.onWritabilityChanged(facade, writable);
-        } catch (RuntimeException e) {
-            handlerFailed(e);
-        }
-    }
-
-    /** Whether we sent a Close and wait for the peer's ({@link State#CLOSING}). */
-    public boolean isClosing() {
-        return state == State.CLOSING;
-    }
-
-    /** Whether {@link WebSocketHandler#onClose} has been reported ({@link State#CLOSED}). */
-    public boolean isClosed() {
-        return state == State.CLOSED;
     }
 
     /** The handler this session reports to. */
+    @Override
     public WebSocketHandler handler() {
         return handler;
+    }
+
+    @Override
+    WebSocket facade() {
+        return facade;
+    }
+
+    @Override
+    Transport transport() {
+        return out;
+    }
+
+    @Override
+    boolean isClient() {
+        return client;
     }
 
     @Override
@@ -374,13 +319,13 @@ public final class Session implements WebSocket {
      * nothing.
      */
     private boolean mayWriteData(int opcode, boolean whole) {
-        return state == State.OPEN && sender().admits(opcode, whole);
+        return isOpen() && sender().admits(opcode, whole);
     }
 
     /** Why {@link #mayWriteData} refused, for the failed future of a send. */
     private IllegalStateException refusal() {
-        if (state != State.OPEN) {
-            return new IllegalStateException(state == State.CONNECTING ? "the WebSocket is not open"
+        if (!isOpen()) {
+            return new IllegalStateException(state() == State.CONNECTING ? "the WebSocket is not open"
                     : "the WebSocket is closing or closed: no data may be sent");
         }
         return new IllegalStateException(sender().refusal());
@@ -402,8 +347,8 @@ public final class Session implements WebSocket {
             return CompletableFuture.failedFuture(
                     new IllegalArgumentException("control frame payload over 125 bytes: " + payload.remaining()));
         }
-        if (state != State.OPEN) {
-            return CompletableFuture.failedFuture(new IllegalStateException(state == State.CONNECTING
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(state() == State.CONNECTING
                     ? "the WebSocket is not open" : "the WebSocket is closing or closed"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -418,34 +363,6 @@ public final class Session implements WebSocket {
             }
         }
         return done;
-    }
-
-    @Override
-    public CompletableFuture<Void> close(int code, String reason) {
-        CloseStatus status = CloseStatus.of(code, reason);
-        switch (state) {
-            case CONNECTING:
-                return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is not open"));
-            case OPEN:
-                // §7.1.2: start the closing handshake; the peer answers with its own Close (§7.1.3).
-                sendClose(status);
-                return closeFuture;
-            default:
-                return closeFuture != null ? closeFuture : CompletableFuture.completedFuture(null);
-        }
-    }
-
-    @Override
-    public void abort() {
-        closeTransport();
-        if (state != State.CLOSED) {
-            report(CloseStatus.ABNORMAL, false);
-        }
-    }
-
-    @Override
-    public boolean isOpen() {
-        return state == State.OPEN;
     }
 
     /**
@@ -506,153 +423,25 @@ public final class Session implements WebSocket {
     @Override
     public String toString() {
         return (client ? "client" : "server") + " session " + request.target() + " "
-                + state.name().toLowerCase(java.util.Locale.ROOT);
+                + state().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private void sendClose(CloseStatus status) {
-        ByteBuffer payload = ByteBuffer.allocate(125);
-        if (status.code() != CloseStatus.NO_STATUS_RECEIVED) {
-            ClosePayload.write(status, payload);
-        }
-        payload.flip();
-        state = State.CLOSING;
-        closeFuture = new CompletableFuture<>();
-        sender().control(Opcode.CLOSE, payload, closeFuture);
-        out.closeStarted();
+    @Override
+    void writeClose(ByteBuffer payload, CompletableFuture<Void> done) {
+        sender().control(Opcode.CLOSE, payload, done);
     }
 
-    /** Fail the WebSocket Connection (RFC 6455 §7.1.7): tell the peer why if we still may, then close TCP. */
-    private void failConnection(int code, String reason, Throwable cause) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        if (cause != null) {
-            notifyError(cause);
-        }
-        CloseStatus status = CloseStatus.received(code, ClosePayload.fitReason(reason));
-        if (state == State.OPEN && CloseStatus.isSendable(code)) {
-            sendClose(CloseStatus.of(code, status.reason()));
-        }
-        stopDecoding();
-        closeTransport();
-        report(status, false);
-    }
-
-    private void closeTransport() {
-        if (!transportClosing) {
-            transportClosing = true;
-            out.closeTransport();
-        }
-    }
-
-    /** The connection is closed (§7.1.4): release what it holds and tell the handler, once. */
-    private void report(CloseStatus status, boolean clean) {
-        state = State.CLOSED;
+    @Override
+    void releaseExtensions() {
         if (chain != null) {
-            chain.release(this::notifyError);
-        }
-        try {
-            handler.onClose(facade, status, clean);
-        } catch (RuntimeException e) {
-            notifyError(e);
+            chain.release(error -> HandlerCalls.error(this, error));
         }
     }
 
-    private void notifyError(Throwable error) {
-        try {
-            handler.onError(facade, error);
-        } catch (RuntimeException ignored) {
-            // A handler that fails while hearing of a failure has nowhere left to report to.
-        }
-    }
-
-    private void handlerFailed(RuntimeException e) {
-        failConnection(CloseStatus.INTERNAL_ERROR, "handler failed", e);
-    }
-
-    /** Receives assembled messages and control frames from the decoder side. */
-    private final class Inbound implements MessageSink {
-
-        @Override
-        public void onText(String text) {
-            receivedOther = true;
-            try {
-                handler.onText(facade, text);
-            } catch (RuntimeException e) {
-                handlerFailed(e);
-            }
-        }
-
-        @Override
-        public void onBinary(ByteBuffer data) {
-            receivedOther = true;
-            try {
-                handler.onBinary(facade, data);
-            } catch (RuntimeException e) {
-                handlerFailed(e);
-            }
-        }
-
-        @Override
-        public void onTextFragment(String fragment, boolean last) {
-            receivedOther = true;
-            try {
-                handler.onTextFragment(facade, fragment, last);
-            } catch (RuntimeException e) {
-                handlerFailed(e);
-            }
-        }
-
-        @Override
-        public void onBinaryFragment(ByteBuffer fragment, boolean last) {
-            receivedOther = true;
-            try {
-                handler.onBinaryFragment(facade, fragment, last);
-            } catch (RuntimeException e) {
-                handlerFailed(e);
-            }
-        }
-
-        @Override
-        public void onPing(ByteBuffer payload) {
-            receivedOther = true;
-            // §5.5.2: a Ping is answered with a Pong, unless our Close already went out (§5.5.1).
-            if (state == State.OPEN) {
-                sender().autoPong(payload);
-            }
-            try {
-                handler.onPing(facade, payload);
-            } catch (RuntimeException e) {
-                handlerFailed(e);
-            }
-        }
-
-        @Override
-        public void onPong(ByteBuffer payload) {
-            receivedPong = true;
-            try {
-                handler.onPong(facade, payload);
-            } catch (RuntimeException e) {
-                handlerFailed(e);
-            }
-        }
-
-        @Override
-        public void onClose(CloseStatus status) {
-            receivedOther = true;
-            // §5.5.1: nothing the peer sends after its Close is read.
-            stopDecoding();
-            if (state == State.OPEN) {
-                // §5.5.1: answer a Close with a Close, echoing its status code.
-                sendClose(status);
-            }
-            // §7.1.1: having both sent and received a Close, the server closes TCP first; the client waits
-            // for it, up to the transport's close timeout.
-            if (!client) {
-                closeTransport();
-            }
-            // §7.1.4: the WebSocket Connection is Closed, cleanly: both Close frames were exchanged.
-            report(status, true);
+    /** §5.5.2: a received Ping is answered with a Pong, unless our Close already went out (§5.5.1). */
+    void answerPing(ByteBuffer payload) {
+        if (isOpen()) {
+            sender().autoPong(payload);
         }
     }
 
