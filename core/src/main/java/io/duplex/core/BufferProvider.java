@@ -3,7 +3,8 @@ package io.duplex.core;
 import java.nio.ByteBuffer;
 
 /**
- * Where a {@link io.duplex.core.engine.Session Session} (and a {@link io.duplex.core.engine.ServerHandshake ServerHandshake}) gets the buffers it needs for a while and then gives
+ * Where a {@link io.duplex.core.engine.Session Session} (and a
+ * {@link io.duplex.core.engine.ServerHandshake ServerHandshake}) gets the buffers it needs for a while and then gives
  * back: a chunk to encode or mask an outgoing frame into, the buffer a message split across frames is
  * assembled in, an extension's output, a request's header block. The core keeps no buffers of its own between
  * calls, per thread or anywhere else: whatever is pooled is pooled here, by the owner of the threads.
