@@ -12,29 +12,15 @@ import java.nio.ByteBuffer;
  * to; an {@code onClose} that throws is reported to {@code onError}.
  *
  * <p>An instance is the end of the receive pipeline: it hands assembled messages and control frames to the
- * handler, and notes for the session whether one {@link Session#receive} delivered only Pongs. The static
- * methods are the calls the session makes on its own, with or without a receive pipeline.
+ * handler, telling the session what it delivered. The static methods are the calls the session makes on its
+ * own, with or without a receive pipeline.
  */
 final class HandlerCalls implements MessageSink {
 
     private final Session session;
-    /** During one {@link Session#receive}: a Pong was delivered, and anything else. */
-    private boolean pong;
-    private boolean other;
 
     HandlerCalls(Session session) {
         this.session = session;
-    }
-
-    /** Starts noting what one {@link Session#receive} delivers. */
-    void startReceive() {
-        pong = false;
-        other = false;
-    }
-
-    /** Whether what was received since {@link #startReceive()} held Pongs and nothing else. */
-    boolean deliveredOnlyPongs() {
-        return pong && !other;
     }
 
     static void open(CloseHandshake s) {
@@ -75,7 +61,7 @@ final class HandlerCalls implements MessageSink {
 
     @Override
     public void onText(String text) {
-        other = true;
+        session.delivered(false);
         try {
             session.handler().onText(session.facade(), text);
         } catch (RuntimeException e) {
@@ -85,7 +71,7 @@ final class HandlerCalls implements MessageSink {
 
     @Override
     public void onBinary(ByteBuffer data) {
-        other = true;
+        session.delivered(false);
         try {
             session.handler().onBinary(session.facade(), data);
         } catch (RuntimeException e) {
@@ -95,7 +81,7 @@ final class HandlerCalls implements MessageSink {
 
     @Override
     public void onTextFragment(String fragment, boolean last) {
-        other = true;
+        session.delivered(false);
         try {
             session.handler().onTextFragment(session.facade(), fragment, last);
         } catch (RuntimeException e) {
@@ -105,7 +91,7 @@ final class HandlerCalls implements MessageSink {
 
     @Override
     public void onBinaryFragment(ByteBuffer fragment, boolean last) {
-        other = true;
+        session.delivered(false);
         try {
             session.handler().onBinaryFragment(session.facade(), fragment, last);
         } catch (RuntimeException e) {
@@ -115,7 +101,7 @@ final class HandlerCalls implements MessageSink {
 
     @Override
     public void onPing(ByteBuffer payload) {
-        other = true;
+        session.delivered(false);
         session.answerPing(payload);
         try {
             session.handler().onPing(session.facade(), payload);
@@ -126,7 +112,7 @@ final class HandlerCalls implements MessageSink {
 
     @Override
     public void onPong(ByteBuffer payload) {
-        pong = true;
+        session.delivered(true);
         try {
             session.handler().onPong(session.facade(), payload);
         } catch (RuntimeException e) {
@@ -136,7 +122,7 @@ final class HandlerCalls implements MessageSink {
 
     @Override
     public void onClose(CloseStatus status) {
-        other = true;
+        session.delivered(false);
         session.closeReceived(status);
     }
 }

@@ -79,8 +79,9 @@ public final class Session extends CloseHandshake implements WebSocket {
      * mostly sit idle, and these are a good part of what each would otherwise keep.
      */
     private FrameDecoder decoder;
-    /** The receive pipeline's end, toward the handler; made and dropped with the decoder. */
-    private HandlerCalls calls;
+    /** During one {@link #receive}: a Pong was delivered, and anything else. */
+    private boolean receivedPong;
+    private boolean receivedOther;
     private MessageSender sender;
     /** Where a received message's buffer passes from the assembler to the sender; made with either. */
     private BufferHandoff handoff;
@@ -115,8 +116,7 @@ public final class Session extends CloseHandshake implements WebSocket {
     /** The receive pipeline's first stage; data flows from it to the handler and never back. */
     private FrameDecoder decoder() {
         if (decoder == null) {
-            calls = new HandlerCalls(this);
-            MessageAssembler assembler = new MessageAssembler(config, calls, buffers, handoff());
+            MessageAssembler assembler = new MessageAssembler(config, new HandlerCalls(this), buffers, handoff());
             FrameListener frames = chain == null ? assembler : chain.decodingInto(assembler, config.maxMessageSize());
             decoder = new FrameDecoder(!client, config.maxFrameSize(), chain == null ? 0 : chain.rsvBits(), frames);
         }
@@ -199,14 +199,13 @@ public final class Session extends CloseHandshake implements WebSocket {
         }
         try {
             FrameDecoder d = decoder();
-            HandlerCalls c = calls;
-            c.startReceive();
+            receivedPong = false;
+            receivedOther = false;
             d.decode(in);
-            if (c.deliveredOnlyPongs() && chain == null && decoder == d && d.betweenMessages()) {
+            if (receivedPong && !receivedOther && chain == null && decoder == d && d.betweenMessages()) {
                 // Bytes that held only Pongs (keepalive answers, on an otherwise idle connection) leave no receive
                 // pipeline behind: the next bytes build it again.
                 decoder = null;
-                calls = null;
                 if (sender == null) {
                     handoff = null;
                 }
@@ -435,6 +434,15 @@ public final class Session extends CloseHandshake implements WebSocket {
     void releaseExtensions() {
         if (chain != null) {
             chain.release(error -> HandlerCalls.error(this, error));
+        }
+    }
+
+    /** The receive pipeline delivered a Pong, or something else, to the handler. */
+    void delivered(boolean pong) {
+        if (pong) {
+            receivedPong = true;
+        } else {
+            receivedOther = true;
         }
     }
 
