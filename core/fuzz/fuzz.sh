@@ -6,7 +6,7 @@
 #
 # DURATION is per target, in Jazzer's syntax (30s, 3m, 1h; default 3m). Without targets, all of them run.
 # A finding (a failed invariant, an escaped exception, a hang) stops its target; Jazzer writes the input to
-# core/src/test/resources/io/duplex/core/<Class>Inputs/<method>/crash-<sha1>, where every later
+# core/src/test/resources/io/duplex/core/engine/<Class>Inputs/<method>/crash-<sha1>, where every later
 # ./mvnw verify replays it. The inputs that reached new code are kept in core/.cifuzz-corpus/ (not committed),
 # so the next run goes on from there; with FUZZ_KEEP_CORPUS=1 they are also copied into the committed corpus
 # as corpus-<sha1>. The script runs at nice 19: the fuzzer takes one core for the whole duration.
@@ -22,7 +22,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     ClientHandshakeFuzzTest#response ExtensionHeaderFuzzTest#fieldValues InflaterFuzzTest#compressedMessages)
 fi
 
-resources=core/src/test/resources/io/duplex/core
+resources=core/src/test/resources/io/duplex/core/engine
 found=0
 for target in "${targets[@]}"; do
   class="${target%%#*}"

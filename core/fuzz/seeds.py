@@ -8,7 +8,7 @@ the one its target's Javadoc describes.
 import os
 import zlib
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "io", "duplex", "core")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "io", "duplex", "core", "engine")
 RFC_KEY = "dGhlIHNhbXBsZSBub25jZQ=="
 RFC_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 MASK = bytes([0x37, 0xFA, 0x21, 0x3D])  # RFC 6455 §5.7's masking key

@@ -1,7 +1,7 @@
 package io.duplex.autobahn;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.core.PerMessageDeflate;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.WebSocketClient;
 import java.io.PrintStream;
 import java.net.URI;

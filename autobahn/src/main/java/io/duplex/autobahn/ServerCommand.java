@@ -1,6 +1,6 @@
 package io.duplex.autobahn;
 
-import io.duplex.core.PerMessageDeflate;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.WebSocketServer;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.HandshakeRequest;
 import io.duplex.core.HttpHeaders;
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.UpgradeDecision;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.WebSocketServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

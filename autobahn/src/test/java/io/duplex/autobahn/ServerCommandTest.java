@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.WebSocketClient;
 import io.duplex.nio.WebSocketServer;
 import java.io.ByteArrayOutputStream;

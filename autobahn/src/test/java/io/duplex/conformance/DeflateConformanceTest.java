@@ -2,7 +2,7 @@ package io.duplex.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import io.duplex.core.PerMessageDeflate;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.TransportBuilder;
 import io.duplex.nio.WebSocketClient;
 import io.duplex.nio.WebSocketServer;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.PerMessageDeflate;
+import io.duplex.core.deflate.PerMessageDeflate;
 import java.util.List;
 import java.util.Set;
 

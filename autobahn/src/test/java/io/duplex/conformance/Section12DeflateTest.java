@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocketConfig;
+import io.duplex.core.deflate.PerMessageDeflate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.duplex.interop;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.PerMessageDeflate;
+import io.duplex.core.deflate.PerMessageDeflate;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

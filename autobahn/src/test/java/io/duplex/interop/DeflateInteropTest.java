@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.WebSocketClient;
 import io.duplex.nio.WebSocketServer;
 import java.net.URI;

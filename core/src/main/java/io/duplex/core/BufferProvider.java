@@ -3,7 +3,8 @@ package io.duplex.core;
 import java.nio.ByteBuffer;
 
 /**
- * Where a {@link Session} (and a {@link ServerHandshake}) gets the buffers it needs for a while and then gives
+ * Where a {@link io.duplex.core.engine.Session Session} (and a
+ * {@link io.duplex.core.engine.ServerHandshake ServerHandshake}) gets the buffers it needs for a while and then gives
  * back: a chunk to encode or mask an outgoing frame into, the buffer a message split across frames is
  * assembled in, an extension's output, a request's header block. The core keeps no buffers of its own between
  * calls, per thread or anywhere else: whatever is pooled is pooled here, by the owner of the threads.
@@ -37,7 +38,7 @@ public interface BufferProvider {
     /**
      * A provider that pools nothing: every {@link #acquire} allocates a heap buffer of exactly the capacity
      * asked for, and {@link #release} drops it for the garbage collector. Stateless and thread-safe; the
-     * default of {@link Session.Builder#buffers}.
+     * default of {@link io.duplex.core.engine.Session.Builder#buffers}.
      */
     static BufferProvider allocating() {
         return AllocatingBuffers.INSTANCE;

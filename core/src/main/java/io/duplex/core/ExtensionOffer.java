@@ -1,7 +1,8 @@
 package io.duplex.core;
 
-import io.duplex.core.internal.handshake.ExtensionHeaderParser;
-import io.duplex.core.internal.handshake.HttpGrammar;
+import io.duplex.core.internal.http.ExtensionHeaderParser;
+import io.duplex.core.internal.http.HeaderSyntaxException;
+import io.duplex.core.internal.http.HttpGrammar;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,11 @@ public final class ExtensionOffer {
      */
     public static List<ExtensionOffer> parse(List<String> headerValues, int maxOffers, int maxParams)
             throws HandshakeException {
-        return ExtensionHeaderParser.parse(headerValues, maxOffers, maxParams, ExtensionOffer::of);
+        try {
+            return ExtensionHeaderParser.parse(headerValues, maxOffers, maxParams, ExtensionOffer::of);
+        } catch (HeaderSyntaxException e) {
+            throw new HandshakeException(400, e.getMessage());
+        }
     }
 
     /** The extension token. */

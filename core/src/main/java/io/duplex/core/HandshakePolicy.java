@@ -1,6 +1,6 @@
 package io.duplex.core;
 
-import io.duplex.core.internal.handshake.HttpGrammar;
+import io.duplex.core.internal.http.HttpGrammar;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,8 +1,8 @@
 package io.duplex.core;
 
-import io.duplex.core.internal.handshake.CookieHeader;
-import io.duplex.core.internal.handshake.QueryParameters;
 import io.duplex.core.internal.handshake.RequestLine;
+import io.duplex.core.internal.http.CookieHeader;
+import io.duplex.core.internal.http.QueryParameters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -119,8 +119,7 @@ public final class HandshakeRequest {
         return subprotocols(headers());
     }
 
-    /** {@link #subprotocols()} of {@code headers}. */
-    static List<String> subprotocols(HttpHeaders headers) {
+    private static List<String> subprotocols(HttpHeaders headers) {
         if (!headers.contains(SEC_WEBSOCKET_PROTOCOL)) {
             // The common case, which a server meets once per connection: nothing to allocate.
             return List.of();

@@ -3,9 +3,9 @@ package io.duplex.core;
 import java.security.SecureRandom;
 
 /**
- * Where a client {@link Session} draws the masking key of each frame it sends (RFC 6455 §5.3, §10.3): keys
- * must be fresh per frame and unpredictable to the peer and to intermediaries, so every source here reads
- * a {@link SecureRandom}. Only a client masks; a server session never asks.
+ * Where a client {@link io.duplex.core.engine.Session Session} draws the masking key of each frame it sends
+ * (RFC 6455 §5.3, §10.3): keys must be fresh per frame and unpredictable to the peer and to intermediaries,
+ * so every source here reads a {@link SecureRandom}. Only a client masks; a server session never asks.
  *
  * <p>A source need not be thread-safe: a session draws from it on the thread that drives it, so one source
  * per driving thread, shared by the sessions that thread drives, needs no lock (the NIO transport keeps one

@@ -1,6 +1,6 @@
 package io.duplex.core;
 
-import io.duplex.core.internal.session.BufferSizes;
+import io.duplex.core.internal.buffer.BufferSizes;
 import java.nio.ByteBuffer;
 
 /**

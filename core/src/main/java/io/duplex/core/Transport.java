@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The transport a {@link Session} runs over: where it writes its frames, and how it pauses and resumes reading,
- * starts the close timer, closes the connection and names the peer. Implemented by whatever owns the socket:
+ * The transport a {@link io.duplex.core.engine.Session Session} runs over: where it writes its frames, how it
+ * pauses and resumes reading, starts the close timer, closes the connection and names the peer. Implemented by whatever owns the socket:
  * {@code duplex-nio}'s connections, or an embedder's own loop or blocking thread.
  *
  * <p>A session calls these methods from the thread that drives it. It never blocks on them.
@@ -73,7 +73,7 @@ public interface Transport {
 
     /**
      * The close handshake started: a Close frame was sent or received. The transport arms its close timeout
-     * here and calls {@link Session#closeTimeoutExpired()} when it fires.
+     * here and calls {@link io.duplex.core.engine.Session#closeTimeoutExpired()} when it fires.
      */
     default void closeStarted() {
     }

@@ -1,7 +1,7 @@
 package io.duplex.core;
 
-import io.duplex.core.internal.handshake.HttpGrammar;
-import io.duplex.core.internal.handshake.ReservedHeaders;
+import io.duplex.core.internal.http.HttpGrammar;
+import io.duplex.core.internal.http.ReservedHeaders;
 import java.util.Objects;
 
 /**
@@ -46,7 +46,9 @@ public final class UpgradeDecision {
             throw new IllegalArgumentException("a rejection needs a 3xx, 4xx or 5xx status: " + status);
         }
         HttpHeaders h = headers == null ? HttpHeaders.empty() : headers;
-        ReservedHeaders.checkClosing(h);
+        for (int i = 0; i < h.size(); i++) {
+            ReservedHeaders.checkClosing(h.name(i));
+        }
         return new UpgradeDecision(null, null, h, status, body == null ? "" : body);
     }
 

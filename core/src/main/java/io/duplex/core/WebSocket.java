@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * socket, or completes exceptionally with the reason they never will be (the connection closed, the
  * outbound buffer limit was hit, the argument was invalid). Whether sends may be called from any thread
  * depends on the transport: {@code duplex-nio} allows it and keeps each message's frames together; the
- * core's own {@link Session} is single-threaded.
+ * core's own {@link io.duplex.core.engine.Session Session} is single-threaded.
  *
  * <p>A buffer passed to a send method is consumed: its position ends at its limit. Its bytes must not be
  * changed until the returned future completes (a transport may write them later from another thread). A
@@ -42,8 +42,8 @@ public interface WebSocket {
 
     /**
      * Sends a whole text message like {@link #sendText(CharSequence)}, with the same framing and extensions,
-     * but creates no future. The core {@link Session}, and {@code duplex-nio} on the connection's own thread,
-     * then allocate nothing for the send in steady state when no extension encodes the message.
+     * but creates no future. The core {@link io.duplex.core.engine.Session Session}, and {@code duplex-nio} on
+     * the connection's own thread, then allocate nothing for the send in steady state when no extension encodes the message.
      *
      * <p>Returns {@code false}, having sent nothing and thrown nothing, where {@code sendText} would have
      * failed its future at once: the WebSocket is not open yet, is closing or closed, a message is being sent
@@ -112,8 +112,8 @@ public interface WebSocket {
      * message or two of the high watermark instead of reaching the hard limit and its overflow policy. To wait
      * for one message to be written, wait on the future its send returned ({@code sendText(text).get(5, SECONDS)}).
      *
-     * <p>The default throws {@link UnsupportedOperationException}: the core {@link Session} buffers nothing
-     * and owns no thread to wait on. {@code duplex-nio} implements it; there it must not be called on the
+     * <p>The default throws {@link UnsupportedOperationException}: the core
+     * {@link io.duplex.core.engine.Session Session} buffers nothing and owns no thread to wait on. {@code duplex-nio} implements it; there it must not be called on the
      * connection's event loop (a callback run on the loop), which it would block: that throws
      * {@link IllegalStateException}.
      *

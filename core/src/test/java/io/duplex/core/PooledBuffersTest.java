@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.BufferProvider;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

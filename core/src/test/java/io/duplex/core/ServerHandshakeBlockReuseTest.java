@@ -1,11 +1,16 @@
 package io.duplex.core;
 
-import static io.duplex.core.HandshakeBytes.heap;
-import static io.duplex.core.HandshakeBytes.text;
+import static io.duplex.core.engine.HandshakeBytes.heap;
+import static io.duplex.core.engine.HandshakeBytes.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.ServerHandshake.State;
+import io.duplex.core.HandshakePolicy;
+import io.duplex.core.UpgradeDecision;
+import io.duplex.core.WebSocketConfig;
+import io.duplex.core.WebSocketHandler;
+import io.duplex.core.engine.ServerHandshake;
+import io.duplex.core.engine.ServerHandshake.State;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package io.duplex.examples;
 
 import io.duplex.core.HandshakePolicy;
 import io.duplex.core.Transport;
-import io.duplex.core.PerMessageDeflate;
-import io.duplex.core.ServerHandshake;
-import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.deflate.PerMessageDeflate;
+import io.duplex.core.engine.ServerHandshake;
+import io.duplex.core.engine.Session;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

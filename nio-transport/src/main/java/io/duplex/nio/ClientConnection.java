@@ -1,9 +1,9 @@
 package io.duplex.nio;
 
-import io.duplex.core.ClientHandshake;
-import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.engine.ClientHandshake;
+import io.duplex.core.engine.Session;
 import io.duplex.nio.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
 import io.duplex.core.Transport;
-import io.duplex.core.Session;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.engine.Session;
 import io.duplex.nio.internal.jfr.Events;
 import io.duplex.nio.internal.loop.EventLoop;
 import io.duplex.nio.internal.loop.IoHandler;

@@ -1,9 +1,9 @@
 package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.engine.Session;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;

@@ -2,8 +2,8 @@ package io.duplex.nio;
 
 import io.duplex.core.CloseStatus;
 import io.duplex.core.HandshakeRequest;
-import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
+import io.duplex.core.engine.Session;
 import io.duplex.core.internal.session.MessageEncoding;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package io.duplex.nio;
 
 import io.duplex.core.HandshakeException;
 import io.duplex.core.HandshakeRequest;
-import io.duplex.core.ServerHandshake;
-import io.duplex.core.Session;
+import io.duplex.core.engine.ServerHandshake;
+import io.duplex.core.engine.Session;
 import io.duplex.nio.internal.jfr.Events;
 import io.duplex.nio.internal.loop.EventLoop;
 import java.nio.ByteBuffer;

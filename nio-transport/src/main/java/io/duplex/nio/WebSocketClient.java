@@ -1,9 +1,9 @@
 package io.duplex.nio;
 
-import io.duplex.core.ClientHandshake;
 import io.duplex.core.ExtensionFactory;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.engine.ClientHandshake;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

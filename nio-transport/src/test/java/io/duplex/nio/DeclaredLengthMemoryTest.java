@@ -3,8 +3,8 @@ package io.duplex.nio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocketConfig;
+import io.duplex.core.deflate.PerMessageDeflate;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;

@@ -2,9 +2,9 @@ package io.duplex.bench.jmh;
 
 import io.duplex.core.BufferProvider;
 import io.duplex.core.HandshakePolicy;
-import io.duplex.core.ServerHandshake;
 import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.engine.ServerHandshake;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,9 +2,9 @@ package io.duplex.bench.jmh;
 
 import io.duplex.core.BufferProvider;
 import io.duplex.core.Transport;
-import io.duplex.core.Session;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.engine.Session;
 import io.duplex.core.internal.frame.FrameEncoder;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;

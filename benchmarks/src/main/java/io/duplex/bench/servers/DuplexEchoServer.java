@@ -1,8 +1,8 @@
 package io.duplex.bench.servers;
 
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.PreparedMessage;
 import io.duplex.nio.WebSocketServer;
 import java.nio.ByteBuffer;

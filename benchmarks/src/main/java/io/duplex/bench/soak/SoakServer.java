@@ -1,8 +1,8 @@
 package io.duplex.bench.soak;
 
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.WebSocketServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -3,7 +3,7 @@ package io.duplex.core.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.Session;
+import io.duplex.core.engine.Session;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -47,7 +47,7 @@ class NoStaticStateTest {
             Map.entry("io.duplex.core.internal.handshake.AcceptKey.GUID", "RFC 6455 §1.3 GUID, read only"),
             Map.entry("io.duplex.core.internal.handshake.AcceptKey.ALPHABET", "RFC 4648 §4 base64 alphabet, read only"),
             Map.entry("io.duplex.core.internal.handshake.HeaderBlockReader.NONE", "empty: nothing to change"),
-            Map.entry("io.duplex.core.ServerHandshake.NO_BODY", "empty: nothing to change"));
+            Map.entry("io.duplex.core.engine.ServerHandshake.NO_BODY", "empty: nothing to change"));
 
     /**
      * Static final fields of a mutable type that can hold no state: each says why. A zero-capacity buffer

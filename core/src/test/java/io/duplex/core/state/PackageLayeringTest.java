@@ -3,7 +3,7 @@ package io.duplex.core.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.core.Session;
+import io.duplex.core.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,24 +22,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The core's layering, read from its compiled classes with the JDK's {@code jdeps}: the API package
- * ({@code io.duplex.core}) and the implementation under {@code io.duplex.core.internal} depend on each other
- * only one way at a time. The API's entry points ({@code Session}, the handshakes, {@code PerMessageDeflate})
- * use the implementation, and the implementation uses the API's values and interfaces, but no chain of
- * dependencies leaves an API class for the implementation and comes back to it; and the implementation's
- * packages form no cycle among themselves.
+ * The core's layering, read from its compiled classes with the JDK's {@code jdeps}: its packages form no cycle.
+ * The API package ({@code io.duplex.core}: the vocabulary users import and the SPI) depends only on the pure
+ * internal packages ({@code internal.http}, {@code internal.buffer}), which import nothing of the core; the
+ * implementation ({@code internal.frame}, {@code internal.session}, {@code internal.handshake},
+ * {@code internal.extension.deflate}) uses the API; the entry points that drive it ({@code io.duplex.core.engine},
+ * {@code io.duplex.core.deflate}) sit on top.
  */
 class PackageLayeringTest {
 
     private static final String API = "io.duplex.core";
     private static final String INTERNAL = "io.duplex.core.internal.";
+    /** The internal packages the API may use: they import nothing of the core outside themselves. */
+    private static final Set<String> PURE = Set.of(INTERNAL + "http", INTERNAL + "buffer");
 
-    /** Class-level dependencies inside the core, nested classes folded into their top-level class. */
-    private static Map<String, Set<String>> edges;
+    /** Package-level dependencies inside the core. */
+    private static Map<String, Set<String>> packages;
 
     @BeforeAll
     static void readDependencies() throws Exception {
-        Path classes = Path.of(Session.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(WebSocket.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path jdeps = Path.of(System.getProperty("java.home"), "bin", "jdeps");
         assertTrue(Files.isExecutable(jdeps), "the JDK's jdeps at " + jdeps);
         Path out = Files.createTempFile("jdeps", ".txt");
@@ -49,71 +51,68 @@ class PackageLayeringTest {
             assertTrue(p.waitFor(5, TimeUnit.MINUTES), "jdeps finished");
             List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), String.join("\n", lines));
-            edges = parse(lines);
+            packages = parse(lines);
         } finally {
             Files.deleteIfExists(out);
         }
-        assertTrue(edges.containsKey("io.duplex.core.Session"), "jdeps read the core's classes: " + edges.keySet());
+        assertTrue(packages.getOrDefault(INTERNAL + "session", Set.of()).contains(API),
+                "jdeps read the core's classes: " + packages);
     }
 
+    /** Each line of {@code -verbose:class} output is {@code from.Class -> to.Class module}. */
     private static Map<String, Set<String>> parse(List<String> lines) {
         Map<String, Set<String>> graph = new TreeMap<>();
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
-            if (f.length < 3 || !f[1].equals("->") || !f[0].startsWith(API + ".") || !f[2].startsWith(API + ".")) {
+            if (f.length < 3 || !f[1].equals("->") || !isCore(f[0]) || !isCore(f[2])) {
                 continue;
             }
-            String from = topLevel(f[0]);
-            String to = topLevel(f[2]);
+            String from = packageOf(f[0]);
+            String to = packageOf(f[2]);
+            graph.computeIfAbsent(from, k -> new TreeSet<>());
+            graph.computeIfAbsent(to, k -> new TreeSet<>());
             if (!from.equals(to)) {
-                graph.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
-                graph.computeIfAbsent(to, k -> new TreeSet<>());
+                graph.get(from).add(to);
             }
         }
         return graph;
     }
 
-    private static String topLevel(String className) {
-        int dollar = className.indexOf('$');
-        return dollar < 0 ? className : className.substring(0, dollar);
+    private static boolean isCore(String className) {
+        return className.startsWith(API + ".");
     }
 
     private static String packageOf(String className) {
         return className.substring(0, className.lastIndexOf('.'));
     }
 
-    private static boolean isApi(String className) {
-        return packageOf(className).equals(API);
-    }
-
     @Test
-    void noCycleOfClassesCrossesBetweenTheApiAndTheImplementation() {
-        List<List<String>> crossing = new ArrayList<>();
-        for (List<String> component : stronglyConnected(edges)) {
-            boolean api = component.stream().anyMatch(PackageLayeringTest::isApi);
-            boolean internal = component.stream().anyMatch(c -> c.startsWith(INTERNAL));
-            if (api && internal) {
-                crossing.add(component);
-            }
-        }
-        assertTrue(crossing.isEmpty(), "classes that depend on each other across the API boundary: " + crossing);
-    }
-
-    @Test
-    void theImplementationPackagesFormNoCycle() {
-        Map<String, Set<String>> packages = new TreeMap<>();
-        edges.forEach((from, tos) -> {
-            if (from.startsWith(INTERNAL)) {
-                for (String to : tos) {
-                    if (to.startsWith(INTERNAL) && !packageOf(from).equals(packageOf(to))) {
-                        packages.computeIfAbsent(packageOf(from), k -> new TreeSet<>()).add(packageOf(to));
-                        packages.computeIfAbsent(packageOf(to), k -> new TreeSet<>());
-                    }
-                }
-            }
-        });
+    void theCorePackagesFormNoCycle() {
         List<List<String>> cycles = stronglyConnected(packages);
-        assertTrue(cycles.isEmpty(), "implementation packages in a cycle: " + cycles);
+        assertTrue(cycles.isEmpty(), "core packages in a cycle: " + cycles);
+    }
+
+    @Test
+    void theApiDependsOnNoInternalPackageButThePureOnes() {
+        Set<String> reached = new TreeSet<>(packages.get(API));
+        reached.removeIf(p -> !p.startsWith(INTERNAL) || PURE.contains(p));
+        assertTrue(reached.isEmpty(), API + " depends on implementation packages " + reached);
+    }
+
+    @Test
+    void thePureInternalPackagesImportNothingOfTheCore() {
+        for (String pure : PURE) {
+            Set<String> reached = new TreeSet<>(packages.getOrDefault(pure, Set.of()));
+            reached.removeAll(PURE);
+            assertTrue(reached.isEmpty(), pure + " depends on " + reached);
+        }
+    }
+
+    @Test
+    void theApiReachesNeitherTheEngineNorTheDeflateEntryPoint() {
+        Set<String> reached = new TreeSet<>(packages.get(API));
+        reached.retainAll(Set.of(API + ".engine", API + ".deflate"));
+        assertTrue(reached.isEmpty(), API + " depends on " + reached);
     }
 
     /** Tarjan's algorithm: the strongly connected components of more than one node. */

@@ -2,8 +2,8 @@ package io.duplex.examples.wscat;
 
 import io.duplex.core.CloseStatus;
 import io.duplex.core.HandshakeException;
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocket;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.ConnectOptions;
 import io.duplex.nio.WebSocketClient;
 import java.io.BufferedReader;

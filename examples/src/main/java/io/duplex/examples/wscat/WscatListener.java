@@ -1,8 +1,8 @@
 package io.duplex.examples.wscat;
 
 import io.duplex.core.CloseStatus;
-import io.duplex.core.PerMessageDeflate;
 import io.duplex.core.WebSocket;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.PreparedMessage;
 import io.duplex.nio.WebSocketServer;
 import java.io.BufferedReader;

@@ -2,6 +2,7 @@ package io.duplex.core.internal.handshake;
 
 import io.duplex.core.HandshakeException;
 import io.duplex.core.HttpHeaders;
+import io.duplex.core.internal.http.HttpGrammar;
 import java.nio.charset.StandardCharsets;
 
 /**

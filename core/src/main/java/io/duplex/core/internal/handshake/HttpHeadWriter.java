@@ -1,6 +1,7 @@
 package io.duplex.core.internal.handshake;
 
 import io.duplex.core.HttpHeaders;
+import io.duplex.core.internal.http.HttpGrammar;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -76,6 +77,15 @@ public final class HttpHeadWriter {
     /** The length of the field line {@link #field} writes. */
     public static int fieldLength(String name, String value) {
         return name.length() + value.length() + 4;
+    }
+
+    /** The length of {@link #fields} of {@code headers}: {@link #fieldLength} of each. */
+    public static int fieldsLength(HttpHeaders headers) {
+        int n = 0;
+        for (int i = 0; i < headers.size(); i++) {
+            n += fieldLength(headers.name(i), headers.value(i));
+        }
+        return n;
     }
 
     /** The length of the status line {@link #response} writes. */

@@ -5,6 +5,8 @@ import io.duplex.core.ExtensionFactory;
 import io.duplex.core.ExtensionOffer;
 import io.duplex.core.HandshakeException;
 import io.duplex.core.HttpHeaders;
+import io.duplex.core.internal.http.ExtensionHeaderParser;
+import io.duplex.core.internal.http.HeaderSyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,8 +47,12 @@ public record NegotiatedExtensions(List<Extension> extensions, String header) {
             return NONE;
         }
         List<String> values = request.all("Sec-WebSocket-Extensions");
-        List<ExtensionOffer> offers = ExtensionHeaderParser.parseOffers(values, MAX_ELEMENTS, MAX_PARAMS,
-                ExtensionOffer::of);
+        List<ExtensionOffer> offers;
+        try {
+            offers = ExtensionHeaderParser.parseOffers(values, MAX_ELEMENTS, MAX_PARAMS, ExtensionOffer::of);
+        } catch (HeaderSyntaxException e) {
+            throw new HandshakeException(400, e.getMessage());
+        }
         Set<String> names = new LinkedHashSet<>();
         for (ExtensionOffer o : offers) {
             names.add(o.name());

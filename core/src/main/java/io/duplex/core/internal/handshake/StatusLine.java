@@ -1,5 +1,7 @@
 package io.duplex.core.internal.handshake;
 
+import io.duplex.core.internal.http.HttpGrammar;
+
 /**
  * The status code of an HTTP/1.1 status line, {@code HTTP-version SP 3DIGIT SP [reason-phrase]}
  * (RFC 9112 §4). A missing SP after the code is tolerated, as some servers omit it with an empty reason.

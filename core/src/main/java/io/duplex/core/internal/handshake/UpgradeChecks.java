@@ -2,6 +2,7 @@ package io.duplex.core.internal.handshake;
 
 import io.duplex.core.HandshakeException;
 import io.duplex.core.HttpHeaders;
+import io.duplex.core.internal.http.HttpGrammar;
 import java.util.List;
 
 /** The server's checks of a client's opening handshake (RFC 6455 §4.2.1), each failing with its HTTP status. */

@@ -3,6 +3,7 @@ package io.duplex.core.internal.session;
 import io.duplex.core.BufferProvider;
 import io.duplex.core.MaskKeySource;
 import io.duplex.core.Transport;
+import io.duplex.core.internal.buffer.BufferSizes;
 import io.duplex.core.internal.frame.FrameEncoder;
 import io.duplex.core.internal.frame.Masking;
 import io.duplex.core.internal.frame.Opcode;

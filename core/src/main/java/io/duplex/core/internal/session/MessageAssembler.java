@@ -5,6 +5,7 @@ import io.duplex.core.CloseStatus;
 import io.duplex.core.ExtensionOutput;
 import io.duplex.core.WebSocketConfig;
 import io.duplex.core.WebSocketException;
+import io.duplex.core.internal.buffer.BufferSizes;
 import io.duplex.core.internal.frame.FrameListener;
 import io.duplex.core.internal.frame.Masking;
 import io.duplex.core.internal.frame.Opcode;

@@ -3,6 +3,7 @@ package io.duplex.core.internal.session;
 import io.duplex.core.BufferProvider;
 import io.duplex.core.Extension;
 import io.duplex.core.ExtensionOutput;
+import io.duplex.core.internal.buffer.BufferSizes;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,5 +1,6 @@
 package io.duplex.core.internal.session;
 
+import io.duplex.core.internal.buffer.BufferSizes;
 import java.nio.ByteBuffer;
 
 /**

@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.duplex.core.HandshakeException;
 import io.duplex.core.HttpHeaders;
+import io.duplex.core.internal.http.HttpGrammar;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * The allocation-free header parsing and queries agree with string-based oracles: {@link HttpHead#parse}

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Idle compressors or decompressors shared by the connections of one {@link io.duplex.core.PerMessageDeflate}.
+ * Idle compressors or decompressors shared by the connections of one {@link io.duplex.core.deflate.PerMessageDeflate}.
  * A direction without context takeover needs its codec only while a message passes, so it borrows one here
  * and gives it back, reset, at the message's end: an idle connection then holds none. At most
  * {@code capacity} wait here; one given back beyond that is ended at once. Thread-safe: a short lock around a

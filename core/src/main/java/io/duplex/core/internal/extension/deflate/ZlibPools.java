@@ -4,7 +4,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The codec pools of one {@link io.duplex.core.PerMessageDeflate}: native {@link Deflater}s at its level,
+ * The codec pools of one {@link io.duplex.core.deflate.PerMessageDeflate}: native {@link Deflater}s at its level,
  * {@link Inflater}s, and a {@link WindowedDeflater} pool per window size 8..14. Each keeps at most
  * {@code capacity} idle codecs.
  */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.ExtensionOffer;
 import io.duplex.core.ExtensionOutput;
-import io.duplex.core.PerMessageDeflate;
+import io.duplex.core.deflate.PerMessageDeflate;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
