@@ -30,6 +30,12 @@ abstract class Connection extends TimedConnection implements Transport {
     private volatile Session session;
     /** Counts and records the open connection (see {@link TransportMetrics}); null until the session opens. */
     private ConnectionObserver observer;
+    /** Bytes read and written since the session opened, for the connection's closed event. */
+    private long bytesIn;
+    private long bytesOut;
+    /** When the handler heard of the open ({@link System#nanoTime()}); valid once {@link #sessionOpened} ran. */
+    private long openedNanos;
+    private boolean sessionOpened;
 
     Connection(EventLoop loop, SocketChannel channel, ConnectionSettings settings) {
         super(loop, channel, settings);
@@ -79,7 +85,7 @@ abstract class Connection extends TimedConnection implements Transport {
     final void openSession(Session.Builder builder, WebSocketHandler handler, ByteBuffer leftover) {
         startLiveness();
         settings.metrics.handshakeAccepted();
-        observer = new ConnectionObserver(handler, this, settings.metrics.on(loop));
+        observer = settings.metrics.on(loop).observer(handler, settings.metrics);
         session = builder.handler(observer).config(settings.config).buffers(loop.sessionBuffers()).outbound(this)
                 .facade(facade).build();
         try {
@@ -105,6 +111,7 @@ abstract class Connection extends TimedConnection implements Transport {
     public final void received(ByteBuffer data) {
         bytesRead();
         if (observer != null) {
+            bytesIn += data.remaining();
             observer.bytesIn(data.remaining());
         }
         if (session == null) {
@@ -166,11 +173,38 @@ abstract class Connection extends TimedConnection implements Transport {
         }
     }
 
+    /** The handler heard of the open: the connection counts as open from now on. */
+    final void sessionOpened() {
+        sessionOpened = true;
+        openedNanos = System.nanoTime();
+    }
+
+    /** Whether {@link #sessionOpened} ran, so only a connection counted as open is counted as closed. */
+    final boolean sessionWasOpened() {
+        return sessionOpened;
+    }
+
+    /** How long the session has been open, in nanoseconds; 0 if it never opened. */
+    final long openNanos() {
+        return sessionOpened ? System.nanoTime() - openedNanos : 0;
+    }
+
+    /** Bytes read since the session opened. */
+    final long bytesIn() {
+        return bytesIn;
+    }
+
+    /** Bytes written since the session opened. */
+    final long bytesOut() {
+        return bytesOut;
+    }
+
     // ---- OutboundBuffer.Owner -------------------------------------------------------------------------
 
     @Override
     public final void bytesOut(long n) {
         if (observer != null) {
+            bytesOut += n;
             observer.bytesOut(n);
         }
     }
