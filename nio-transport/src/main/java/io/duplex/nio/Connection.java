@@ -243,9 +243,10 @@ abstract class Connection extends TimedConnection implements Transport {
 
     // ---- TimedConnection's hooks ----------------------------------------------------------------------
 
+    /** Whether the close handshake began or ended: the session is past {@code OPEN}. */
     @Override
     final boolean closeHandshakeStarted() {
-        return session.isClosing();
+        return !session.isOpen();
     }
 
     @Override

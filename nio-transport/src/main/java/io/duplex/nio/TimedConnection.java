@@ -46,7 +46,10 @@ abstract class TimedConnection extends TcpConnection {
     /** The deadline passed while armed. */
     abstract void deadlineExpired();
 
-    /** Whether the close handshake began: idle and keepalive checks stop, as the close timeout bounds it. */
+    /**
+     * Whether the close handshake began (or already ended): idle and keepalive checks stop, as the close
+     * timeout bounds what is left.
+     */
     abstract boolean closeHandshakeStarted();
 
     /** Sends a keepalive Ping with an empty payload. */
