@@ -28,6 +28,8 @@ abstract class Connection extends TimedConnection implements Transport {
     final NioWebSocket facade;
     /** Null until the opening handshake succeeded; volatile for other threads' reads of what it agreed. */
     private volatile Session session;
+    /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
+    private ByteBuffer unconsumed;
     /** Counts and records the open connection (see {@link TransportMetrics}); null until the session opens. */
     private ConnectionObserver observer;
     /** Bytes read and written since the session opened, for the connection's closed event. */
@@ -96,6 +98,22 @@ abstract class Connection extends TimedConnection implements Transport {
         } catch (Throwable t) {
             internalError(t);
         }
+    }
+
+    /** {@code buf}, preceded by what the handshake parser left unconsumed last time. */
+    final ByteBuffer withUnconsumed(ByteBuffer buf) {
+        if (unconsumed == null) {
+            return buf;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(unconsumed.remaining() + buf.remaining());
+        joined.put(unconsumed).put(buf).flip();
+        unconsumed = null;
+        return joined;
+    }
+
+    /** Keeps what the handshake parser left in {@code in} for the next read, as it may be incremental or not. */
+    final void keepUnconsumed(ByteBuffer in) {
+        unconsumed = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : null;
     }
 
     /** The handler the session reports to: {@code handler} itself, or run on the endpoint's handler executor. */

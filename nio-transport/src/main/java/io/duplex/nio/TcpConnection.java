@@ -56,8 +56,6 @@ abstract class TcpConnection implements IoHandler, Wire.Inbound, OutboundBuffer.
     private boolean readingPaused;
     /** Reading is paused because the handler's callbacks fell behind ({@link CallbackQueue}), whatever the application asked. */
     private boolean backlogFull;
-    /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
-    private ByteBuffer unconsumed;
     /** The lingering close, from {@link #closeTransport()} on; null before, so an open connection pays nothing. */
     private LingeringClose linger;
     /** The peer's address once known, kept so it stays readable after the channel closed. Any thread. */
@@ -126,22 +124,6 @@ abstract class TcpConnection implements IoHandler, Wire.Inbound, OutboundBuffer.
     final void replaceWire(Wire next) {
         wire = next;
         wireReady = false;
-    }
-
-    /** {@code buf}, preceded by what the handshake parser left unconsumed last time. */
-    final ByteBuffer withUnconsumed(ByteBuffer buf) {
-        if (unconsumed == null) {
-            return buf;
-        }
-        ByteBuffer joined = ByteBuffer.allocate(unconsumed.remaining() + buf.remaining());
-        joined.put(unconsumed).put(buf).flip();
-        unconsumed = null;
-        return joined;
-    }
-
-    /** Keeps what the handshake parser left in {@code in} for the next read, as it may be incremental or not. */
-    final void keepUnconsumed(ByteBuffer in) {
-        unconsumed = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : null;
     }
 
     /**
