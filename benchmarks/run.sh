@@ -694,27 +694,7 @@ esac
 # GC.class_histogram), per connection added. Writes the top 25 to OUT.
 histogram_growth() {
     local before=$1 after=$2 conns=$3 out=$4
-    python3 - "$before" "$after" "$conns" >"$out" <<'PY'
-import sys
-def read(path):
-    sizes = {}
-    with open(path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 4 and parts[0].endswith(":") and parts[1].isdigit():
-                sizes[parts[3]] = (int(parts[1]), int(parts[2]))
-    return sizes
-a, b, n = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3])
-rows = []
-for cls, (count, size) in b.items():
-    c0, s0 = a.get(cls, (0, 0))
-    rows.append(((size - s0) / n, (count - c0) / n, cls))
-rows.sort(reverse=True)
-print(f"{'bytes/conn':>10} {'objects/conn':>12}  class (growth per connection of the second step)")
-for per_bytes, per_count, cls in rows[:25]:
-    print(f"{per_bytes:10.1f} {per_count:12.2f}  {cls}")
-print(f"{sum(r[0] for r in rows):10.1f} {'':12}  total")
-PY
+    python3 "$BENCH/histogram-growth.py" "$before" "$after" "$conns" >"$out"
 }
 
 # Memory per idle connection opened with loadgen options ARGS, on one server start: a first step of N

@@ -6,94 +6,49 @@ import io.duplex.core.WebSocketHandler;
 import io.duplex.core.engine.Session;
 import io.duplex.nio.internal.jfr.Events;
 import io.duplex.nio.internal.loop.EventLoop;
-import io.duplex.nio.internal.loop.IoHandler;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One TCP connection on one event loop: dispatches its readiness events, reads from its {@link Wire} into the
- * opening handshake (a subclass per role) and then into its core {@link Session}, and leads it from open to
- * closed. The rest is delegated, each part talking back through a narrow interface of its own: writing to the
- * {@link OutboundBuffer}, the TCP close to a {@link LingeringClose}, time to {@link ConnectionTimers}. To its
- * session it is the {@link Transport}; to the application, its {@link NioWebSocket} is the WebSocket.
+ * The WebSocket layer of a connection: leads it from the opening handshake (a subclass per role) through its
+ * core {@link Session} to closed. Below it, {@link TcpConnection} moves the bytes and {@link TimedConnection}
+ * keeps the time; the TCP close is a {@link LingeringClose}. To its session it is the {@link Transport}; to
+ * the application, its {@link NioWebSocket} is the WebSocket.
  *
- * <p>Reads go into the loop's shared buffer and straight into the session, which consumes them all.
- * Everything here runs on the loop thread, except where a method says otherwise.
+ * <p>Everything here runs on the loop thread, except where a method says otherwise.
  */
-abstract class Connection implements IoHandler, Transport, Wire.Inbound, OutboundBuffer.Owner, LingeringClose.Owner,
-        ConnectionTimers.Owner {
+abstract class Connection extends TimedConnection implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    /** Reads per readiness event at most, so one busy peer cannot starve the loop's other connections. */
-    private static final int MAX_READS_PER_EVENT = 16;
 
-    /** Where the TCP connection stands; the WebSocket close handshake is the session's. */
-    enum TcpState {
-        /** Bytes flow both ways: the opening handshake while there is no session, then the session's frames. */
-        OPEN,
-        /**
-         * TCP is being closed (RFC 6455 §7.1.1): once the buffer drains the output is half-closed and the peer's
-         * FIN awaited ({@link LingeringClose}); a buffer that was dropped closes at once instead.
-         */
-        CLOSING,
-        /** The channel is closed and the end reported. */
-        CLOSED
-    }
-
-    final EventLoop loop;
-    final SocketChannel channel;
-    final ConnectionSettings settings;
     final NioWebSocket facade;
-    private final OutboundBuffer out;
-    private Wire wire;
     /** Null until the opening handshake succeeded; volatile for other threads' reads of what it agreed. */
     private volatile Session session;
-    private SelectionKey key;
-    private TcpState state = TcpState.OPEN;
-    /** The wire reported ready for application bytes (TLS: its handshake finished). */
-    private boolean wireReady;
-    /** The application paused reading ({@link #pauseReading()}). */
-    private boolean readingPaused;
-    /** Reading is paused because the handler's callbacks fell behind ({@link CallbackQueue}), whatever the application asked. */
-    private boolean backlogFull;
-    /** The deadline, idle timeout and keepalive; null while none of them is needed. */
-    private ConnectionTimers timers;
     /** Handshake bytes the parser left unconsumed (if it ever does); null otherwise. */
     private ByteBuffer unconsumed;
-    /** The lingering close, from {@link #closeTransport()} on; null before, so an open connection pays nothing. */
-    private LingeringClose linger;
     /** Counts and records the open connection (see {@link TransportMetrics}); null until the session opens. */
     private ConnectionObserver observer;
-    /** The peer's address once known, kept so it stays readable after the channel closed. Any thread. */
-    private volatile InetSocketAddress remote;
+    /** Bytes read and written since the session opened, for the connection's closed event. */
+    private long bytesIn;
+    private long bytesOut;
+    /** When the handler heard of the open ({@link System#nanoTime()}); valid once {@link #sessionOpened} ran. */
+    private long openedNanos;
+    private boolean sessionOpened;
 
     Connection(EventLoop loop, SocketChannel channel, ConnectionSettings settings) {
-        this.loop = loop;
-        this.channel = channel;
-        this.settings = settings;
-        this.wire = PlainWire.INSTANCE;
-        this.out = new OutboundBuffer(this, settings);
+        super(loop, channel, settings);
         this.facade = new NioWebSocket(this);
     }
 
     /** Registers with the loop for {@code ops} and arms the handshake timeout. Loop thread. */
     final void register(int ops) {
-        try {
-            key = loop.register(channel, ops, this);
-        } catch (IOException e) {
-            closeNow(e);
-            return;
+        if (registerWithLoop(ops)) {
+            armDeadline(settings.handshakeTimeoutMillis);
         }
-        armDeadline(settings.handshakeTimeoutMillis);
     }
 
     // ---- subclass hooks: the opening handshake per role -----------------------------------------------
@@ -117,46 +72,32 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
      */
     abstract void failedInternally();
 
-    /** The socket finished connecting (client side). */
-    void connected() {
-    }
-
-    /** The wire became ready for application bytes (the TLS handshake finished). */
-    void wireReady() {
-    }
-
     /** This connection's number among its server's; 0 for a client's. */
     long id() {
         return 0;
     }
 
-    @Override
-    public final EventLoop loop() {
-        return loop;
-    }
+    // ---- opening --------------------------------------------------------------------------------------
 
-    @Override
-    public final Wire wire() {
-        return wire;
-    }
-
-    @Override
-    public final SocketChannel channel() {
-        return channel;
-    }
-
-    /** Puts {@code next} between socket and session (TLS); it must report ready anew. */
-    final void replaceWire(Wire next) {
-        wire = next;
-        wireReady = false;
-    }
-
-    /** Arms the deadline: connect or handshake timeout before the session opens, close timeout after. */
-    final void armDeadline(long millis) {
-        if (timers == null) {
-            timers = new ConnectionTimers(this, loop, settings);
+    /**
+     * The handshake succeeded: builds and opens the session ({@code builder} holds what the handshake
+     * agreed, {@code handler} is the application's), then feeds it {@code leftover}, the bytes that followed
+     * the handshake's header block.
+     */
+    final void openSession(Session.Builder builder, WebSocketHandler handler, ByteBuffer leftover) {
+        startLiveness();
+        settings.metrics.handshakeAccepted();
+        observer = settings.metrics.on(loop).observer(handler, settings.metrics);
+        session = builder.handler(observer).config(settings.config).buffers(loop.sessionBuffers()).outbound(this)
+                .facade(facade).build();
+        try {
+            session.open();
+            if (leftover != null && leftover.hasRemaining() && !isClosed()) {
+                session.receive(leftover);
+            }
+        } catch (Throwable t) {
+            internalError(t);
         }
-        timers.armDeadline(millis);
     }
 
     /** {@code buf}, preceded by what the handshake parser left unconsumed last time. */
@@ -175,134 +116,20 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
         unconsumed = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : null;
     }
 
-    /**
-     * Asks for OP_WRITE when the wire holds bytes of its own the socket refused (a TLS handshake flight, an
-     * alert, a KeyUpdate answer): nothing else would write them, as no application write is waiting.
-     */
-    final void awaitWireFlush() {
-        if (state != TcpState.CLOSED && wire.pendingBytes() > 0) {
-            interest(SelectionKey.OP_WRITE, true);
-        }
-    }
-
-    /** Switches interest from connecting to reading. */
-    final void connectFinished() {
-        interest(SelectionKey.OP_CONNECT, false);
-        interest(SelectionKey.OP_READ, true);
-    }
-
-    /**
-     * Writes bytes before the session exists (the handshake's request or response), at once rather than
-     * corked, so an idle connection never needs a {@link WriteQueue}.
-     */
-    final void writeRaw(ByteBuffer bytes) {
-        out.sendUncorked(bytes);
-    }
-
-    // ---- opening --------------------------------------------------------------------------------------
-
-    /**
-     * The handshake succeeded: builds and opens the session ({@code builder} holds what the handshake
-     * agreed, {@code handler} is the application's), then feeds it {@code leftover}, the bytes that followed
-     * the handshake's header block.
-     */
-    final void openSession(Session.Builder builder, WebSocketHandler handler, ByteBuffer leftover) {
-        timers = ConnectionTimers.opened(timers, this, loop, settings);
-        settings.metrics.handshakeAccepted();
-        observer = new ConnectionObserver(handler, this, settings.metrics.on(loop));
-        session = builder.handler(observer).config(settings.config).buffers(loop.sessionBuffers()).outbound(this)
-                .facade(facade).build();
-        try {
-            session.open();
-            if (leftover != null && leftover.hasRemaining() && state != TcpState.CLOSED) {
-                session.receive(leftover);
-            }
-        } catch (Throwable t) {
-            internalError(t);
-        }
-    }
-
     /** The handler the session reports to: {@code handler} itself, or run on the endpoint's handler executor. */
     final WebSocketHandler dispatched(WebSocketHandler handler) {
         return settings.handlerExecutor == null ? handler : new ExecutorHandler(handler, this,
                 settings.handlerExecutor, settings.maxHandlerBacklogMessages, settings.maxHandlerBacklogBytes);
     }
 
-    // ---- readiness and reading ------------------------------------------------------------------------
-
-    /**
-     * Handles a readiness event. Anything thrown while doing so (a handler's {@link Error}, an
-     * {@link OutOfMemoryError} while buffering) fails this connection rather than reaching the loop, which
-     * could only log it and leave the connection open and unanswered.
-     */
-    @Override
-    public final void ready(SelectionKey k) {
-        try {
-            handleReady(k);
-        } catch (Throwable t) {
-            internalError(t);
-        }
-    }
-
-    private void handleReady(SelectionKey k) {
-        int ops = k.readyOps();
-        if ((ops & SelectionKey.OP_CONNECT) != 0) {
-            connected();
-        }
-        if (state != TcpState.CLOSED && (ops & SelectionKey.OP_WRITE) != 0) {
-            out.flush();
-        }
-        if (state == TcpState.CLOSING && (ops & SelectionKey.OP_READ) != 0) {
-            if (linger != null) { // else dropped, not lingering: it closes in a moment
-                linger.drain();
-            }
-        } else if (state == TcpState.OPEN && (ops & SelectionKey.OP_READ) != 0) {
-            // Frames the handlers send while reading leave together, in one write, when it ends.
-            out.cork();
-            try {
-                readAvailable();
-            } finally {
-                out.uncork();
-            }
-        }
-        reportWritability();
-    }
-
-    private void readAvailable() {
-        ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < MAX_READS_PER_EVENT && state == TcpState.OPEN && !readingPaused && !backlogFull; i++) {
-            int n;
-            try {
-                n = wire.read(channel, buf, this);
-            } catch (IOException e) {
-                closeNow(e);
-                return;
-            }
-            if (state == TcpState.CLOSED) {
-                return;
-            }
-            if (n < 0) {
-                closeNow(null);
-                return;
-            }
-            awaitWireFlush();
-            if (!wireReady && wire.ready()) {
-                wireReady = true;
-                wireReady();
-            }
-            if (n < buf.capacity()) {
-                return; // the socket is drained
-            }
-        }
-    }
+    // ---- reading --------------------------------------------------------------------------------------
 
     /** Application bytes from the wire: to the handshake until the session exists, then to the session. */
     @Override
     public final void received(ByteBuffer data) {
-        if (timers != null) {
-            timers.bytesRead();
-        }
+        bytesRead();
         if (observer != null) {
+            bytesIn += data.remaining();
             observer.bytesIn(data.remaining());
         }
         if (session == null) {
@@ -313,40 +140,15 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
     }
 
     @Override
-    public final void pauseReading() {
-        readingPaused = true;
-        if (state != TcpState.CLOSING) {
-            interest(SelectionKey.OP_READ, false);
-        }
-    }
-
-    @Override
-    public final void resumeReading() {
-        readingPaused = false;
-        if (state != TcpState.CLOSING) {
-            interest(SelectionKey.OP_READ, !backlogFull);
-        }
-    }
-
-    /**
-     * Pauses or resumes reading for the handler executor's backlog, independently of the application's
-     * {@link #pauseReading()}: reading goes on only when neither holds it. Loop thread.
-     */
-    final void handlerBacklog(boolean full) {
-        if (state == TcpState.CLOSED || backlogFull == full) {
-            return;
-        }
-        backlogFull = full;
-        if (state != TcpState.CLOSING) {
-            interest(SelectionKey.OP_READ, !full && !readingPaused);
-        }
+    final void eventHandled() {
+        reportWritability();
     }
 
     // ---- Transport: what the session writes ------------------------------------------------------------
 
     @Override
     public final void write(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done) {
-        out.send(header, payload, done, null, false);
+        outbound().send(header, payload, done, null, false);
     }
 
     /**
@@ -356,24 +158,19 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
     @Override
     public final void writeAndRelease(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done,
             Consumer<ByteBuffer> release) {
-        out.send(header, payload, done, release, false);
+        outbound().send(header, payload, done, release, false);
     }
 
     /** Writes an automatic Pong, which may replace the one still waiting while the socket refuses bytes. */
     @Override
     public final void writePong(ByteBuffer header, ByteBuffer payload) {
-        out.sendPong(header, payload);
+        outbound().sendPong(header, payload);
     }
 
     /** Bytes buffered: those the outbound buffer holds and those other threads handed to the loop. Any thread. */
     @Override
     public final long bufferedAmount() {
-        return out.bufferedAmount();
-    }
-
-    /** The write path, for writes that bypass the session (broadcasts, room messages) and its accounting. */
-    final OutboundBuffer outbound() {
-        return out;
+        return outbound().bufferedAmount();
     }
 
     /**
@@ -381,6 +178,7 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
      * returned, an I/O event was handled), because the handler may send again from the callback.
      */
     final void reportWritability() {
+        OutboundBuffer out = outbound();
         if (out.takeWritabilityReport() && session != null) {
             session.writabilityChanged(out.isWritable());
         }
@@ -393,64 +191,40 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
         }
     }
 
+    /** The handler heard of the open: the connection counts as open from now on. */
+    final void sessionOpened() {
+        sessionOpened = true;
+        openedNanos = System.nanoTime();
+    }
+
+    /** Whether {@link #sessionOpened} ran, so only a connection counted as open is counted as closed. */
+    final boolean sessionWasOpened() {
+        return sessionOpened;
+    }
+
+    /** How long the session has been open, in nanoseconds; 0 if it never opened. */
+    final long openNanos() {
+        return sessionOpened ? System.nanoTime() - openedNanos : 0;
+    }
+
+    /** Bytes read since the session opened. */
+    final long bytesIn() {
+        return bytesIn;
+    }
+
+    /** Bytes written since the session opened. */
+    final long bytesOut() {
+        return bytesOut;
+    }
+
     // ---- OutboundBuffer.Owner -------------------------------------------------------------------------
-
-    @Override
-    public final boolean isClosed() {
-        return state == TcpState.CLOSED;
-    }
-
-    @Override
-    public final void writeInterest(boolean on) {
-        interest(SelectionKey.OP_WRITE, on);
-    }
-
-    @Override
-    public final boolean writeInterest() {
-        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0;
-    }
-
-    @Override
-    public final void readInterest(boolean on) {
-        interest(SelectionKey.OP_READ, on);
-    }
 
     @Override
     public final void bytesOut(long n) {
         if (observer != null) {
+            bytesOut += n;
             observer.bytesOut(n);
         }
-    }
-
-    @Override
-    public final void wrote() {
-        if (timers != null) {
-            timers.bytesWritten();
-        }
-    }
-
-    @Override
-    public final void flushFailed(IOException e) {
-        closeNow(e);
-    }
-
-    /** An I/O error during a write made from inside the session: close once the session's call returned. */
-    @Override
-    public final void broken(IOException e) {
-        loop.execute(() -> closeNow(e));
-    }
-
-    @Override
-    public final boolean drained() {
-        if (state != TcpState.CLOSING) {
-            return false;
-        }
-        if (linger == null) {
-            closeNow(null); // the buffer was dropped: nothing is owed to the peer
-        } else {
-            linger.shutOutput();
-        }
-        return true;
     }
 
     @Override
@@ -470,7 +244,7 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
      * the connection's memory no longer than the close timeout.
      */
     private void failForOverflow(OutboundOverflowException e) {
-        if (state == TcpState.CLOSED || session == null || session.isClosed()) {
+        if (isClosed() || session == null || session.isClosed()) {
             return;
         }
         if (session.isClosing()) {
@@ -480,26 +254,27 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
         int code = settings.overflowPolicy.closeCode();
         Events.outboundOverflow(remoteAddress(), bufferedAmount(), settings.maxBufferedBytes, code);
         settings.metrics.outboundOverflow(code);
-        out.cutUnstarted(e);
+        outbound().cutUnstarted(e);
         session.fail(code, "outbound buffer overflow", e);
-        out.updateWritability();
+        outbound().updateWritability();
     }
 
-    // ---- ConnectionTimers.Owner -----------------------------------------------------------------------
+    // ---- TimedConnection's hooks ----------------------------------------------------------------------
 
+    /** Whether the close handshake began or ended: the session is past {@code OPEN}. */
     @Override
-    public final boolean closeHandshakeStarted() {
-        return session.isClosing();
+    final boolean closeHandshakeStarted() {
+        return !session.isOpen();
     }
 
     @Override
-    public final void sendKeepalivePing() {
+    final void sendKeepalivePing() {
         session.sendPing(OutboundBuffer.EMPTY);
     }
 
     /** Fails the session (a timeout, an internal error); drops TCP if the session itself fails. */
     @Override
-    public final void failSession(int code, String reason, Throwable cause) {
+    final void failSession(int code, String reason, Throwable cause) {
         try {
             session.fail(code, reason, cause);
         } catch (Throwable t) {
@@ -508,74 +283,31 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
         }
     }
 
-    // ---- closing --------------------------------------------------------------------------------------
-
-    /**
-     * Closes TCP the way RFC 6455 §7.1.1 asks, as a lingering close ({@link LingeringClose}): what is buffered
-     * goes out first (the Close last, after at most the rest of a frame already partly written), then the
-     * output is half-closed and the socket closed once the peer's FIN arrives or the close timeout expires.
-     * Reading goes on meanwhile, even when the application paused it: the peer must not stall.
-     */
-    @Override
-    public final void closeTransport() {
-        if (state != TcpState.OPEN) {
-            return;
-        }
-        state = TcpState.CLOSING;
-        if (out.isDropped()) {
-            interest(SelectionKey.OP_READ, false);
-            // Deferred: the session is still inside the call that asked for the close.
-            loop.execute(() -> closeNow(null));
-            return;
-        }
-        linger = new LingeringClose(this, loop, settings.closeDrainLimit);
-        linger.start(out.isEmpty());
-    }
-
-    /** The close handshake started: the close timeout bounds it. */
-    @Override
-    public final void closeStarted() {
-        if (state != TcpState.CLOSED) {
-            armCloseTimeout();
-        }
-    }
-
-    @Override
-    public final void armCloseTimeout() {
-        if (timers == null || !timers.deadlineArmed()) {
-            armDeadline(settings.closeTimeoutMillis);
-        }
-    }
-
     /** The deadline passed: the opening handshake took too long, or the close did. */
     @Override
-    public final void deadlineExpired() {
-        try {
-            deadlinePassed();
-        } catch (Throwable t) {
-            internalError(t);
-        }
-    }
-
-    private void deadlinePassed() {
-        if (state == TcpState.CLOSED) {
+    final void deadlineExpired() {
+        if (isClosed()) {
             return;
         }
         if (session == null) {
             handshakeTimedOut();
-        } else if (state == TcpState.CLOSING) {
+        } else if (isClosing()) {
             closeNow(null); // the buffer never drained
         } else {
-            out.drop();
+            outbound().drop();
             session.closeTimeoutExpired();
             closeNow(null);
         }
     }
 
-    /** Drops the connection without flushing. */
-    final void abortNow() {
-        out.drop();
-        closeNow(null);
+    // ---- closing --------------------------------------------------------------------------------------
+
+    /** The close handshake started: the close timeout bounds it. */
+    @Override
+    public final void closeStarted() {
+        if (!isClosed()) {
+            armCloseTimeout();
+        }
     }
 
     /** {@link io.duplex.core.WebSocket#abort()}: tells the session, then drops the connection. Any thread. */
@@ -594,8 +326,9 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
      * the log comes last, as {@code t} may be an {@link OutOfMemoryError}: whatever fails again for want of
      * memory, the connection still ends up closed.
      */
+    @Override
     final void internalError(Throwable t) {
-        if (state == TcpState.CLOSED) {
+        if (isClosed()) {
             return;
         }
         try {
@@ -608,15 +341,15 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
                 session.fail(CloseStatus.INTERNAL_ERROR, "internal error", t);
             }
         } catch (Throwable again) {
-            out.drop();
+            outbound().drop();
         }
-        if (state != TcpState.CLOSED) {
+        if (!isClosed()) {
             // The Close (if any) is flushed when the socket takes it; a buffer that cannot drain is bounded
             // by the close timeout. A connection whose session could not even fail is dropped at once.
-            if (out.isDropped() || session == null) {
+            if (outbound().isDropped() || session == null) {
                 closeNow(t);
-            } else if (state == TcpState.OPEN) {
-                closeTransport();
+            } else {
+                closeTransport(); // nothing if TCP is already closing
             }
         }
         try {
@@ -626,25 +359,11 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
         }
     }
 
-    /** Closes the channel now and reports the end to the session (or the handshake). Idempotent. */
+    /** The channel closed: stops the timers, wakes waiting senders, and reports the end to the session (or the handshake). */
     @Override
-    public final void closeNow(Throwable cause) {
-        if (state == TcpState.CLOSED) {
-            return;
-        }
-        state = TcpState.CLOSED;
-        if (timers != null) {
-            timers.cancel();
-        }
-        if (key != null) {
-            key.cancel();
-        }
-        wire.close(channel, cause == null && !out.isDropped());
-        out.discard(cause != null ? cause : new ClosedChannelException());
+    final void closed(Throwable cause) {
+        cancelTimers();
         facade.writableAgain();
-        if (linger != null) {
-            linger.closed();
-        }
         released();
         if (session != null) {
             try {
@@ -657,78 +376,15 @@ abstract class Connection implements IoHandler, Transport, Wire.Inbound, Outboun
         }
     }
 
-    @Override
-    public final void loopClosing() {
-        abortNow();
-    }
-
     // ---- for the facade and the endpoint --------------------------------------------------------------
 
     /** The session, if it exists and the connection is not closed; else null. */
     final Session liveSession() {
-        return state == TcpState.CLOSED ? null : session;
+        return isClosed() ? null : session;
     }
 
     /** The session once the handshake succeeded, else null. */
     final Session session() {
         return session;
-    }
-
-    /** Whether the caller runs on this connection's loop. Any thread. */
-    final boolean inLoop() {
-        return loop.inEventLoop();
-    }
-
-    /**
-     * Runs {@code task} on the loop. Any thread.
-     *
-     * @throws RejectedExecutionException if the loop is shut down
-     */
-    final void execute(Runnable task) {
-        loop.execute(task);
-    }
-
-    /** Runs {@code task} on the loop: now if already there, else queued; dropped if the loop is gone. */
-    final void onLoop(Runnable task) {
-        if (loop.inEventLoop()) {
-            task.run();
-        } else {
-            try {
-                loop.execute(task);
-            } catch (RejectedExecutionException e) {
-                LOG.debug("loop shut down; task dropped");
-            }
-        }
-    }
-
-    @Override
-    public final InetSocketAddress remoteAddress() {
-        InetSocketAddress r = remote;
-        if (r == null) {
-            try {
-                r = (InetSocketAddress) channel.getRemoteAddress();
-            } catch (IOException e) {
-                return null;
-            }
-            remote = r;
-        }
-        return r;
-    }
-
-    /** Names the connection by its class and peer, as loop warnings and JFR events show it. */
-    @Override
-    public String toString() {
-        return getClass().getSimpleName() + "[" + Events.address(remoteAddress()) + "]";
-    }
-
-    private void interest(int op, boolean on) {
-        if (key == null || !key.isValid()) {
-            return;
-        }
-        int ops = key.interestOps();
-        int next = on ? ops | op : ops & ~op;
-        if (next != ops) {
-            key.interestOps(next);
-        }
     }
 }

@@ -7,41 +7,34 @@ import io.duplex.nio.internal.jfr.Events;
 import java.nio.ByteBuffer;
 
 /**
- * Stands between an open connection's session and the application's handler to count what only the handler
- * hears of (whole messages received, the close code) and to record the connection's JFR events; keeps the
- * connection's own byte counts and opening time for its closed event. Made when the session opens; loop
- * thread only.
+ * Stands between the open sessions of one loop and the application's handler they share, to count what only
+ * the handler hears of (whole messages received, the close code) and to record the connections' JFR events.
+ * Each connection keeps its own byte counts and opening time for its closed event, so one observer serves
+ * every connection of the loop with the same handler ({@link LoopCounters#observer}): it holds nothing per
+ * connection. Loop thread only.
  */
 final class ConnectionObserver implements WebSocketHandler {
 
     private final WebSocketHandler handler;
-    private final Connection conn;
     private final LoopCounters counters;
-    private final long openedNanos;
-    private long bytesIn;
-    private long bytesOut;
-    /** Whether {@link #onOpen} ran, so the open count is only taken back from a connection that added to it. */
-    private boolean opened;
+    private final TransportMetrics metrics;
 
     /** The handler this one counts for and passes every event to (the application's, or its executor's). */
     WebSocketHandler observed() {
         return handler;
     }
 
-    ConnectionObserver(WebSocketHandler handler, Connection conn, LoopCounters counters) {
+    ConnectionObserver(WebSocketHandler handler, LoopCounters counters, TransportMetrics metrics) {
         this.handler = handler;
-        this.conn = conn;
         this.counters = counters;
-        this.openedNanos = System.nanoTime();
+        this.metrics = metrics;
     }
 
     void bytesIn(long n) {
-        bytesIn += n;
         counters.bytesIn(n);
     }
 
     void bytesOut(long n) {
-        bytesOut += n;
         counters.bytesOut(n);
     }
 
@@ -49,15 +42,20 @@ final class ConnectionObserver implements WebSocketHandler {
         counters.messageOut();
     }
 
-    private String role() {
+    private static Connection conn(WebSocket socket) {
+        return ((NioWebSocket) socket).connection();
+    }
+
+    private static String role(Connection conn) {
         return conn instanceof ServerConnection ? "server" : "client";
     }
 
     @Override
     public void onOpen(WebSocket socket) {
-        opened = true;
+        Connection conn = conn(socket);
+        conn.sessionOpened();
         counters.opened();
-        Events.connectionOpened(conn.remoteAddress(), role());
+        Events.connectionOpened(conn.remoteAddress(), role(conn));
         handler.onOpen(socket);
     }
 
@@ -111,12 +109,13 @@ final class ConnectionObserver implements WebSocketHandler {
 
     @Override
     public void onClose(WebSocket socket, CloseStatus status, boolean clean) {
-        if (opened) {
+        Connection conn = conn(socket);
+        if (conn.sessionWasOpened()) {
             counters.closed();
         }
-        Events.connectionClosed(conn.remoteAddress(), role(), status.code(), status.reason(), clean,
-                System.nanoTime() - openedNanos, bytesIn, bytesOut);
-        conn.settings.metrics.closed(status.code(), clean);
+        Events.connectionClosed(conn.remoteAddress(), role(conn), status.code(), status.reason(), clean,
+                conn.openNanos(), conn.bytesIn(), conn.bytesOut());
+        metrics.closed(status.code(), clean);
         handler.onClose(socket, status, clean);
     }
 }

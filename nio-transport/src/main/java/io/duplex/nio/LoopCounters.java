@@ -1,5 +1,6 @@
 package io.duplex.nio;
 
+import io.duplex.core.WebSocketHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -34,6 +35,8 @@ final class LoopCounters {
     @SuppressWarnings("unused") private long messagesOut;
     @SuppressWarnings("unused") private long bytesIn;
     @SuppressWarnings("unused") private long bytesOut;
+    /** The observer last made on this loop, shared by the connections reporting to the same handler. Loop thread. */
+    private ConnectionObserver observer;
 
     private static void add(VarHandle h, LoopCounters c, long n) {
         h.setOpaque(c, (long) h.getOpaque(c) + n);
@@ -41,6 +44,19 @@ final class LoopCounters {
 
     private static long get(VarHandle h, LoopCounters c) {
         return (long) h.getOpaque(c);
+    }
+
+    /**
+     * The observer for a connection of this loop reporting to {@code handler}: the last one made if it serves
+     * the same handler (the usual case, one handler per endpoint or route), else a new one. Loop thread.
+     */
+    ConnectionObserver observer(WebSocketHandler handler, TransportMetrics metrics) {
+        ConnectionObserver o = observer;
+        if (o == null || o.observed() != handler) {
+            o = new ConnectionObserver(handler, this, metrics);
+            observer = o;
+        }
+        return o;
     }
 
     void opened() {

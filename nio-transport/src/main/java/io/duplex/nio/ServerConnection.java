@@ -77,7 +77,7 @@ final class ServerConnection extends Connection {
         endHandshake();
         if (overCapacity) {
             rejected(503, "server at maxConnections");
-            respondAndClose(WebSocketServer.closingResponse(503, "Service Unavailable",
+            respondAndClose(PlainHttpResponder.closingResponse(503, "Service Unavailable",
                     io.duplex.core.HttpHeaders.empty(), new byte[0]));
             return;
         }
@@ -106,7 +106,7 @@ final class ServerConnection extends Connection {
         Object start = RequestBody.start(head, server.maxHttpBodyBytes);
         if (start instanceof HttpResponse refused) {
             endHandshake();
-            respondAndClose(WebSocketServer.closingResponse(refused.status(), refused.reason(), refused.headers(),
+            respondAndClose(PlainHttpResponder.closingResponse(refused.status(), refused.reason(), refused.headers(),
                     refused.bodyUnsafe()));
             return;
         }

@@ -3,11 +3,9 @@ package io.duplex.nio;
 import io.duplex.core.ExtensionFactory;
 import io.duplex.core.HandshakePolicy;
 import io.duplex.core.HandshakeRequest;
-import io.duplex.core.HttpHeaders;
 import io.duplex.core.UpgradeDecision;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
-import io.duplex.core.engine.ServerHandshake;
 import io.duplex.nio.internal.loop.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -58,12 +55,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     final ConnectionSettings settings;
     final HandshakePolicy policy;
-    private final HttpHandler httpHandler;
+    private final PlainHttpResponder plainHttp;
     private final SSLContext tls;
     private final String host;
     private final int requestedPort;
     private final int backlog;
-    private final int maxConnections;
     private final PendingHandshakes pending;
     /** The handshake deadline of connections accepted while many are pending. */
     private final long handshakeMillisUnderLoad;
@@ -71,13 +67,11 @@ public final class WebSocketServer implements AutoCloseable {
     final int maxHttpBodyBytes;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicInteger live = new AtomicInteger();
+    private final ConnectionCounts counts;
     private final AtomicLong internalErrors = new AtomicLong();
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final Object drained = new Object();
     private final Termination terminated = new Termination();
     private volatile Acceptor acceptor;
     private volatile int port = -1;
@@ -85,12 +79,12 @@ public final class WebSocketServer implements AutoCloseable {
     private WebSocketServer(Builder b) {
         this.settings = b.settings();
         this.policy = b.policy();
-        this.httpHandler = b.httpHandler;
+        this.plainHttp = new PlainHttpResponder(b.httpHandler);
         this.tls = b.tls;
         this.host = b.host;
         this.requestedPort = b.port;
         this.backlog = b.backlog;
-        this.maxConnections = b.maxConnections;
+        this.counts = new ConnectionCounts(b.maxConnections);
         this.pending = new PendingHandshakes(b.maxPendingHandshakes, b.maxPendingHandshakesPerAddress);
         this.handshakeMillisUnderLoad = Math.min(settings.handshakeTimeoutMillis, b.handshakeTimeoutUnderLoad.toMillis());
         this.maxHttpBodyBytes = b.maxHttpBodyBytes;
@@ -167,7 +161,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Open connections, handshaking ones included. */
     public int connectionCount() {
-        return connections.get();
+        return counts.open();
     }
 
     /** Connections admitted and still in their opening handshake. For tests. */
@@ -266,9 +260,9 @@ public final class WebSocketServer implements AutoCloseable {
             }
             forEachConnection(ServerConnection::goingAway);
         }
-        if (!awaitDrained(deadline)) {
+        if (!counts.awaitReleased(deadline)) {
             forEachConnection(ServerConnection::abortNow);
-            awaitDrained(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+            counts.awaitReleased(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         }
         if (ownsGroup) {
             group.close();
@@ -330,24 +324,6 @@ public final class WebSocketServer implements AutoCloseable {
         });
     }
 
-    private boolean awaitDrained(long deadlineNanos) {
-        synchronized (drained) {
-            while (live.get() > 0) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(drained, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
     // ---- called by Acceptor and ServerConnection ------------------------------------------------------
 
     /** On the acceptor's loop. */
@@ -363,11 +339,7 @@ public final class WebSocketServer implements AutoCloseable {
             closeQuietly(ch);
             return;
         }
-        boolean over = connections.get() >= maxConnections;
-        if (!over) {
-            connections.incrementAndGet();
-        }
-        live.incrementAndGet();
+        boolean over = !counts.admit();
         int index = group.nextIndex();
         EventLoop loop = group.loop(index);
         if (loop.inEventLoop()) {
@@ -379,7 +351,7 @@ public final class WebSocketServer implements AutoCloseable {
             loop.execute(() -> startConnection(loop, ch, over));
         } catch (RejectedExecutionException e) {
             closeQuietly(ch);
-            releasedCounts(over);
+            counts.released(over);
         }
     }
 
@@ -396,7 +368,7 @@ public final class WebSocketServer implements AutoCloseable {
             // rest of the batch, which runs in this same call on the acceptor's loop.
             LOG.warn("could not set up an accepted connection", e);
             closeQuietly(ch);
-            releasedCounts(over);
+            counts.released(over);
             return;
         }
         // Too many handshakes in flight (a slow-loris attack, or a storm): make room rather than turn this
@@ -445,69 +417,12 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** On the connection's loop, once per connection. */
     void released(boolean overCapacity) {
-        releasedCounts(overCapacity);
+        counts.released(overCapacity);
     }
 
-    private void releasedCounts(boolean overCapacity) {
-        if (!overCapacity) {
-            connections.decrementAndGet();
-        }
-        if (live.decrementAndGet() == 0) {
-            synchronized (drained) {
-                drained.notifyAll();
-            }
-        }
-    }
-
-    /**
-     * The response to a request without {@code Upgrade: websocket}, its body read: the HTTP handler's, else
-     * 426 to {@code GET} and {@code HEAD} and 405 to other methods; a {@code HEAD} request gets the head of the
-     * response alone.
-     */
+    /** The response to a plain HTTP request (one without {@code Upgrade: websocket}), its body read. */
     ByteBuffer plainHttpResponse(HttpRequest request) {
-        String method = request.method();
-        boolean readOnly = method.equals("GET") || method.equals("HEAD");
-        ByteBuffer response;
-        if (httpHandler == null) {
-            response = readOnly ? ServerHandshake.upgradeRequiredResponse() : methodNotAllowed();
-        } else {
-            HttpResponse r;
-            try {
-                r = httpHandler.handle(request);
-            } catch (RuntimeException e) {
-                LOG.warn("HTTP handler failed for {}", request, e);
-                r = HttpResponse.text(500, "Internal Server Error", "internal error");
-            }
-            response = r != null ? closingResponse(r.status(), r.reason(), r.headers(), r.bodyUnsafe())
-                    : readOnly ? closingResponse(404, "Not Found", HttpHeaders.empty(),
-                            "Not found.\n".getBytes(StandardCharsets.US_ASCII))
-                    : methodNotAllowed();
-        }
-        return method.equals("HEAD") ? headOnly(response) : response;
-    }
-
-    private static ByteBuffer methodNotAllowed() {
-        return closingResponse(405, "Method Not Allowed", HttpHeaders.builder().add("Allow", "GET, HEAD").build(),
-                "Method not allowed.\n".getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** {@code response} cut after its header block: what a HEAD request gets (RFC 9110 §9.3.2). */
-    private static ByteBuffer headOnly(ByteBuffer response) {
-        for (int i = response.position(); i + 3 < response.limit(); i++) {
-            if (response.get(i) == '\r' && response.get(i + 1) == '\n' && response.get(i + 2) == '\r'
-                    && response.get(i + 3) == '\n') {
-                response.limit(i + 4);
-                break;
-            }
-        }
-        return response;
-    }
-
-    /** A response after which the server closes the connection, saying so ({@code Connection: close}). */
-    static ByteBuffer closingResponse(int status, String reason, HttpHeaders headers, byte[] body) {
-        HttpHeaders h = headers.contains("Connection") ? headers
-                : HttpHeaders.builder().addAll(headers).add("Connection", "close").build();
-        return ServerHandshake.httpResponse(status, reason, h, body);
+        return plainHttp.respond(request);
     }
 
     private static void closeQuietly(SocketChannel ch) {

@@ -66,6 +66,10 @@ public final class EventLoop implements Executor {
     private final LoopWatch watch;
     /** Tasks ever queued with {@link #execute}; {@link LoopWatch#tasksRun} counts those run, the difference is the depth. */
     private final LongAdder tasksQueued = new LongAdder();
+    /** The sweep over the loop's handlers ({@link #sweepEvery}); made when first asked for. */
+    private TimerWheel.Timer sweepTimer;
+    /** How long the armed sweep waits; 0 while no handler needs one. */
+    private long sweepPeriodMillis;
 
     /**
      * @param name the thread's name
@@ -167,6 +171,54 @@ public final class EventLoop implements Executor {
             }
             watch.dispatched(LoopWatch.TIMER, task);
         });
+    }
+
+    /**
+     * Asks for a sweep of the loop's handlers ({@link IoHandler#sweep}) at least every {@code periodMillis}.
+     * One timer serves every handler: a rule checked by the sweep costs a connection a few fields, not a timer
+     * of its own, and fires up to one period late. The period then follows what the handlers' sweeps return:
+     * the shortest, and no sweep once none needs one.
+     */
+    public void sweepEvery(long periodMillis) {
+        long period = Math.max(1, periodMillis);
+        if (sweepPeriodMillis != 0 && sweepPeriodMillis <= period) {
+            return;
+        }
+        sweepPeriodMillis = period;
+        if (sweepTimer == null) {
+            sweepTimer = newTimer(this::sweep);
+        }
+        schedule(sweepTimer, period);
+    }
+
+    private void sweep() {
+        // A handler opened during the sweep asks through sweepEvery, which sees none armed.
+        sweepPeriodMillis = 0;
+        long next = 0;
+        // The key set is the registry of channels, iterated in place so a sweep allocates nothing. A handler
+        // may register a channel meanwhile (a client connecting from onClose): the JDK's key set is a
+        // concurrent set, whose iteration tolerates that.
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof IoHandler h) {
+                long wanted;
+                try {
+                    wanted = h.sweep(nowMillis);
+                } catch (Throwable t) {
+                    LOG.error("sweep failed", t);
+                    continue;
+                }
+                if (wanted > 0 && (next == 0 || wanted < next)) {
+                    next = wanted;
+                }
+            }
+        }
+        if (sweepPeriodMillis > 0 && (next == 0 || sweepPeriodMillis < next)) {
+            next = sweepPeriodMillis;
+        }
+        sweepPeriodMillis = next;
+        if (next > 0) {
+            schedule(sweepTimer, next);
+        }
     }
 
     /** Arms {@code timer} to fire after {@code delayMillis}. */

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,5 +84,63 @@ class EventLoopTest {
         });
         assertTrue(fired.await(5, TimeUnit.SECONDS));
         assertTrue(firedAt[0] - armedAt[0] >= TimeUnit.MILLISECONDS.toNanos(40), "fired too early");
+    }
+
+    @Test
+    void theSweepVisitsEveryHandlerThatAsksAndStopsOnceNoneDoes() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.source().configureBlocking(false);
+        pipe.sink().configureBlocking(false);
+        AtomicInteger sourceSweeps = new AtomicInteger();
+        AtomicInteger sinkSweeps = new AtomicInteger();
+        CountDownLatch sourceDone = new CountDownLatch(1);
+        CountDownLatch sinkDone = new CountDownLatch(1);
+        // One handler wants three sweeps 10 ms apart, the other five; then neither wants any.
+        loop.execute(() -> {
+            try {
+                loop.register(pipe.source(), 0, sweeping(sourceSweeps, 3, sourceDone));
+                loop.register(pipe.sink(), 0, sweeping(sinkSweeps, 5, sinkDone));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            loop.sweepEvery(10);
+        });
+        assertTrue(sourceDone.await(10, TimeUnit.SECONDS));
+        assertTrue(sinkDone.await(10, TimeUnit.SECONDS), "swept on while one handler still asks");
+        int source = sourceSweeps.get();
+        int sink = sinkSweeps.get();
+        Thread.sleep(200);
+        CountDownLatch onLoop = new CountDownLatch(1);
+        loop.execute(onLoop::countDown);
+        assertTrue(onLoop.await(10, TimeUnit.SECONDS));
+        assertEquals(5, sink, "each sweep visits every registered handler");
+        assertEquals(5, source, "a handler that asks for nothing is still visited while others ask");
+        assertEquals(source, sourceSweeps.get(), "no sweep once no handler asks for one");
+        assertEquals(sink, sinkSweeps.get(), "no sweep once no handler asks for one");
+        pipe.source().close();
+        pipe.sink().close();
+    }
+
+    /** A handler that asks for a sweep every 10 ms until it was swept {@code wanted} times. */
+    private static IoHandler sweeping(AtomicInteger sweeps, int wanted,
+            CountDownLatch done) {
+        return new IoHandler() {
+            @Override
+            public void ready(SelectionKey key) {
+            }
+
+            @Override
+            public void loopClosing() {
+            }
+
+            @Override
+            public long sweep(long nowMillis) {
+                if (sweeps.incrementAndGet() >= wanted) {
+                    done.countDown();
+                    return 0;
+                }
+                return 10;
+            }
+        };
     }
 }
