@@ -19,16 +19,20 @@ final class TlsWire implements Wire {
     private static final int NETWORK_BUFFER_SIZE = 64 << 10;
     /** Room for seven TLS records of 16 KiB of plaintext each, with their headers, padding and tags. */
     private static final int NETWORK_OUT_SIZE = 128 << 10;
-    /** Per loop thread: where ciphertext is read, and the pool the engines borrow record buffers from. */
-    private static final ThreadLocal<ByteBuffer> NETWORK_IN =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(NETWORK_BUFFER_SIZE));
     /**
-     * Per loop thread: where records are encrypted on their way to the socket, several per write. Direct, so
-     * the socket write copies nothing more, and reused, so a large message costs no buffer of its own size
-     * unless the socket refuses part of it.
+     * Per loop thread: where ciphertext is read, and the pool the engines borrow record buffers from. The
+     * network buffers are heap buffers although the socket then copies through a direct one: the JDK's
+     * AES-GCM works on a heap array in place, but stages a direct buffer's bytes through temporary arrays,
+     * which costs more than the copy (see docs/benchmarks.md, (h)).
+     */
+    private static final ThreadLocal<ByteBuffer> NETWORK_IN =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(NETWORK_BUFFER_SIZE));
+    /**
+     * Per loop thread: where records are encrypted on their way to the socket, several per write; reused, so
+     * a large message costs no buffer of its own size unless the socket refuses part of it.
      */
     private static final ThreadLocal<ByteBuffer> NETWORK_OUT =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(NETWORK_OUT_SIZE));
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(NETWORK_OUT_SIZE));
     private static final ThreadLocal<TlsBufferPool> POOL =
             ThreadLocal.withInitial(() -> TlsBufferPool.pooled(17 << 10, 64));
 
