@@ -502,7 +502,9 @@ measure() {
         loadgen $PREWARM >/dev/null 2>>"$OUT/loadgen.err" || true
     fi
     # --server-pid: the load generator also reports the server's CPU time per message over the window.
-    if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" --server-pid "$SERVER_PID" "$@" \
+    # TIMELINE_TAG (set by (j)): the run in 100 ms windows, to tell a server's stall from the generator's own.
+    if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" --server-pid "$SERVER_PID" \
+            ${TIMELINE_TAG:+--timeline "$OUT/timeline-$scenario-$TIMELINE_TAG-$server-$run.txt"} "$@" \
             2>>"$OUT/loadgen.err"); then
         echo "scenario=$scenario server=$server run=$run $line" >>"$RESULTS"
     else
@@ -816,7 +818,7 @@ case $SCENARIOS in *j*)
         log "(j) $n connections, each sending one 64-byte message per second"
         # --baseline: the server's CPU while the connections are open and silent, to report the cost per
         # message net of it (at 100 messages/s the JVM's own background work is most of the total).
-        PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" \
+        PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" TIMELINE_TAG=$n \
             alternate j --mode rate --rate 1 --conns "$n" --size 64 --duration "$MANY_SECONDS" --baseline 3
     done ;;
 esac
