@@ -764,7 +764,10 @@ case $SCENARIOS in *h*)
         log "(h) wss, TLS $v: (a) 64-byte messages, 100 connections x 16 in flight"
         alternate "h-a-$v" --tls "$v" --conns 100 --inflight 16 --size 64
         log "(h) wss, TLS $v: (c) 1 MiB messages, 4 connections"
-        alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576
+        # 10 s of the same load first: until C2 has compiled the AES-GCM callers, a JVM's TLS runs its GHASH in
+        # Java at several times the cost, and on a busy machine a few seconds of warm-up do not get there.
+        PREWARM="--tls $v --conns 4 --inflight 1 --size 1048576 --warmup 0 --duration 10" \
+            alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576
         log "(h) wss, TLS $v: new connections per second, $HANDSHAKE_CONNS at a time"
         # 10 s of handshakes first: a few seconds are too few for the JIT to compile a JVM's TLS handshake.
         PREWARM="--mode handshake --tls $v --conns $HANDSHAKE_CONNS --warmup 0 --duration 10" \
