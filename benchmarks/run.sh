@@ -502,7 +502,9 @@ measure() {
         loadgen $PREWARM >/dev/null 2>>"$OUT/loadgen.err" || true
     fi
     # --server-pid: the load generator also reports the server's CPU time per message over the window.
-    if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" --server-pid "$SERVER_PID" "$@" \
+    # TIMELINE_TAG (set by (j)): the run in 100 ms windows, to tell a server's stall from the generator's own.
+    if line=$(loadgen --warmup "$WARMUP" --duration "$SECONDS_PER_RUN" --server-pid "$SERVER_PID" \
+            ${TIMELINE_TAG:+--timeline "$OUT/timeline-$scenario-$TIMELINE_TAG-$server-$run.txt"} "$@" \
             2>>"$OUT/loadgen.err"); then
         echo "scenario=$scenario server=$server run=$run $line" >>"$RESULTS"
     else
@@ -742,7 +744,10 @@ case $SCENARIOS in *h*)
         log "(h) wss, TLS $v: (a) 64-byte messages, 100 connections x 16 in flight"
         alternate "h-a-$v" --tls "$v" --conns 100 --inflight 16 --size 64
         log "(h) wss, TLS $v: (c) 1 MiB messages, 4 connections"
-        alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576
+        # 10 s of the same load first: until C2 has compiled the AES-GCM callers, a JVM's TLS runs its GHASH in
+        # Java at several times the cost, and on a busy machine a few seconds of warm-up do not get there.
+        PREWARM="--tls $v --conns 4 --inflight 1 --size 1048576 --warmup 0 --duration 10" \
+            alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576
         log "(h) wss, TLS $v: new connections per second, $HANDSHAKE_CONNS at a time"
         # 10 s of handshakes first: a few seconds are too few for the JIT to compile a JVM's TLS handshake.
         PREWARM="--mode handshake --tls $v --conns $HANDSHAKE_CONNS --warmup 0 --duration 10" \
@@ -796,7 +801,7 @@ case $SCENARIOS in *j*)
         log "(j) $n connections, each sending one 64-byte message per second"
         # --baseline: the server's CPU while the connections are open and silent, to report the cost per
         # message net of it (at 100 messages/s the JVM's own background work is most of the total).
-        PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" \
+        PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" TIMELINE_TAG=$n \
             alternate j --mode rate --rate 1 --conns "$n" --size 64 --duration "$MANY_SECONDS" --baseline 3
     done ;;
 esac

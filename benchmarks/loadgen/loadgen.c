@@ -57,11 +57,19 @@
  * spends in S seconds with its connections open and silent (its JIT, GC and timers), and also reports the
  * CPU per message net of that rate: at a light load such as rate mode's, that idle rate is most of the total. Its own CPU use (getrusage) shows whether it was the
  * bottleneck.
+ * It also reports how long its own threads (loadgen_runq_wait) and, with --server-pid, the server's threads
+ * (server_runq_wait) waited runnable for a CPU, per second of the window (/proc/.../schedstat): on a shared
+ * machine that is how much of a latency tail neither program's code caused.
+ * --timeline FILE writes the run (warm-up included) in 100 ms windows: messages sent and echoes received, how
+ * many took over 10 ms and over 100 ms, the longest, and how late the rate mode's own sends were against their
+ * schedule. In rate mode one turn of the loop sends at most 256 messages before it reads again, so a generator
+ * that fell behind does not leave echoes unread (their latency growing) while it catches up.
  *
  * Output: one line of key=value pairs on stdout. Exit status 0 only if messages flowed without error.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -113,6 +121,8 @@ static int idle_echoed;           /* idle mode: connections whose echo arrived *
 
 /* rate mode: how many messages one connection may have in flight before the run fails */
 #define RATE_MAX_INFLIGHT 64
+/* rate mode: how many sends one turn of the loop makes before it reads again */
+#define RATE_BURST 256
 
 /*
  * What the connections send: messages 0 .. msg_count-1, each a ready (masked, maybe compressed) frame laid out
@@ -156,6 +166,68 @@ static uint64_t hist_value(int idx) {
 static void hist_record(uint64_t ns) {
     hist[hist_index(ns)]++;
     hist_count++;
+}
+
+/*
+ * --timeline FILE: the run in 100 ms windows from the start of sending (warm-up included), one line each:
+ * echoes received, how many took over 10 ms and over 100 ms, the longest, and in rate mode how late this
+ * generator itself was with its sends (its loop's own lag: what the server could not have caused).
+ */
+#define TL_WINDOW_NS 100000000ull
+typedef struct {
+    uint32_t recv, over10, over100, sent;
+    uint64_t max_lat, max_send_lag;
+} tl_window_t;
+static const char *opt_timeline;
+static tl_window_t *timeline;
+static size_t timeline_len;
+static uint64_t timeline_start;
+
+static tl_window_t *tl_at(uint64_t now) {
+    if (!timeline || now < timeline_start) {
+        return NULL;
+    }
+    size_t i = (size_t)((now - timeline_start) / TL_WINDOW_NS);
+    return i < timeline_len ? &timeline[i] : NULL;
+}
+
+static void tl_latency(uint64_t now, uint64_t ns) {
+    tl_window_t *w = tl_at(now);
+    if (w) {
+        w->recv++;
+        w->over10 += ns > 10000000ull;
+        w->over100 += ns > 100000000ull;
+        if (ns > w->max_lat) {
+            w->max_lat = ns;
+        }
+    }
+}
+
+static void tl_sent(uint64_t now, uint64_t lag) {
+    tl_window_t *w = tl_at(now);
+    if (w) {
+        w->sent++;
+        if (lag > w->max_send_lag) {
+            w->max_send_lag = lag;
+        }
+    }
+}
+
+static void tl_write(void) {
+    FILE *f = fopen(opt_timeline, "w");
+    if (!f) {
+        perror(opt_timeline);
+        return;
+    }
+    fprintf(f, "t_s sent recv over_10ms over_100ms max_lat_ms max_send_lag_ms\n");
+    for (size_t i = 0; i < timeline_len; i++) {
+        tl_window_t *w = &timeline[i];
+        if (w->sent || w->recv) {
+            fprintf(f, "%.1f %u %u %u %u %.2f %.2f\n", (double)i * TL_WINDOW_NS / 1e9, w->sent, w->recv, w->over10,
+                    w->over100, (double)w->max_lat / 1e6, (double)w->max_send_lag / 1e6);
+        }
+    }
+    fclose(f);
 }
 
 static double hist_percentile_us(double p) {
@@ -250,6 +322,40 @@ static int read_cpu_ticks(int pid, unsigned long long *user, unsigned long long 
         return 0;
     }
     return sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", user, sys) == 2;
+}
+
+/*
+ * Nanoseconds a process's threads spent runnable but waiting for a CPU (the second field of each
+ * /proc/PID/task/TID/schedstat), summed; pid 0 is this process. On a shared machine this says how much of a
+ * latency tail is the scheduler's: neither the server's code nor ours ran while it grew. 0 if unavailable.
+ */
+static unsigned long long runq_wait_ns(int pid) {
+    char path[64];
+    snprintf(path, sizeof path, pid > 0 ? "/proc/%d/task" : "/proc/self/task", pid);
+    DIR *d = opendir(path);
+    if (!d) {
+        return 0;
+    }
+    unsigned long long total = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        char file[sizeof path + sizeof e->d_name + 16];
+        snprintf(file, sizeof file, "%s/%s/schedstat", path, e->d_name);
+        FILE *f = fopen(file, "r");
+        if (!f) {
+            continue;
+        }
+        unsigned long long run, wait;
+        if (fscanf(f, "%llu %llu", &run, &wait) == 2) {
+            total += wait;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return total;
 }
 
 static double self_cpu_s(void) {
@@ -536,6 +642,7 @@ static void on_message(conn_t *c, uint64_t now) {
     c->ts_head = (c->ts_head + 1) % c->ts_cap;
     c->ts_count--;
     c->recv_seq++;
+    tl_latency(now, now - sent);
     if (measuring) {
         hist_record(now - sent);
         msgs++;
@@ -1180,7 +1287,7 @@ static void usage(void) {
             "               [--conns N] [--inflight K] [--size BYTES] [--duration S] [--warmup S] [--text]\n"
             "               [--server-pid P] [--room-size R] [--port2 Q] [--rate PER_S] [--tls 1.2|1.3 [--ciphers LIST]]\n"
             "               [--deflate [--client-no-context] [--server-no-context]] [--payload x|json] [--seed N]\n"
-            "               [--echo-once]   (idle mode)   [--baseline S]   (with --server-pid)\n");
+            "               [--echo-once]   (idle mode)   [--baseline S]   (with --server-pid)   [--timeline FILE]\n");
     exit(64);
 }
 
@@ -1226,6 +1333,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--seed")) opt_seed = strtoull(v, NULL, 10);
         else if (!strcmp(a, "--ciphers")) opt_ciphers = v;
         else if (!strcmp(a, "--baseline")) opt_baseline = atof(v);
+        else if (!strcmp(a, "--timeline")) opt_timeline = v;
         else if (!strcmp(a, "--tls")) {
             if (!strcmp(v, "1.3")) opt_tls = 13;
             else if (!strcmp(v, "1.2")) opt_tls = 12;
@@ -1306,6 +1414,11 @@ int main(int argc, char **argv) {
     static unsigned char rbuf[1 << 20];
     struct epoll_event evs[512];
     uint64_t start = now_ns();
+    if (opt_timeline) {
+        timeline_start = start;
+        timeline_len = (size_t)((opt_warmup + opt_duration) * 1e9 / TL_WINDOW_NS) + 2;
+        timeline = calloc(timeline_len, sizeof *timeline);
+    }
     uint64_t warm_end = start + (uint64_t)(opt_warmup * 1e9);
     uint64_t end = warm_end + (uint64_t)(opt_duration * 1e9);
     uint64_t dropped = 0;
@@ -1352,6 +1465,7 @@ int main(int argc, char **argv) {
     unsigned long long su0 = 0, ss0 = 0;
     int cpu_ok = 0;
     double self0 = 0;
+    unsigned long long self_wait0 = 0, server_wait0 = 0;
     for (;;) {
         uint64_t now = now_ns();
         if (now >= end || stop_flag) {
@@ -1366,17 +1480,23 @@ int main(int argc, char **argv) {
             t0 = now;
             self0 = self_cpu_s();
             cpu_ok = opt_server_pid > 0 && read_cpu_ticks(opt_server_pid, &su0, &ss0);
+            self_wait0 = runq_wait_ns(0);
+            server_wait0 = opt_server_pid > 0 ? runq_wait_ns(opt_server_pid) : 0;
         }
         int timeout_ms = 50;
         if (opt_mode == MODE_RATE) {
-            while (now >= next_send) {
+            /* At most RATE_BURST sends between two looks at what arrived: a generator that fell behind catches
+             * up on its schedule without leaving echoes unread (and their latencies growing) meanwhile. */
+            int burst = 0;
+            while (now >= next_send && burst++ < RATE_BURST) {
                 conn_t *c = &conns[next_conn];
                 queue_message(c, now);
                 flush_out(c);
+                tl_sent(now, now - next_send);
                 next_conn = (next_conn + 1) % opt_conns;
                 next_send += rate_gap;
             }
-            uint64_t wait_ns = next_send - now;
+            uint64_t wait_ns = next_send > now ? next_send - now : 0;
             timeout_ms = (int)((wait_ns + 999999) / 1000000);
             if (timeout_ms > 50) {
                 timeout_ms = 50;
@@ -1434,10 +1554,17 @@ int main(int argc, char **argv) {
             }
         }
     }
+    if (opt_timeline) {
+        tl_write();
+    }
     double secs = (double)(now_ns() - t0) / 1e9;
     unsigned long long su1 = 0, ss1 = 0;
     cpu_ok = cpu_ok && read_cpu_ticks(opt_server_pid, &su1, &ss1);
     double self_util = measuring ? (self_cpu_s() - self0) / secs : 0;
+    /* Run-queue wait as a share of the window: 0.3 means its threads together waited 0.3 s per second. */
+    double self_wait = measuring ? (double)(runq_wait_ns(0) - self_wait0) / 1e9 / secs : 0;
+    double server_wait = measuring && opt_server_pid > 0
+        ? (double)(runq_wait_ns(opt_server_pid) - server_wait0) / 1e9 / secs : 0;
 
     static const char *mode_names[] = {"echo", "raw", "idle", "broadcast", "rooms", "rate", "handshake"};
     const char *mode = mode_names[opt_mode];
@@ -1465,7 +1592,10 @@ int main(int argc, char **argv) {
                    (user_us + sys_us - idle_util * secs * 1e6) / (double)msgs);
         }
     }
-    printf("loadgen_cpu_util=%.2f ", self_util);
+    printf("loadgen_cpu_util=%.2f loadgen_runq_wait=%.3f ", self_util, self_wait);
+    if (opt_server_pid > 0) {
+        printf("server_runq_wait=%.3f ", server_wait);
+    }
     if (opt_room_size > 0) {
         printf("room_size=%d ", opt_room_size);
     }

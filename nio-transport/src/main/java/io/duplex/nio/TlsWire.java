@@ -17,9 +17,22 @@ final class TlsWire implements Wire {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsWire.class);
     private static final int NETWORK_BUFFER_SIZE = 64 << 10;
-    /** Per loop thread: where ciphertext is read, and the pool the engines borrow record buffers from. */
+    /** Room for seven TLS records of 16 KiB of plaintext each, with their headers, padding and tags. */
+    private static final int NETWORK_OUT_SIZE = 128 << 10;
+    /**
+     * Per loop thread: where ciphertext is read, and the pool the engines borrow record buffers from. The
+     * network buffers are heap buffers although the socket then copies through a direct one: the JDK's
+     * AES-GCM works on a heap array in place, but stages a direct buffer's bytes through temporary arrays,
+     * which costs more than the copy (see docs/benchmarks.md, (h)).
+     */
     private static final ThreadLocal<ByteBuffer> NETWORK_IN =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(NETWORK_BUFFER_SIZE));
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(NETWORK_BUFFER_SIZE));
+    /**
+     * Per loop thread: where records are encrypted on their way to the socket, several per write; reused, so
+     * a large message costs no buffer of its own size unless the socket refuses part of it.
+     */
+    private static final ThreadLocal<ByteBuffer> NETWORK_OUT =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(NETWORK_OUT_SIZE));
     private static final ThreadLocal<TlsBufferPool> POOL =
             ThreadLocal.withInitial(() -> TlsBufferPool.pooled(17 << 10, 64));
 
@@ -110,9 +123,30 @@ final class TlsWire implements Wire {
         for (int i = offset; i < offset + length; i++) {
             total += srcs[i].remaining();
         }
-        engine.wrap(srcs, offset, length);
-        flush();
-        return total;
+        if (engine.networkOutput().hasRemaining()) {
+            engine.wrap(srcs, offset, length); // behind what the socket refused before
+            flush();
+            return total;
+        }
+        ByteBuffer out = NETWORK_OUT.get();
+        for (;;) {
+            out.clear();
+            long wrapped = engine.wrap(srcs, offset, length, out);
+            out.flip();
+            if (out.hasRemaining()) {
+                channel.write(out);
+            }
+            if (out.hasRemaining()) {
+                engine.keepOutput(out); // the socket is full: the rest waits in the engine
+                engine.wrap(srcs, offset, length);
+                return total;
+            }
+            if (wrapped == 0) {
+                engine.wrap(srcs, offset, length); // nothing left, or a packet larger than the buffer
+                flush();
+                return total;
+            }
+        }
     }
 
     @Override

@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
+import io.duplex.core.WebSocketHandler;
 import io.duplex.nio.internal.tls.SelfSignedCertificates;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,46 @@ class SecureWebSocketTest extends LoopbackFixture {
         new Random(7).nextBytes(big);
         client.sendBinary(ByteBuffer.wrap(big)).get(20, TimeUnit.SECONDS);
         assertArrayEquals(big, (byte[]) clientSide.nextMessage());
+        client.close(CloseStatus.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+        assertTrue(clientSide.awaitClose().clean());
+    }
+
+    @Test
+    void largeMessagesToAPeerThatStopsReadingArriveWholeAndInOrderOnceItReadsAgain() throws Exception {
+        SelfSignedCertificates certs = SelfSignedCertificates.localhost();
+        CountDownLatch echoedAll = new CountDownLatch(24);
+        AtomicBoolean socketRefused = new AtomicBoolean();
+        WebSocketHandler echo = new WebSocketHandler() {
+            @Override
+            public void onBinary(WebSocket socket, ByteBuffer data) {
+                socket.sendBinary(data);
+                echoedAll.countDown();
+            }
+
+            @Override
+            public void onWritabilityChanged(WebSocket socket, boolean writable) {
+                socketRefused.compareAndSet(false, !writable);
+            }
+        };
+        WebSocketServer server = server(b -> b.handler(echo).maxBufferedBytes(64L << 20).tls(certs.serverContext()));
+        Recorder clientSide = new Recorder();
+        WebSocket client = client(b -> b.tls(certs.clientContext())).connect(wss(server), clientSide)
+                .get(10, TimeUnit.SECONDS);
+        client.pauseReading();
+        byte[][] sent = new byte[24][];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = new byte[1 << 20];
+            new Random(i).nextBytes(sent[i]);
+            client.sendBinary(ByteBuffer.wrap(sent[i])).get(20, TimeUnit.SECONDS);
+        }
+        assertTrue(echoedAll.await(20, TimeUnit.SECONDS), "the server did not get every message");
+        assertTrue(socketRefused.get(), "24 MiB fit the socket buffers: the refused-write path was not taken");
+
+        client.resumeReading();
+
+        for (byte[] expected : sent) {
+            assertArrayEquals(expected, (byte[]) clientSide.nextMessage());
+        }
         client.close(CloseStatus.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
         assertTrue(clientSide.awaitClose().clean());
     }

@@ -23,7 +23,10 @@ import javax.net.ssl.SSLSession;
  *       {@link #networkOutput()} if it has bytes (handshake messages, a close_notify reply) and call
  *       {@link #consumed()}.
  *   <li>Once {@link #handshakeDone()}, {@link #wrap} what the session sends, write {@link #networkOutput()},
- *       and call {@link #consumed()}; what the socket refused stays there (count it as buffered).
+ *       and call {@link #consumed()}; what the socket refused stays there (count it as buffered). Or, while
+ *       nothing is pending, encrypt a large write through a reusable buffer of the caller's, a few records
+ *       at a time ({@link #wrap(ByteBuffer[], int, int, ByteBuffer)}), and hand what the socket refuses to
+ *       {@link #keepOutput}.
  *   <li>To close, {@link #closeOutbound()} and write {@link #networkOutput()}; then {@link #release()}.
  * </ol>
  *
@@ -378,10 +381,7 @@ public final class TlsEngine {
         for (;;) {
             switch (hs) {
                 case NEED_TASK -> {
-                    Runnable task;
-                    while ((task = engine.getDelegatedTask()) != null) {
-                        task.run();
-                    }
+                    runDelegatedTasks();
                     hs = engine.getHandshakeStatus();
                 }
                 case NEED_WRAP -> {
@@ -465,6 +465,101 @@ public final class TlsEngine {
             }
         } catch (SSLException | RuntimeException e) {
             throw fail(e);
+        }
+    }
+
+    /**
+     * Encrypts application bytes straight into {@code dst}, a caller's buffer in write mode, as many whole
+     * records as it has room for, and returns the application bytes consumed. A caller writes a large message
+     * through one reusable buffer this way (wrap, write to the socket, repeat) instead of one sized for the
+     * whole message; what the socket refuses goes to {@link #keepOutput}, and the rest of the message to
+     * {@link #wrap(ByteBuffer[], int, int)}, which queues behind it. Handshake messages the engine sends
+     * meanwhile (a TLS 1.3 KeyUpdate answer) land in {@code dst} too, in order.
+     *
+     * @param dst needs room for at least one packet ({@link SSLSession#getPacketBufferSize()}) to make progress;
+     *     with less, nothing is consumed
+     * @throws IllegalStateException before {@link #handshakeDone()}, or while {@link #networkOutput()} holds
+     *     ciphertext (new records must queue behind it: use {@link #wrap(ByteBuffer[], int, int)})
+     * @throws SSLException if the outbound side is closed or the engine fails
+     */
+    public long wrap(ByteBuffer[] app, int offset, int length, ByteBuffer dst) throws SSLException {
+        checkUsable();
+        if (!handshakeDone) {
+            throw new IllegalStateException("TLS handshake not finished");
+        }
+        if (pendingOutput() > 0) {
+            throw new IllegalStateException("ciphertext is pending: wrap behind it");
+        }
+        long consumed = 0;
+        try {
+            int idle = 0;
+            boolean needWrap = false;
+            for (;;) {
+                boolean data = hasRemaining(app, offset, length);
+                if (dst.remaining() < packetSize || !(data || needWrap)) {
+                    return consumed;
+                }
+                if (engine.isOutboundDone()) {
+                    throw new SSLException("TLS outbound side is closed");
+                }
+                engineCalls++;
+                SSLEngineResult r = data ? engine.wrap(app, offset, length, dst) : engine.wrap(NO_DATA, 0, 1, dst);
+                switch (r.getStatus()) {
+                    case CLOSED -> throw new SSLException("TLS outbound side is closed");
+                    case BUFFER_OVERFLOW -> {
+                        packetSize = Math.max(packetSize, engine.getSession().getPacketBufferSize());
+                        if (dst.remaining() >= packetSize) {
+                            throw new SSLException("SSLEngine reports no room in " + dst.remaining() + " bytes");
+                        }
+                        return consumed; // a larger packet size than dst has left: the caller writes dst first
+                    }
+                    default -> { }
+                }
+                consumed += r.bytesConsumed();
+                HandshakeStatus hs = r.getHandshakeStatus();
+                if (hs == HandshakeStatus.FINISHED) {
+                    markHandshakeDone();
+                } else if (hs == HandshakeStatus.NEED_TASK) {
+                    runDelegatedTasks();
+                    hs = engine.getHandshakeStatus();
+                }
+                needWrap = hs == HandshakeStatus.NEED_WRAP; // a KeyUpdate answer, even after the last byte
+                idle = r.bytesConsumed() == 0 && r.bytesProduced() == 0 ? idle + 1 : 0;
+                if (idle > 1) {
+                    throw new SSLException("SSLEngine made no progress wrapping application data");
+                }
+            }
+        } catch (SSLException | RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
+     * Keeps the ciphertext left in {@code unwritten} (read mode: what the socket refused of a buffer filled by
+     * {@link #wrap(ByteBuffer[], int, int, ByteBuffer)}) as {@link #networkOutput()}, and consumes it.
+     */
+    public void keepOutput(ByteBuffer unwritten) {
+        if (!unwritten.hasRemaining()) {
+            return;
+        }
+        openOut(unwritten.remaining());
+        netOut.put(unwritten);
+        closeOut();
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] app, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (app[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runDelegatedTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
         }
     }
 
