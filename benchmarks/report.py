@@ -244,8 +244,8 @@ def jmh_section(path):
     if dd and jd:
         ratios.append(f"- deflate 16 KiB JSON: `WindowedDeflater` at {ratio(dd, jd)} the speed of `java.util.zip.Deflater`")
     for bits in ("15", "10"):
-        enc = scores.get(("PerMessageDeflateBenchmark.encode", (("serverWindowBits", bits),)))
-        dec = scores.get(("PerMessageDeflateBenchmark.decode", (("serverWindowBits", bits),)))
+        enc = scores.get(("PerMessageDeflateBenchmark.encode", (("serverWindowBits", bits), ("size", "16384"))))
+        dec = scores.get(("PerMessageDeflateBenchmark.decode", (("serverWindowBits", bits), ("size", "16384"))))
         if enc and jd:
             ratios.append(f"- permessage-deflate, {bits}-bit server window: encode at {ratio(enc, jd)} and decode "
                           f"at {ratio(dec, scores.get(('DeflateBenchmark.inflateJdkOutput', (('size', '16384'),))))} "

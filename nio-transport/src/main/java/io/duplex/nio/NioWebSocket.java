@@ -76,8 +76,9 @@ final class NioWebSocket implements WebSocket {
 
     /**
      * Writes a room message whose frame is shared by every member: {@code header} and {@code payload} are
-     * views the caller reuses for the next member (rewound here). What the socket refuses is queued by
-     * reference, not copied, as the frame never changes. Loop thread.
+     * views the caller reuses for the next member (rewound here). What the socket refuses of the payload is
+     * queued by reference, not copied, as the frame never changes; of the header (or a small frame passed
+     * whole as the header, with an empty payload), copied. Loop thread.
      *
      * @return whether it was written or queued (the connection is open and its hard limit admits it)
      */

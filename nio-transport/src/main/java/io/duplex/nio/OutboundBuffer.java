@@ -149,7 +149,7 @@ final class OutboundBuffer {
             gather[0] = header;
             gather[1] = payload;
             try {
-                owner.wire().write(owner.channel(), gather, 0, 2);
+                owner.wire().write(owner.channel(), gather, 0, payload.hasRemaining() ? 2 : 1);
             } catch (IOException e) {
                 if (done != null) {
                     done.completeExceptionally(e);

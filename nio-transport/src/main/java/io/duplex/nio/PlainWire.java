@@ -34,7 +34,8 @@ final class PlainWire implements Wire {
 
     @Override
     public long write(SocketChannel channel, ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return channel.write(srcs, offset, length);
+        // One buffer goes through write(2): cheaper than a one-element writev(2), in the JDK and in the kernel.
+        return length == 1 ? channel.write(srcs[offset]) : channel.write(srcs, offset, length);
     }
 
     @Override

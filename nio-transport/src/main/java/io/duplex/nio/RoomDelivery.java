@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
 final class RoomDelivery implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomDelivery.class);
+    /**
+     * Frames up to this size are written as one buffer: a second iovec costs more than copying what a slow
+     * socket refuses of a small frame.
+     */
+    private static final int WHOLE_FRAME_LIMIT = 8 * 1024;
 
     private final List<PreparedMessage> messages;
     private final long bytes;
@@ -38,8 +43,16 @@ final class RoomDelivery implements Runnable {
         ByteBuffer[] headers = new ByteBuffer[n];
         ByteBuffer[] payloads = new ByteBuffer[n];
         for (int j = 0; j < n; j++) {
-            headers[j] = messages.get(j).headerView();
-            payloads[j] = messages.get(j).payloadView();
+            PreparedMessage p = messages.get(j);
+            if (p.frameLength() <= WHOLE_FRAME_LIMIT) {
+                // One buffer, one write(2); if the socket refuses part of it, the rest is copied: a few bytes.
+                headers[j] = p.frameView();
+                payloads[j] = OutboundBuffer.EMPTY;
+            } else {
+                // Header and payload apart, so that a refused payload is queued by reference, never copied.
+                headers[j] = p.headerView();
+                payloads[j] = p.payloadView();
+            }
         }
         for (int i = 0; i < count; i++) {
             RoomMember m = members[i];

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Encode once.</b> A publish encodes its message once, as an uncompressed frame (also to members
  *       that negotiated permessage-deflate), and each member's event loop writes those same bytes; what a
- *       slow socket refuses is queued by reference, not copied.
+ *       slow socket refuses of a frame over 8 KiB is queued by reference, not copied.
  *   <li><b>One order per room.</b> The {@link RoomEngine} gives each publish the room's next sequence number
  *       and hands it, in that order, to each event loop with members, whose task queue is first in, first
  *       out: every member receives the room's messages in sequence order, whichever thread published.

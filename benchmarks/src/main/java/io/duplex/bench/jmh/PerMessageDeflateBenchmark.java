@@ -17,10 +17,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The {@link PerMessageDeflate} extension as a server negotiated it (RFC 7692), both ways, on the same 16 KiB
- * JSON-like message as {@link DeflateBenchmark}, without context takeover so every message costs the same:
+ * The {@link PerMessageDeflate} extension as a server negotiated it (RFC 7692), both ways, on the same JSON-like
+ * messages as {@link DeflateBenchmark}, without context takeover so every message costs the same:
  * {@code encode} compresses what the server sends (15-bit window: the JDK's Deflater; 10 bits: Duplex's own
  * encoder), {@code decode} inflates what a client sent (compressed by the JDK, sync-flush tail stripped).
+ * The 1 KiB size is a chat or room message: {@code encode} at that size is what compressing a room publish once
+ * would cost (docs/benchmarks.md, "Room messages to permessage-deflate members").
  */
 public class PerMessageDeflateBenchmark extends ThroughputBenchmark {
 
@@ -30,7 +32,9 @@ public class PerMessageDeflateBenchmark extends ThroughputBenchmark {
     @Param({"15", "10"})
     public int serverWindowBits;
 
-    private final int size = 16384;
+    @Param({"16384", "1024"})
+    public int size;
+
     private ByteBuffer message;
     private ByteBuffer compressed;
     private ByteBuffer out;
