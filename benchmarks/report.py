@@ -757,6 +757,7 @@ def main():
                 "benchmarks/run.sh --scenarios j --no-jmh          # (j) 100 to 19,000 active connections (about 20 minutes)",
                 "benchmarks/run.sh --scenarios g --no-jmh --no-report   # (g) rooms across two nodes on one redis-server",
                 "benchmarks/run.sh --smoke              # CI: short load, room, churn, (g), wss, deflate and many-connection runs",
+                "python3 benchmarks/test_report.py      # this report's generator on synthetic results (part of --smoke)",
                 "```", ""])
     with open(a.out, "w") as f:
         f.write("\n".join(doc))
