@@ -133,13 +133,13 @@ def ratio(a, b):
 
 
 def svg_head(width, height, title, unit, lower_is_better):
-    """The opening of a chart: the canvas, the title and the unit with which way is better."""
+    """The opening of a chart: the canvas, the title, and under it the unit with which way is better."""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="10" y="22" font-size="14" font-weight="bold">{html.escape(title)}</text>',
-        f'<text x="{width - 10}" y="22" text-anchor="end" fill="#555">{html.escape(unit)}'
+        f'<text x="10" y="40" fill="#555">{html.escape(unit)}'
         f'{" (lower is better)" if lower_is_better else " (higher is better)"}</text>',
     ]
 
@@ -151,7 +151,7 @@ def svg_bars(path, title, unit, series, lower_is_better=False):
         return False
     # Room for the longest label at about 7 px a character (12 px sans-serif), bars 460 px wide at the most.
     left = max(150, 10 + 7 * max(len(label) for label, _ in series))
-    width, right, bar_h, gap, top = left + 570, 110, 22, 10, 40
+    width, right, bar_h, gap, top = left + 570, 110, 22, 10, 54
     height = top + len(series) * (bar_h + gap) + 30
     vmax = max(max(v) for _, v in series) or 1
     scale = (width - left - right) / vmax
@@ -188,7 +188,7 @@ def svg_lines(path, title, unit, xlabel, series, lower_is_better=False):
     if not series:
         return False
     xs = sorted({x for _, pts in series for x, _ in pts})
-    width, height, left, right, top, bottom = 720, 380, 80, 60, 70, 50
+    width, height, left, right, top, bottom = 720, 390, 80, 60, 80, 50
     ymax = nice_ceiling(max(max(v) for _, pts in series for _, v in pts) or 1)
     lx0, lx1 = math.log10(xs[0]), math.log10(xs[-1])
 
@@ -211,8 +211,8 @@ def svg_lines(path, title, unit, xlabel, series, lower_is_better=False):
     for i, (label, pts) in enumerate(series):
         color = PALETTE[i % len(PALETTE)]
         lx = left + i * 200
-        parts.append(f'<line x1="{lx}" y1="44" x2="{lx + 24}" y2="44" stroke="{color}" stroke-width="3"/>')
-        parts.append(f'<text x="{lx + 30}" y="48">{html.escape(label)}</text>')
+        parts.append(f'<line x1="{lx}" y1="58" x2="{lx + 24}" y2="58" stroke="{color}" stroke-width="3"/>')
+        parts.append(f'<text x="{lx + 30}" y="62">{html.escape(label)}</text>')
         line = " ".join(f"{px(x):.1f},{py(med(v)):.1f}" for x, v in pts)
         parts.append(f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>')
         for x, v in pts:
@@ -633,7 +633,9 @@ def main():
         doc.append("")
 
     # (g) rooms across nodes, when its results (run.sh's g.txt) are among the inputs.
-    table("g", "(g) rooms of 10 on one node and across two nodes sharing one redis-server", "msgs_per_s",
+    g_load = next((r for r in rows if r.get("scenario") == "g" and "room_size" in r), {})
+    table("g", f"(g) {fmt(g_load.get('conns'))} connections in rooms of {g_load.get('room_size', '?')} on one node "
+               "and across two nodes sharing one redis-server", "msgs_per_s",
           "deliveries/s", extra=lat + [("p99.9 µs", "p999_us"), ("load generator cores busy", "loadgen_cpu_util")],
           ours="duplex-rooms", ratio_title="one node, in-memory engine ÷ this layout",
           servers_note="A publisher per room, one publish in flight per room; with two nodes the members of each "

@@ -93,7 +93,7 @@ def synthetic_results():
             if server == "duplex-rooms-redis" and n == 2:
                 run("g", server, n, "failed=start")
             else:
-                run("g", server, n, loadgen_line(rate, 0, mode="rooms", room_size=10))
+                run("g", server, n, loadgen_line(rate, 0, mode="rooms", room_size=10, conns=100))
     lines.append("scenario=j server=all conns=50000 failed=limit synthetic=1")
     lines.append("scenario=m server=duplex-rooms conns=6000 room_size=10 heap_per_conn_b=1200 heap_per_member_b=160 "
                  "rss_per_member_b=200 synthetic=1")
@@ -237,7 +237,8 @@ class ReportTest(unittest.TestCase):
                 self.assertIn(expected, labels, name)
 
     def test_rooms_across_nodes_and_redis_benchmark(self):
-        g = section(self.doc, "(g) rooms of 10 on one node and across two nodes sharing one redis-server")
+        g = section(self.doc, "(g) 100 connections in rooms of 10 on one node and across two nodes sharing one "
+                              "redis-server")
         self.assertEqual("2.00×", row(g, "Duplex Rooms, Redis engine, two nodes")[6])  # 90,000 ÷ 45,000
         measured, failed = rows_of(g, "Duplex Rooms, Redis engine, one node")
         self.assertEqual("1.50×", measured[6])  # 90,000 ÷ 60,000, from the run that did not fail
