@@ -130,6 +130,19 @@ def row(text, first_cell):
     return rows[0]
 
 
+def first_difference(notes, doc):
+    """Where notes stop matching the document, as a short message (the texts themselves are too long to print)."""
+    n, d = notes.splitlines(), doc.splitlines()
+    if not n or n[0] not in d:
+        return f"its first line {n[0] if n else ''!r} is not in it"
+    start = d.index(n[0])
+    for i, line in enumerate(n):
+        there = d[start + i] if start + i < len(d) else "the end of the file"
+        if there != line:
+            return f"notes.md line {i + 1} is {line!r}, docs/benchmarks.md line {start + i + 1} is {there!r}"
+    return "the notes run past the end of the document"
+
+
 class ReportTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -280,9 +293,10 @@ class PublishedDocTest(unittest.TestCase):
             notes = f.read()
         with open(DOC) as f:
             doc = f.read()
-        self.assertIn(notes, doc, "docs/benchmarks.md does not hold benchmarks/notes.md verbatim: write hand-written "
-                                  "analysis in benchmarks/notes.md and copy it into docs/benchmarks.md unchanged "
-                                  "(benchmarks/run.sh regenerates the rest of that file)")
+        if notes not in doc:
+            self.fail("docs/benchmarks.md does not hold benchmarks/notes.md verbatim (" + first_difference(notes, doc)
+                      + "): write hand-written analysis in benchmarks/notes.md and copy it into docs/benchmarks.md "
+                        "unchanged (benchmarks/run.sh regenerates the rest of that file)")
 
 
 if __name__ == "__main__":
