@@ -2,9 +2,9 @@
 """Turns benchmarks/run.sh's raw results into docs/benchmarks.md and SVG bar charts (no plotting library).
 
 Inputs: results.txt (one key=value line per measured run; more files with --results again, such as (g)'s
-g.txt), JMH's JSON, and `jfr print` output of the Duplex server under scenario (a). Hand-written analysis comes
-from benchmarks/notes.md, included verbatim: that file is its only home, and docs/benchmarks.md must hold it
-unchanged (benchmarks/test_report.py checks both, in the CI smoke run).
+g.txt), JMH's JSON, and `jfr print` output of the Duplex server under scenario (a). The hand-written analysis
+lives in the output file itself, between two marker comments (HAND_WRITTEN_BEGIN/END): it is read from the
+file being replaced and written back unchanged, and a file that has text but no markers is not overwritten.
 """
 import argparse
 import collections
@@ -16,6 +16,7 @@ import os
 import re
 import statistics
 import subprocess
+import sys
 
 SERVER_ORDER = ["duplex", "duplex-rooms", "duplex-tls", "duplex-deflate", "netty-nio", "netty-epoll", "netty-nio-tls",
                 "netty-nio-openssl-tls", "netty-nio-deflate", "netty-rooms-nio", "netty-rooms-epoll", "jetty",
@@ -375,6 +376,27 @@ def refuse_synthetic(rows, outputs):
             raise SystemExit(f"report.py: the results are synthetic (a test's); refusing to write {path}")
 
 
+HAND_WRITTEN_BEGIN = ("<!-- hand-written analysis: benchmarks/report.py keeps everything from here to the end marker "
+                      "when it regenerates this file; edit it here -->")
+HAND_WRITTEN_END = "<!-- end of hand-written analysis -->"
+
+
+def hand_written_part(path):
+    """The hand-written analysis of the document being replaced, markers included ('' if there is no document).
+
+    Exits rather than return nothing for a document that exists without both markers: regenerating it would
+    lose whatever was written there by hand."""
+    if not os.path.exists(path):
+        return ""
+    with open(path) as f:
+        text = f.read()
+    start, end = text.find(HAND_WRITTEN_BEGIN), text.find(HAND_WRITTEN_END)
+    if start < 0 or end < start or text.count(HAND_WRITTEN_BEGIN) != 1 or text.count(HAND_WRITTEN_END) != 1:
+        sys.exit(f"report.py: {path} lacks one pair of hand-written-analysis markers; not overwriting it "
+                 f"(put its hand-written text between\n{HAND_WRITTEN_BEGIN}\nand\n{HAND_WRITTEN_END})")
+    return text[start:end + len(HAND_WRITTEN_END)] + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True, action="append",
@@ -390,6 +412,7 @@ def main():
     a = ap.parse_args()
     rows = [r for path in a.results for r in read_results(path)]
     refuse_synthetic(rows, [a.out, a.svg_dir])
+    hand_written = hand_written_part(a.out)
     os.makedirs(a.svg_dir, exist_ok=True)
     rel_svg = os.path.relpath(a.svg_dir, os.path.dirname(a.out))
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -743,10 +766,7 @@ def main():
     if a.jmh:
         doc.append(jmh_section(a.jmh))
     doc.append(profile_section(a.samples))
-    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
-    if os.path.exists(notes):
-        with open(notes) as f:
-            doc.append(f.read())
+    doc.append(hand_written)
     doc.append(machine_section())
     doc.extend(["## Reproducing", "",
                 "```",

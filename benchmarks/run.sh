@@ -31,9 +31,8 @@
 #          --no-jmh, --no-build, --jmh-args "..." (passed to JMH),
 #          --no-report (a trial: leave docs/benchmarks.md as it is; the results stay in benchmarks/target/results).
 #
-# docs/benchmarks.md is generated: its hand-written analysis is benchmarks/notes.md, copied in verbatim. Write
-# analysis there (and copy it into docs/benchmarks.md unchanged until the next full run); the smoke run fails
-# when docs/benchmarks.md no longer holds notes.md.
+# docs/benchmarks.md is generated, except its hand-written analysis between two marker comments, which
+# report.py carries over unchanged (write analysis there); it refuses to overwrite a file without them.
 #
 # Servers are pinned to CPU 0, the load generator to CPU 1. Each run starts a fresh server process; runs
 # alternate servers (A B C ... A B C ...) so the machine's drift spreads over all of them. Figures are the
@@ -409,8 +408,8 @@ if [ "$SOAK" = 1 ]; then
 fi
 
 if [ "$SMOKE" = 1 ]; then
-    # About a second: report.py on synthetic results (never written under docs/), and docs/benchmarks.md still
-    # holding the hand-written benchmarks/notes.md verbatim.
+    # About two seconds: report.py on synthetic results (never written under docs/), keeping a copy of
+    # docs/benchmarks.md's hand-written analysis unchanged.
     python3 "$BENCH/test_report.py" || { log "smoke FAILED (benchmarks/test_report.py)"; exit 1; }
     start_server duplex
     # 2 s warm-up + 6 s measured + setup: about 10 s.
