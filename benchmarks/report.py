@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
 """Turns benchmarks/run.sh's raw results into docs/benchmarks.md and SVG bar charts (no plotting library).
 
-Inputs: results.txt (one key=value line per measured run), JMH's JSON, and `jfr print` output of the Duplex
-server under scenario (a). Hand-written analysis comes from benchmarks/notes.md, included verbatim.
+Inputs: results.txt (one key=value line per measured run; more files with --results again, such as (g)'s
+g.txt), JMH's JSON, and `jfr print` output of the Duplex server under scenario (a). The hand-written analysis
+lives in the output file itself, between two marker comments (HAND_WRITTEN_BEGIN/END): it is read from the
+file being replaced and written back unchanged, and a file that has text but no markers is not overwritten.
 """
 import argparse
 import collections
 import datetime
 import html
 import json
+import math
 import os
 import re
 import statistics
 import subprocess
+import sys
 
 SERVER_ORDER = ["duplex", "duplex-rooms", "duplex-tls", "duplex-deflate", "netty-nio", "netty-epoll", "netty-nio-tls",
                 "netty-nio-openssl-tls", "netty-nio-deflate", "netty-rooms-nio", "netty-rooms-epoll", "jetty",
-                "jetty-tls", "node-ws-deflate", "java-websocket", "raw-tcp"]
+                "jetty-tls", "node-ws-deflate", "java-websocket", "raw-tcp", "duplex-rooms-redis",
+                "duplex-rooms-redis-x2"]
 LABELS = {
     "duplex": "Duplex",
     "netty-nio": "Netty 4.2 NIO",
@@ -34,7 +39,11 @@ LABELS = {
     "duplex-deflate": "Duplex",
     "netty-nio-deflate": "Netty 4.2 NIO",
     "node-ws-deflate": "Node ws",
+    "duplex-rooms-redis": "Duplex Rooms, Redis engine, one node",
+    "duplex-rooms-redis-x2": "Duplex Rooms, Redis engine, two nodes",
 }
+# Line colours of svg_lines, Duplex's first (the bars' orange).
+PALETTE = ["#d9480f", "#4c6ef5", "#2b8a3e", "#862e9c", "#e67700", "#1098ad"]
 
 
 def read_results(path):
@@ -124,23 +133,30 @@ def ratio(a, b):
     return f"{a / b:.2f}×"
 
 
+def svg_head(width, height, title, unit, lower_is_better):
+    """The opening of a chart: the canvas, the title, and under it the unit with which way is better."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="10" y="22" font-size="14" font-weight="bold">{html.escape(title)}</text>',
+        f'<text x="10" y="40" fill="#555">{html.escape(unit)}'
+        f'{" (lower is better)" if lower_is_better else " (higher is better)"}</text>',
+    ]
+
+
 def svg_bars(path, title, unit, series, lower_is_better=False):
     """A horizontal bar chart: one bar per server at the median, a whisker from min to max."""
     series = [(label, vals) for label, vals in series if vals]
     if not series:
         return False
-    width, left, right, bar_h, gap, top = 720, 150, 110, 22, 10, 40
+    # Room for the longest label at about 7 px a character (12 px sans-serif), bars 460 px wide at the most.
+    left = max(150, 10 + 7 * max(len(label) for label, _ in series))
+    width, right, bar_h, gap, top = left + 570, 110, 22, 10, 54
     height = top + len(series) * (bar_h + gap) + 30
     vmax = max(max(v) for _, v in series) or 1
     scale = (width - left - right) / vmax
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'font-family="sans-serif" font-size="12">',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="22" font-size="14" font-weight="bold">{html.escape(title)}</text>',
-        f'<text x="{width - 10}" y="22" text-anchor="end" fill="#555">{html.escape(unit)}'
-        f'{" (lower is better)" if lower_is_better else " (higher is better)"}</text>',
-    ]
+    parts = svg_head(width, height, title, unit, lower_is_better)
     for i, (label, vals) in enumerate(series):
         y = top + i * (bar_h + gap)
         m = med(vals)
@@ -153,6 +169,59 @@ def svg_bars(path, title, unit, series, lower_is_better=False):
         parts.append(f'<line x1="{lo:.1f}" y1="{cy - 5}" x2="{lo:.1f}" y2="{cy + 5}" stroke="black"/>')
         parts.append(f'<line x1="{hi:.1f}" y1="{cy - 5}" x2="{hi:.1f}" y2="{cy + 5}" stroke="black"/>')
         parts.append(f'<text x="{max(hi, left + m * scale) + 6:.1f}" y="{y + bar_h * 0.7}">{fmt(m, 1 if m < 100 else 0)}</text>')
+    parts.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(parts) + "\n")
+    return True
+
+
+def nice_ceiling(v):
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least v (v > 0): the top of a chart's value axis."""
+    k = 10 ** math.floor(math.log10(v))
+    return next(m * k for m in (1, 2, 2.5, 5, 10) if m * k >= v)
+
+
+def svg_lines(path, title, unit, xlabel, series, lower_is_better=False):
+    """A line chart over a logarithmic x axis (x > 0): one line per series through its medians, a whisker from
+    min to max at each x. series: [(label, [(x, [values...]), ...]), ...]; points without values are left out."""
+    series = [(label, [(x, v) for x, v in pts if v and x > 0]) for label, pts in series]
+    series = [(label, pts) for label, pts in series if pts]
+    if not series:
+        return False
+    xs = sorted({x for _, pts in series for x, _ in pts})
+    width, height, left, right, top, bottom = 720, 390, 80, 60, 80, 50
+    ymax = nice_ceiling(max(max(v) for _, pts in series for _, v in pts) or 1)
+    lx0, lx1 = math.log10(xs[0]), math.log10(xs[-1])
+
+    def px(x):
+        span = (lx1 - lx0) or 1
+        return left + ((math.log10(x) - lx0) / span if lx1 > lx0 else 0.5) * (width - left - right)
+
+    def py(y):
+        return top + (1 - y / ymax) * (height - top - bottom)
+
+    parts = svg_head(width, height, title, unit, lower_is_better)
+    for i in range(6):
+        y = ymax * i / 5
+        parts.append(f'<line x1="{left}" y1="{py(y):.1f}" x2="{width - right}" y2="{py(y):.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 6}" y="{py(y) + 4:.1f}" text-anchor="end">{y:g}</text>')
+    for x in xs:
+        parts.append(f'<text x="{px(x):.1f}" y="{height - bottom + 18}" text-anchor="middle">{fmt(x)}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.1f}" y="{height - 10}" text-anchor="middle" '
+                 f'fill="#555">{html.escape(xlabel)} (logarithmic)</text>')
+    for i, (label, pts) in enumerate(series):
+        color = PALETTE[i % len(PALETTE)]
+        lx = left + i * 200
+        parts.append(f'<line x1="{lx}" y1="58" x2="{lx + 24}" y2="58" stroke="{color}" stroke-width="3"/>')
+        parts.append(f'<text x="{lx + 30}" y="62">{html.escape(label)}</text>')
+        line = " ".join(f"{px(x):.1f},{py(med(v)):.1f}" for x, v in pts)
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for x, v in pts:
+            cx, lo, hi = px(x), py(min(v)), py(max(v))
+            parts.append(f'<line x1="{cx:.1f}" y1="{lo:.1f}" x2="{cx:.1f}" y2="{hi:.1f}" stroke="{color}"/>')
+            parts.append(f'<circle cx="{cx:.1f}" cy="{py(med(v)):.1f}" r="3" fill="{color}"/>')
+            parts.append(f'<text x="{cx + 5:.1f}" y="{py(med(v)) - 6:.1f}" fill="{color}">'
+                         f'{fmt(med(v), 1 if med(v) < 100 else 0)}</text>')
     parts.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(parts) + "\n")
@@ -294,9 +363,44 @@ def profile_section(path, top=20):
     return "\n".join(out)
 
 
+DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
+
+
+def refuse_synthetic(rows, outputs):
+    """Results made up for a test (a line with synthetic=...) must never be published: stop before anything is
+    written under docs/."""
+    if not any("synthetic" in r for r in rows):
+        return
+    for path in outputs:
+        if os.path.commonpath([os.path.realpath(path), os.path.realpath(DOCS)]) == os.path.realpath(DOCS):
+            raise SystemExit(f"report.py: the results are synthetic (a test's); refusing to write {path}")
+
+
+HAND_WRITTEN_BEGIN = ("<!-- hand-written analysis: benchmarks/report.py keeps everything from here to the end marker "
+                      "when it regenerates this file; edit it here -->")
+HAND_WRITTEN_END = "<!-- end of hand-written analysis -->"
+
+
+def hand_written_part(path):
+    """The hand-written analysis of the document being replaced, markers included ('' if there is no document).
+
+    Exits rather than return nothing for a document that exists without both markers: regenerating it would
+    lose whatever was written there by hand."""
+    if not os.path.exists(path):
+        return ""
+    with open(path) as f:
+        text = f.read()
+    start, end = text.find(HAND_WRITTEN_BEGIN), text.find(HAND_WRITTEN_END)
+    if start < 0 or end < start or text.count(HAND_WRITTEN_BEGIN) != 1 or text.count(HAND_WRITTEN_END) != 1:
+        sys.exit(f"report.py: {path} lacks one pair of hand-written-analysis markers; not overwriting it "
+                 f"(put its hand-written text between\n{HAND_WRITTEN_BEGIN}\nand\n{HAND_WRITTEN_END})")
+    return text[start:end + len(HAND_WRITTEN_END)] + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--results", required=True)
+    ap.add_argument("--results", required=True, action="append",
+                    help="run.sh's results.txt; again for more files, e.g. (g)'s g.txt")
     ap.add_argument("--jmh")
     ap.add_argument("--samples")
     ap.add_argument("--loadavg")
@@ -306,9 +410,11 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--svg-dir", required=True)
     a = ap.parse_args()
+    rows = [r for path in a.results for r in read_results(path)]
+    refuse_synthetic(rows, [a.out, a.svg_dir])
+    hand_written = hand_written_part(a.out)
     os.makedirs(a.svg_dir, exist_ok=True)
     rel_svg = os.path.relpath(a.svg_dir, os.path.dirname(a.out))
-    rows = read_results(a.results)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
     doc = [
@@ -338,9 +444,10 @@ def main():
     ]
 
     def table(scenario, title, metric, unit, digits=0, lower=False, extra=None, servers_note="", more_ratios=None,
-              ours="duplex"):
+              ours="duplex", charts=None, ratio_title="Duplex ÷ server"):
         """more_ratios: (column title, metric) pairs that get a Duplex ÷ server column too (lower is better).
-        ours: the Duplex server the ratios divide."""
+        ours: the server the ratios divide (ratio_title names them). charts: (file suffix, metric, unit, lower is
+        better) for a bar chart of another column beside the main one's."""
         g, failed = group(rows, scenario)
         if not g and not failed:
             return
@@ -353,11 +460,11 @@ def main():
         for col, _ in (extra or []):
             head += f" {col} |"
             sep += "---:|"
-        head += " Duplex ÷ server (below 1: Duplex faster) |" if lower else " Duplex ÷ server |"
+        head += f" {ratio_title} (below 1: Duplex faster) |" if lower else f" {ratio_title} |"
         head += " same ratio paired by run: median (min–max) |"
         sep += "---:|---:|"
         for col, _ in (more_ratios or []):
-            head += f" Duplex ÷ server, {col} (below 1: Duplex cheaper) |"
+            head += f" {ratio_title}, {col} (below 1: Duplex cheaper) |"
             sep += "---:|"
         doc.extend([head, sep])
         series = []
@@ -377,10 +484,16 @@ def main():
         for server, n in failed.items():
             doc.append(f"| {LABELS.get(server, server)} | failed in {n} run(s), see the notes below |"
                        + " |" * (len(extra or []) + 2 + len(more_ratios or [])))
-        svg = f"scenario-{scenario}.svg"
+        chart(f"scenario-{scenario}.svg", title, unit, series, lower)
+        for suffix, chart_metric, chart_unit, chart_lower in charts or []:
+            chart(f"scenario-{scenario}-{suffix}.svg", f"{title}: {chart_unit}", chart_unit,
+                  [(LABELS.get(s, s), m.get(chart_metric, [])) for s, m in g.items()], chart_lower)
+        doc.append("")
+
+    def chart(svg, title, unit, series, lower):
+        """A bar chart in the SVG directory, linked from the document if it has any bar."""
         if svg_bars(os.path.join(a.svg_dir, svg), title, unit, series, lower):
             doc.extend(["", f"![{title}]({rel_svg}/{svg})"])
-        doc.append("")
 
     cpu = [("server CPU µs/msg", "server_cpu_us_per_msg"), ("of which user µs/msg", "server_user_us_per_msg")]
     # Cores busy (1.00 = one whole core): who was saturated, the server or the load generator.
@@ -430,6 +543,7 @@ def main():
     for v in tls_versions:
         table(f"h-a-{v}", f"(h) wss, TLS {v}: 64-byte messages, 100 connections × 16 in flight", "msgs_per_s",
               "messages/s", extra=lat + cpu + busy, more_ratios=cpu_ratio, ours="duplex-tls",
+              charts=[("cpu", "server_cpu_us_per_msg", "server CPU µs per message", True)],
               servers_note="Scenario (a) over TLS. The load generator (OpenSSL) offers one suite, so every server "
                            "does the same work: TLS_AES_128_GCM_SHA256 for TLS 1.3, ECDHE-ECDSA-AES128-GCM-SHA256 "
                            "for TLS 1.2; the certificate is ECDSA P-256, self-signed.")
@@ -461,6 +575,11 @@ def main():
                        f"{'' if server == ours else ratio(dh, med(h))} | {'' if server == ours else ratio(dr, med(r))} |")
         for server, n in failed.items():
             doc.append(f"| {LABELS.get(server, server)} | failed ({n} run(s)) | | | | | |")
+        series = []
+        for server, m in g.items():
+            series.append((LABELS.get(server, server) + " heap", m.get("heap_per_conn_b", [])))
+            series.append((LABELS.get(server, server) + " RSS", m.get("rss_per_conn_b", [])))
+        chart(f"scenario-{scenario}.svg", title, "bytes per connection (second step)", series, True)
         doc.append("")
 
     steps = ("One server start, two steps of N idle connections, measured as in (d): the first step pays the "
@@ -475,16 +594,18 @@ def main():
                     "`server_no_context_takeover` (its `WebSocketServerCompressionHandler` declines it). "
                     "\"server ratio\" is uncompressed ÷ compressed bytes of what the server sent.")
     dextra = [("server ratio", "recv_ratio"), ("client ratio", "sent_ratio")] + lat + cpu + busy
+    dcharts = [("cpu", "server_cpu_us_per_msg", "server CPU µs per message", True),
+               ("ratio", "recv_ratio", "compression ratio of what the server sent", False)]
     table("i-ctx", "(i) permessage-deflate with context takeover", "msgs_per_s", "messages/s", extra=dextra,
-          more_ratios=cpu_ratio, ours="duplex-deflate", servers_note=deflate_note)
+          more_ratios=cpu_ratio, ours="duplex-deflate", servers_note=deflate_note, charts=dcharts)
     table("i-noctx", "(i) permessage-deflate without context takeover (client_ and server_no_context_takeover)",
-          "msgs_per_s", "messages/s", extra=dextra, more_ratios=cpu_ratio, ours="duplex-deflate")
+          "msgs_per_s", "messages/s", extra=dextra, more_ratios=cpu_ratio, ours="duplex-deflate", charts=dcharts)
     idle_table("i-idle-ctx", "(i) memory per idle connection, deflate with context takeover",
                steps + " Each connection sent one 1 KiB message and got its echo before it fell idle, so the "
                        "codecs have been used.", "duplex-deflate")
     idle_table("i-idle-noctx", "(i) memory per idle connection, deflate without context takeover",
                steps + " The same, with client_ and server_no_context_takeover.", "duplex-deflate")
-    jrows = [r for r in rows if r.get("scenario") == "j" and r.get("server") in SERVER_ORDER]
+    jrows = [r for r in rows if r.get("scenario") == "j"]
     if jrows:
         doc.extend(["## (j) many active connections: one 64-byte message per connection per second", "",
                     "N connections each send one message a second, spread evenly over the second (an open loop, "
@@ -492,32 +613,71 @@ def main():
                     "measured against interpreted code. Before the load the load generator reads the server's CPU "
                     "for 3 s with the connections open and silent (its JIT, GC and timers: \"idle cores\"); "
                     "\"net\" is the CPU per message less that rate. Cost growth is the net CPU per message at "
-                    "N ÷ the same at the smallest N.", "",
-                    "| server | connections | server CPU µs/msg | idle cores | net µs/msg | p50 µs | p99 µs | p99.9 µs | "
-                    "cost growth | Duplex ÷ server, net CPU/msg | Duplex ÷ server, p99.9 |",
-                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"])
-        counts = sorted({r["conns"] for r in jrows}, key=int)
+                    "N ÷ the same at the smallest N measured.", "",
+                    "| server | connections | messages/s | server CPU µs/msg | idle cores | net µs/msg | p50 µs | p99 µs | "
+                    "p99.9 µs | cost growth | Duplex ÷ server, net CPU/msg | Duplex ÷ server, p99.9 |",
+                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"])
+        blank = " |" * 9
+        counts = sorted({r["conns"] for r in jrows if r.get("conns", "").isdigit()}, key=int)
         base = {}
-        series = []
+        cost, tail = collections.OrderedDict(), collections.OrderedDict()
         for conns in counts:
             g, failed = group(rows, "j", ("conns", conns))
+            if failed.pop("all", 0):  # run.sh's line for a count the open-files limit did not allow
+                doc.append(f"| every server | {int(conns):,} | skipped: above the limit on open files |" + blank)
             d = g.get("duplex", {})
             for server, m in g.items():
                 c = m.get("server_net_cpu_us_per_msg", [])
-                base.setdefault(server, med(c))
-                doc.append(f"| {LABELS.get(server, server)} | {int(conns):,} | "
+                if not base:
+                    base_conns = conns
+                if conns == base_conns:
+                    base[server] = med(c)
+                doc.append(f"| {LABELS.get(server, server)} | {int(conns):,} | {spread(m.get('msgs_per_s', []))} | "
                            f"{spread(m.get('server_cpu_us_per_msg', []), 2)} | "
                            f"{spread(m.get('server_idle_cpu_util', []), 3)} | {spread(c, 2)} | "
                            f"{spread(m.get('p50_us', []), 1)} | {spread(m.get('p99_us', []), 1)} | "
-                           f"{spread(m.get('p999_us', []), 1)} | {ratio(med(c), base[server])} | "
+                           f"{spread(m.get('p999_us', []), 1)} | {ratio(med(c), base.get(server))} | "
                            f"{'' if server == 'duplex' else ratio(med(d.get('server_net_cpu_us_per_msg', [])), med(c))} | "
                            f"{'' if server == 'duplex' else ratio(med(d.get('p999_us', [])), med(m.get('p999_us', [])))} |")
-                series.append((f"{LABELS.get(server, server)} {int(conns):,}", c))
+                cost.setdefault(LABELS.get(server, server), []).append((int(conns), c))
+                tail.setdefault(LABELS.get(server, server), []).append((int(conns), m.get("p999_us", [])))
             for server, n in failed.items():
-                doc.append(f"| {LABELS.get(server, server)} | {int(conns):,} | failed ({n} run(s)) | | | | | | | | |")
-        if svg_bars(os.path.join(a.svg_dir, "scenario-j.svg"), "(j) server CPU per message (net) by connections",
-                    "µs per message", series, lower_is_better=True):
-            doc.extend(["", f"![(j) server CPU per message]({rel_svg}/scenario-j.svg)"])
+                doc.append(f"| {LABELS.get(server, server)} | {int(conns):,} | failed ({n} run(s)) |" + blank)
+        # A failed run's line from before run.sh recorded its connection count.
+        for server, n in collections.Counter(r["server"] for r in jrows
+                                             if "failed" in r and not r.get("conns", "").isdigit()).items():
+            doc.append(f"| {LABELS.get(server, server)} | not recorded | failed ({n} run(s)) |" + blank)
+        for svg, title, unit, series in (
+                ("scenario-j.svg", "(j) server CPU per message, net of idle, by connections", "µs per message", cost),
+                ("scenario-j-p999.svg", "(j) p99.9 round trip by connections", "µs", tail)):
+            if svg_lines(os.path.join(a.svg_dir, svg), title, unit, "connections, each sending one message a second",
+                         list(series.items()), lower_is_better=True):
+                doc.extend(["", f"![{title}]({rel_svg}/{svg})"])
+        doc.append("")
+
+    # (g) rooms across nodes, when its results (run.sh's g.txt) are among the inputs.
+    g_load = next((r for r in rows if r.get("scenario") == "g" and "room_size" in r), {})
+    table("g", f"(g) {fmt(g_load.get('conns'))} connections in rooms of {g_load.get('room_size', '?')} on one node "
+               "and across two nodes sharing one redis-server", "msgs_per_s",
+          "deliveries/s", extra=lat + [("p99.9 µs", "p999_us"), ("load generator cores busy", "loadgen_cpu_util")],
+          ours="duplex-rooms", ratio_title="one node, in-memory engine ÷ this layout",
+          servers_note="A publisher per room, one publish in flight per room; with two nodes the members of each "
+                       "room alternate between them and so do the publishers. Nodes are pinned to CPU 0, "
+                       "redis-server with the load generator to CPU 1; each measurement starts from an empty Redis.")
+    bench = collections.OrderedDict()
+    for r in rows:
+        if r.get("scenario") == "g" and r.get("server") == "redis-benchmark" and "rps" in r:
+            b = bench.setdefault((r.get("command", "?").replace("_", " "), r.get("pipeline", "1")),
+                                 collections.defaultdict(list))
+            for k in ("rps", "p50_ms", "p99_ms"):
+                if k in r:
+                    b[k].append(float(r[k]))
+    if bench:
+        doc.extend(["redis-benchmark on the same redis-server (50 clients): the commands the Redis engine runs per "
+                    "publish.", "", "| command | pipeline | requests/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|"])
+        for (command, pipeline), b in bench.items():
+            doc.append(f"| `{command}` | {pipeline} | {spread(b['rps'])} | {spread(b['p50_ms'], 3)} | "
+                       f"{spread(b['p99_ms'], 3)} |")
         doc.append("")
 
     # (d) idle memory: per connection count.
@@ -606,10 +766,7 @@ def main():
     if a.jmh:
         doc.append(jmh_section(a.jmh))
     doc.append(profile_section(a.samples))
-    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
-    if os.path.exists(notes):
-        with open(notes) as f:
-            doc.append(f.read())
+    doc.append(hand_written)
     doc.append(machine_section())
     doc.extend(["## Reproducing", "",
                 "```",
@@ -622,6 +779,7 @@ def main():
                 "benchmarks/run.sh --scenarios j --no-jmh          # (j) 100 to 19,000 active connections (about 20 minutes)",
                 "benchmarks/run.sh --scenarios g --no-jmh --no-report   # (g) rooms across two nodes on one redis-server",
                 "benchmarks/run.sh --smoke              # CI: short load, room, churn, (g), wss, deflate and many-connection runs",
+                "python3 benchmarks/test_report.py      # this report's generator on synthetic results (part of --smoke)",
                 "```", ""])
     with open(a.out, "w") as f:
         f.write("\n".join(doc))

@@ -4,11 +4,13 @@
 #   benchmarks/run.sh                 everything: JMH, scenarios (a)-(f) and (h)-(j), a JFR profile, the report
 #   benchmarks/run.sh --scenarios g --no-jmh --no-report
 #                                     (g) rooms across two nodes on one redis-server (not in the default set;
-#                                     its figures go to benchmarks/target/results/g.txt, not into the report)
+#                                     its figures go to benchmarks/target/results/g.txt, and into the
+#                                     report when a run without --no-report includes g)
 #   benchmarks/run.sh --smoke         CI: build, then one 10-second load run against Duplex, short room runs
 #                                     (Duplex rooms and Netty's ChannelGroups), a short (g) run on two nodes and
 #                                     one redis-server, a 1,000-cycle churn soak and a few seconds of each of
-#                                     (h), (i) and (j); non-zero on failure
+#                                     (h), (i) and (j), and report.py's test (benchmarks/test_report.py);
+#                                     non-zero on failure
 #   benchmarks/run.sh --soak          the churn soak (docs/reliability.md): 100,000 connect/upgrade/echo/close
 #                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
@@ -28,6 +30,9 @@
 #          (m: only the memory per membership that (f) ends with),
 #          --no-jmh, --no-build, --jmh-args "..." (passed to JMH),
 #          --no-report (a trial: leave docs/benchmarks.md as it is; the results stay in benchmarks/target/results).
+#
+# docs/benchmarks.md is generated, except its hand-written analysis between two marker comments, which
+# report.py carries over unchanged (write analysis there); it refuses to overwrite a file without them.
 #
 # Servers are pinned to CPU 0, the load generator to CPU 1. Each run starts a fresh server process; runs
 # alternate servers (A B C ... A B C ...) so the machine's drift spreads over all of them. Figures are the
@@ -403,6 +408,9 @@ if [ "$SOAK" = 1 ]; then
 fi
 
 if [ "$SMOKE" = 1 ]; then
+    # About two seconds: report.py on synthetic results (never written under docs/), keeping a copy of
+    # docs/benchmarks.md's hand-written analysis unchanged.
+    python3 "$BENCH/test_report.py" || { log "smoke FAILED (benchmarks/test_report.py)"; exit 1; }
     start_server duplex
     # 2 s warm-up + 6 s measured + setup: about 10 s.
     line=$(loadgen --conns 10 --inflight 4 --size 64 --warmup 2 --duration 6) || { log "smoke FAILED"; exit 1; }
@@ -487,13 +495,14 @@ RESULTS=$OUT/results.txt
 # The machine's load while we measure, for the report's caveats.
 echo "start $(date -u +%H:%M:%S) $(cat /proc/loadavg)" >"$OUT/loadavg.txt"
 
-# One measured run: a fresh server, the load generator with its warm-up, one result line.
+# One measured run: a fresh server, the load generator with its warm-up, one result line. RESULT_KEYS (set by
+# (j): "conns=N") goes on a failed run's line too, which has no load generator line to say which load failed.
 measure() {
     local scenario=$1 server=$2 run=$3
     shift 3
     local line
     if ! start_server "$server"; then
-        echo "scenario=$scenario server=$server run=$run failed=start" >>"$RESULTS"
+        echo "scenario=$scenario server=$server run=$run failed=start${RESULT_KEYS:+ $RESULT_KEYS}" >>"$RESULTS"
         return
     fi
     if [ -n "${PREWARM:-}" ]; then
@@ -508,7 +517,7 @@ measure() {
             2>>"$OUT/loadgen.err"); then
         echo "scenario=$scenario server=$server run=$run $line" >>"$RESULTS"
     else
-        echo "scenario=$scenario server=$server run=$run failed=loadgen" >>"$RESULTS"
+        echo "scenario=$scenario server=$server run=$run failed=loadgen${RESULT_KEYS:+ $RESULT_KEYS}" >>"$RESULTS"
         log "loadgen failed for $scenario/$server (see $OUT/loadgen.err)"
     fi
     log "$scenario $server run $run: ${line:-failed}"
@@ -801,7 +810,7 @@ case $SCENARIOS in *j*)
         log "(j) $n connections, each sending one 64-byte message per second"
         # --baseline: the server's CPU while the connections are open and silent, to report the cost per
         # message net of it (at 100 messages/s the JVM's own background work is most of the total).
-        PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" TIMELINE_TAG=$n \
+        PREWARM="--conns 10 --inflight 4 --size 64 --warmup 0 --duration 3" TIMELINE_TAG=$n RESULT_KEYS="conns=$n" \
             alternate j --mode rate --rate 1 --conns "$n" --size 64 --duration "$MANY_SECONDS" --baseline 3
     done ;;
 esac
@@ -834,7 +843,10 @@ if [ "$REPORT" = 0 ]; then
     log "results in $RESULTS (--no-report: docs/benchmarks.md left as it is)"
     exit 0
 fi
-python3 "$BENCH/report.py" --results "$RESULTS" --jmh "$OUT/jmh.json" --samples "$OUT/duplex-a.samples.txt" \
+# (g)'s figures when this run measured them (g.txt is written by (g) alone).
+G_RESULTS=()
+case $SCENARIOS in *g*) G_RESULTS=(--results "$OUT/g.txt") ;; esac
+python3 "$BENCH/report.py" --results "$RESULTS" ${G_RESULTS[@]+"${G_RESULTS[@]}"} --jmh "$OUT/jmh.json" --samples "$OUT/duplex-a.samples.txt" \
     --loadavg "$OUT/loadavg.txt" \
     --runs "$RUNS" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --out docs/benchmarks.md --svg-dir docs/benchmarks
 log "wrote docs/benchmarks.md"
