@@ -45,8 +45,9 @@ import java.util.Objects;
  * transport gives both codecs back to this factory's pool and the connection keeps only each direction's
  * history: the last window of uncompressed bytes, at most 32 KiB each way (less when less was sent or
  * received, or when the window is smaller). The next message borrows a codec and loads that history into it as
- * a dictionary, which costs one dictionary load (a few tens of microseconds for 32 KiB) per direction per
- * wake-up; the bytes on the wire are what they would have been. Without context takeover ({@code server_no_context_takeover} for what a server sends,
+ * a dictionary, which costs one dictionary load per direction per wake-up; the stream continues where it
+ * was, at the same ratio. While messages flow, each
+ * compressed message's plaintext is also copied into its direction's history. Without context takeover ({@code server_no_context_takeover} for what a server sends,
  * {@code client_no_context_takeover} for what a client sends) a codec is borrowed from this factory's pool
  * for one message only, so an idle connection holds nothing; the pool keeps at most {@link Builder#poolSize}
  * idle codecs of each kind. The cheapest server setting is therefore
@@ -302,10 +303,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
          * one window of uncompressed bytes, 32 KiB each way at 15 bits): an idle connection then holds a few
          * KiB of heap instead of about 300 KiB of native zlib memory. The next message borrows a codec and
          * loads the history into it, one dictionary load per direction per wake-up; the compressed bytes
-         * stay as good. {@link Duration#ZERO} keeps the codecs for the connection's life (as a connection
-         * that is never idle that long does). A transport checks idleness on its own clock, up to an eighth
-         * of this (at most a second) late; an embedder driving a {@code Session} itself calls
-         * {@code Session.releaseIdleMemory()}. Default 5 s.
+         * stay as good. Pick it longer than the usual gap between a connection's messages;
+         * {@link Duration#ZERO} keeps the codecs for the connection's life. The NIO transport checks idleness
+         * in its loops' sweep, up to an eighth of this (at most a second) late; an embedder driving a
+         * {@code Session} itself calls {@code Session.releaseIdleMemory()}. Default 5 s.
          */
         public Builder idleRelease(Duration after) {
             Objects.requireNonNull(after, "after");

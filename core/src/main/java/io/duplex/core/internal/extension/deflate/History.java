@@ -11,11 +11,11 @@ import java.nio.ByteBuffer;
  */
 final class History {
 
-    private static final byte[] EMPTY = new byte[0];
     private static final int MIN_ARRAY = 256;
 
     private final int capacity;
-    private byte[] bytes = EMPTY;
+    /** Null until the first byte, and again after {@link #clear()}. */
+    private byte[] bytes;
     /** Bytes held: at most the array's length. */
     private int length;
     /** Where the next byte goes; once the array is full, also where the oldest byte is. */
@@ -33,7 +33,7 @@ final class History {
             return;
         }
         if (n >= capacity) {
-            if (bytes.length < capacity) {
+            if (bytes == null || bytes.length < capacity) {
                 bytes = new byte[capacity];
             }
             src.get(to - capacity, bytes, 0, capacity);
@@ -41,7 +41,8 @@ final class History {
             next = 0;
             return;
         }
-        if (length + n > bytes.length && bytes.length < capacity) {
+        int size = bytes == null ? 0 : bytes.length;
+        if (length + n > size && size < capacity) {
             grow(length + n);
         }
         int first = Math.min(n, bytes.length - next);
@@ -57,8 +58,9 @@ final class History {
     private void grow(int needed) {
         int size = Math.max(MIN_ARRAY, Integer.highestOneBit(needed - 1) << 1);
         byte[] grown = new byte[Math.min(capacity, size)];
-        linear();
-        System.arraycopy(bytes, 0, grown, 0, length);
+        if (length > 0) {
+            System.arraycopy(linear(), 0, grown, 0, length);
+        }
         bytes = grown;
         next = length % grown.length;
     }
@@ -68,7 +70,10 @@ final class History {
         return length;
     }
 
-    /** The array, rotated in place so that its first {@link #length()} bytes are the history, oldest first. */
+    /**
+     * The array, rotated in place so that its first {@link #length()} bytes are the history, oldest first.
+     * Only while {@link #length()} is positive.
+     */
     byte[] linear() {
         if (length == bytes.length && next != 0) {
             reverse(0, next);
@@ -89,13 +94,13 @@ final class History {
 
     /** Forgets everything and lets go of the array. */
     void clear() {
-        bytes = EMPTY;
+        bytes = null;
         length = 0;
         next = 0;
     }
 
     /** Heap bytes of the array. */
     long retainedBytes() {
-        return bytes.length;
+        return bytes == null ? 0 : bytes.length;
     }
 }
