@@ -19,7 +19,8 @@
 #              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4"),
 #              TLS_VERSIONS ("1.3 1.2": (h)'s echo and handshake runs), HANDSHAKE_CONNS (16 handshakes at a time),
 #              WSS_IDLE_CONNS (2000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
-#              DEFLATE_IDLE_CONNS (1000: (i)'s idle memory with deflate, two steps of it),
+#              DEFLATE_IDLE_CONNS (1000: (i)'s idle memory with deflate, two steps of it), DEFLATE_IDLE_SETTLE
+#              (7: seconds each (i) idle step waits before measuring, past Duplex's 5 s deflate idle release),
 #              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
 #              G_CONNS (2000: (g) has G_CONNS / ROOM_SIZE rooms), REDIS_SERVER (redis-server),
 #              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(e) then also run its Duplex echo
@@ -72,6 +73,7 @@ HANDSHAKE_CONNS=${HANDSHAKE_CONNS:-16}
 WSS_IDLE_CONNS=${WSS_IDLE_CONNS:-2000}
 DEFLATE_CONNS=${DEFLATE_CONNS:-100}
 DEFLATE_IDLE_CONNS=${DEFLATE_IDLE_CONNS:-1000}
+DEFLATE_IDLE_SETTLE=${DEFLATE_IDLE_SETTLE:-7}
 MANY_CONNS=${MANY_CONNS:-"100 1000 5000 10000 19000"}
 MANY_SECONDS=${MANY_SECONDS:-20}
 # Node's ws for (i), installed by .ci/install-peers beside the interop tests' Node peers.
@@ -711,9 +713,10 @@ histogram_growth() {
 # Memory per idle connection opened with loadgen options ARGS, on one server start: a first step of N
 # connections pays the server's one-off costs (JIT, class metadata, first-touched heap pages); a second step of
 # N is what a connection costs, measured as in (d). For the JVMs it also writes where the second step's heap
-# went, class by class, to OUT/histo-SCENARIO-SERVER-RUN.txt.
+# went, class by class, to OUT/histo-SCENARIO-SERVER-RUN.txt. With SETTLE=S (seconds) each step waits that
+# long after its connections are ready before measuring: (i) waits past Duplex's deflate idle release.
 idle_steps() {
-    local scenario=$1 s=$2 run=$3 n=$4
+    local scenario=$1 s=$2 run=$3 n=$4 settle=${SETTLE:-0}
     shift 4
     if ! start_server "$s"; then
         echo "scenario=$scenario server=$s run=$run failed=start" >>"$RESULTS"
@@ -725,10 +728,12 @@ idle_steps() {
     read -r heap0 rss0 _ < <(memory_of "$SERVER_PID" 2)
     if hold_idle "$OUT/$scenario-1.out" --conns "$n" "$@"; then
         holders+=("$HOLDER")
+        sleep "$settle"
         read -r heap1 rss1 _ < <(memory_of "$SERVER_PID")
         jcmd "$SERVER_PID" GC.class_histogram >"$OUT/histo-1.txt" 2>/dev/null || true
         if hold_idle "$OUT/$scenario-2.out" --conns "$n" "$@"; then
             ok=1
+            sleep "$settle"
             read -r heap2 rss2 _ < <(memory_of "$SERVER_PID")
             jcmd "$SERVER_PID" GC.class_histogram >"$OUT/histo-2.txt" 2>/dev/null || true
             histogram_growth "$OUT/histo-1.txt" "$OUT/histo-2.txt" "$n" "$OUT/histo-$scenario-$s-$run.txt" || true
@@ -784,13 +789,16 @@ case $SCENARIOS in *i*)
     log "(i) permessage-deflate without context takeover (client_ and server_no_context_takeover)"
     alternate i-noctx --deflate --client-no-context --server-no-context --payload json --size 1024 \
         --conns "$DEFLATE_CONNS" --inflight 16
-    # Node is left out here: memory_of reads a JVM's heap.
+    # Node is left out here: memory_of reads a JVM's heap. Each step waits DEFLATE_IDLE_SETTLE seconds (default 7,
+    # every server alike) once its connections are idle, past Duplex's default idle release (5 s, swept up to
+    # 0.625 s late): what is measured is what an idle connection holds, not one that went quiet a moment ago.
     log "(i) memory per idle connection with deflate negotiated and one message echoed: two steps of $DEFLATE_IDLE_CONNS"
     for run in $(seq "$IDLE_RUNS"); do
         for s in duplex-deflate netty-nio-deflate; do
-            idle_steps i-idle-ctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate --payload json --size 1024 --echo-once
-            idle_steps i-idle-noctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate --client-no-context \
-                --server-no-context --payload json --size 1024 --echo-once
+            SETTLE=$DEFLATE_IDLE_SETTLE idle_steps i-idle-ctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate \
+                --payload json --size 1024 --echo-once
+            SETTLE=$DEFLATE_IDLE_SETTLE idle_steps i-idle-noctx "$s" "$run" "$DEFLATE_IDLE_CONNS" --deflate \
+                --client-no-context --server-no-context --payload json --size 1024 --echo-once
         done
     done ;;
 esac

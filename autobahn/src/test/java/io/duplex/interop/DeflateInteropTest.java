@@ -29,6 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * peer's client against our server with compression on, and our client against the peer's server. Text
  * (multi-byte UTF-8) and binary messages of 0 B to 1 MiB are echoed and checked on both sides, and each side
  * reports the {@code Sec-WebSocket-Extensions} it saw agreed: they must be the same and hold what the mode asks.
+ * With context takeover our client gives its codecs back while idle before each message after the first
+ * ({@link PerMessageDeflate.Builder#idleRelease}), so its streams continue from the histories it kept.
  */
 abstract class DeflateInteropTest {
 
@@ -36,6 +38,11 @@ abstract class DeflateInteropTest {
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(25);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
     private static final long STEP_SECONDS = 10;
+    /**
+     * Our client's idle release with context takeover: it waits for one before each message after the first,
+     * so every message continues the peer's stream from a history loaded into a fresh codec.
+     */
+    private static final Duration IDLE_RELEASE = Duration.ofMillis(1);
 
     /**
      * A parameter combination: the peer's scripts take {@code name}; our client offers {@code ours}.
@@ -43,9 +50,10 @@ abstract class DeflateInteropTest {
      * @param required the parameters the agreed header must hold
      */
     enum Mode {
-        DEFAULTS("defaults", PerMessageDeflate.builder().threshold(0).build()),
+        DEFAULTS("defaults", PerMessageDeflate.builder().threshold(0).idleRelease(IDLE_RELEASE).build()),
         WINDOWS_10("windows10", PerMessageDeflate.builder().threshold(0).serverMaxWindowBits(10)
-                .clientMaxWindowBits(10).build(), "server_max_window_bits=10", "client_max_window_bits=10"),
+                .clientMaxWindowBits(10).idleRelease(IDLE_RELEASE).build(), "server_max_window_bits=10",
+                "client_max_window_bits=10"),
         NO_CONTEXT_TAKEOVER("nocontext", PerMessageDeflate.builder().threshold(0).serverNoContextTakeover(true)
                 .clientNoContextTakeover(true).build(), "server_no_context_takeover", "client_no_context_takeover");
 
@@ -118,8 +126,14 @@ abstract class DeflateInteropTest {
             WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + port + "/deflate"),
                     new DuplexClientConnector.Callbacks(events)).get(STEP_SECONDS, TimeUnit.SECONDS);
             List<String> lines = new ArrayList<>();
+            boolean releasing = mode != Mode.NO_CONTEXT_TAKEOVER;
+            long sent = 0;
             for (String kind : List.of("TEXT", "BINARY")) {
                 for (int n : SIZES) {
+                    if (releasing && sent > 0) {
+                        awaitIdleReleases(client, sent);
+                    }
+                    sent++;
                     Object echo;
                     if (kind.equals("TEXT")) {
                         ws.sendText(Payloads.text(n));
@@ -146,6 +160,15 @@ abstract class DeflateInteropTest {
             assertEquals(normalized(agreed), normalized(ws.extensions()), "our client's view" + report);
             assertEquals(expected("RECV ", " OK", "CLOSE 1000 done"), withoutExtensions(theirs),
                     peer + " server transcript" + report);
+        }
+    }
+
+    /** Waits until our client has given its codecs back {@code n} times (a deadline only bounds a hang). */
+    private static void awaitIdleReleases(WebSocketClient client, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_SECONDS);
+        while (client.metrics().idleReleases() < n) {
+            assertTrue(System.nanoTime() < deadline, "our client's idle release " + n + " of its codecs");
+            Thread.sleep(2);
         }
     }
 

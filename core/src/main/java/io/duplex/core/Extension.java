@@ -1,6 +1,7 @@
 package io.duplex.core;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * One extension negotiated for one connection (RFC 6455 §9). Created by an {@link ExtensionFactory} during the
@@ -56,6 +57,26 @@ public interface Extension {
      */
     default void encode(ByteBuffer in, boolean endOfMessage, ExtensionOutput out) {
         throw new UnsupportedOperationException(negotiated().name() + " encodes nothing");
+    }
+
+    /**
+     * The connection has been idle (no data message in or out) for {@link #idleReleaseDelay()}: give back
+     * what this extension holds between messages and can rebuild when the next one comes, for example a
+     * compressor whose history it keeps. Must leave alone what a message in progress uses, in either
+     * direction; may be called any number of times, also when nothing is held.
+     *
+     * @return whether anything was given back
+     */
+    default boolean releaseIdle() {
+        return false;
+    }
+
+    /**
+     * How long the connection should go without a data message before {@link #releaseIdle()} is called;
+     * {@link Duration#ZERO} (the default) when it never needs to be.
+     */
+    default Duration idleReleaseDelay() {
+        return Duration.ZERO;
     }
 
     /** The connection ended: release what this extension holds (for example native zlib memory). */

@@ -85,11 +85,11 @@ abstract class Connection extends TimedConnection implements Transport {
      * the handshake's header block.
      */
     final void openSession(Session.Builder builder, WebSocketHandler handler, ByteBuffer leftover) {
-        startLiveness();
         settings.metrics.handshakeAccepted();
         observer = settings.metrics.on(loop).observer(handler, settings.metrics);
         session = builder.handler(observer).config(settings.config).buffers(loop.sessionBuffers()).outbound(this)
                 .facade(facade).build();
+        startLiveness(); // after the session exists: its extensions say whether it releases memory when idle
         try {
             session.open();
             if (leftover != null && leftover.hasRemaining() && !isClosed()) {
@@ -186,6 +186,7 @@ abstract class Connection extends TimedConnection implements Transport {
 
     /** A whole data message (or the last part of one) went to the session or the wire. Loop thread. */
     final void messageSent() {
+        messageMoved();
         if (observer != null) {
             observer.messageOut();
         }
@@ -281,6 +282,17 @@ abstract class Connection extends TimedConnection implements Transport {
             LOG.warn("session.fail threw", t);
             closeNow(cause);
         }
+    }
+
+    /** The session's extensions' idle release delay (permessage-deflate's {@code idleRelease}); 0: none. */
+    @Override
+    final long idleReleaseMillis() {
+        return session == null ? 0 : session.idleReleaseDelay().toMillis();
+    }
+
+    @Override
+    final boolean releaseIdleMemory() {
+        return session.releaseIdleMemory();
     }
 
     /** The deadline passed: the opening handshake took too long, or the close did. */

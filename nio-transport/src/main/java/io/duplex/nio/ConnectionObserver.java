@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Stands between the open sessions of one loop and the application's handler they share, to count what only
- * the handler hears of (whole messages received, the close code) and to record the connections' JFR events.
+ * the handler hears of (whole messages received, the close code), to stamp each connection's last message
+ * received (for its idle release) and to record the connections' JFR events.
  * Each connection keeps its own byte counts and opening time for its closed event, so one observer serves
  * every connection of the loop with the same handler ({@link LoopCounters#observer}): it holds nothing per
  * connection. Loop thread only.
@@ -62,17 +63,20 @@ final class ConnectionObserver implements WebSocketHandler {
     @Override
     public void onText(WebSocket socket, String text) {
         counters.messageIn();
+        conn(socket).messageMoved();
         handler.onText(socket, text);
     }
 
     @Override
     public void onBinary(WebSocket socket, ByteBuffer data) {
         counters.messageIn();
+        conn(socket).messageMoved();
         handler.onBinary(socket, data);
     }
 
     @Override
     public void onTextFragment(WebSocket socket, String fragment, boolean last) {
+        conn(socket).messageMoved();
         if (last) {
             counters.messageIn();
         }
@@ -81,6 +85,7 @@ final class ConnectionObserver implements WebSocketHandler {
 
     @Override
     public void onBinaryFragment(WebSocket socket, ByteBuffer fragment, boolean last) {
+        conn(socket).messageMoved();
         if (last) {
             counters.messageIn();
         }

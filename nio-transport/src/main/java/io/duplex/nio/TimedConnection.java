@@ -9,12 +9,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A connection's time: the deadline (the connect or opening-handshake timeout before the session opens, the
- * close timeout once the close began) and, while the session is open, the idle timeout and the keepalive Ping
- * with its Pong timeout. What the deadline's expiry means is for the layer above to decide; the idle and
- * keepalive timeouts fail the session with 1001.
+ * close timeout once the close began) and, while the session is open, the idle timeout, the keepalive Ping
+ * with its Pong timeout, and the release of what the session holds between messages once it has had none for
+ * a while (permessage-deflate's codecs). What the deadline's expiry means is for the layer above to decide;
+ * the idle and keepalive timeouts fail the session with 1001.
  *
- * <p>The deadline is a timer on the loop's wheel, made only while one is armed. The idle timeout and the
- * keepalive need none: reads and writes stamp the time in fields of this connection, and the loop's sweep
+ * <p>The deadline is a timer on the loop's wheel, made only while one is armed. The other rules need none:
+ * reads, writes and data messages stamp the time in fields of this connection, and the loop's sweep
  * ({@link EventLoop#sweepEvery}) compares the stamps with the timeouts, so an open connection holds no timer
  * object and traffic costs no timer work. A sweep check fires up to an eighth of the shortest of those
  * timeouts late, and never more than a second. Loop thread only.
@@ -32,6 +33,8 @@ abstract class TimedConnection extends TcpConnection {
     private long silentSinceMillis;
     /** The last read or write, for the idle timeout. */
     private long lastActivityMillis;
+    /** The last data message received or sent, for the idle release. */
+    private long lastMessageMillis;
     /** Whether the sweep checks this connection: from the session's open (if either timeout is on) to its close. */
     private boolean swept;
     /** A keepalive Ping was sent and nothing was read since. */
@@ -57,6 +60,12 @@ abstract class TimedConnection extends TcpConnection {
 
     /** Fails the session with {@code code} (the peer went silent). */
     abstract void failSession(int code, String reason, Throwable cause);
+
+    /** How long without a data message before {@link #releaseIdleMemory()} is called; 0: never. */
+    abstract long idleReleaseMillis();
+
+    /** The connection has had no data message for {@link #idleReleaseMillis()}: returns whether anything was given back. */
+    abstract boolean releaseIdleMemory();
 
     // ---- the deadline ---------------------------------------------------------------------------------
 
@@ -91,18 +100,18 @@ abstract class TimedConnection extends TcpConnection {
     // ---- idle timeout and keepalive -------------------------------------------------------------------
 
     /**
-     * The session opened: drops the deadline and starts the idle timeout and keepalive the settings enable,
-     * checked from now on by the loop's sweep.
+     * The session opened: drops the deadline and starts the idle timeout, keepalive and idle release that the
+     * settings and the session enable, checked from now on by the loop's sweep.
      */
     final void startLiveness() {
         if (deadline != null) {
             deadline.cancel();
             deadline = null;
         }
-        if (settings.idleTimeoutMillis <= 0 && settings.pingIntervalMillis <= 0) {
+        if (settings.idleTimeoutMillis <= 0 && settings.pingIntervalMillis <= 0 && idleReleaseMillis() <= 0) {
             return;
         }
-        silentSinceMillis = lastActivityMillis = loop.nowMillis();
+        silentSinceMillis = lastActivityMillis = lastMessageMillis = loop.nowMillis();
         swept = true;
         loop.sweepEvery(sweepPeriodMillis());
     }
@@ -127,6 +136,11 @@ abstract class TimedConnection extends TcpConnection {
         lastActivityMillis = loop.nowMillis();
     }
 
+    /** A data message (or part of one) was received or sent: the session is not idle. */
+    final void messageMoved() {
+        lastMessageMillis = loop.nowMillis();
+    }
+
     @Override
     public final long sweep(long nowMillis) {
         if (!swept || isClosed()) {
@@ -149,6 +163,10 @@ abstract class TimedConnection extends TcpConnection {
         if (idle > 0 && now - lastActivityMillis >= idle) {
             timedOut(true, idle, "idle timeout", "no traffic for " + idle + " ms");
             return;
+        }
+        long release = idleReleaseMillis();
+        if (release > 0 && now - lastMessageMillis >= release && releaseIdleMemory()) {
+            settings.metrics.idleRelease();
         }
         long ping = settings.pingIntervalMillis;
         if (ping <= 0) {
@@ -182,6 +200,10 @@ abstract class TimedConnection extends TcpConnection {
         }
         if (settings.pingIntervalMillis > 0) {
             shortest = Math.min(shortest, Math.min(settings.pingIntervalMillis, settings.pongTimeoutMillis));
+        }
+        long release = idleReleaseMillis();
+        if (release > 0) {
+            shortest = Math.min(shortest, release);
         }
         return Math.max(1, Math.min(MAX_SWEEP_PERIOD_MILLIS, shortest / SWEEPS_PER_TIMEOUT));
     }

@@ -35,6 +35,7 @@ public final class TransportMetrics {
     private final LongAdder overflowCloses = new LongAdder();
     private final LongAdder keepaliveCloses = new LongAdder();
     private final LongAdder idleCloses = new LongAdder();
+    private final LongAdder idleReleases = new LongAdder();
     /** Codes are 1000 to 4999 at most (the core refuses others), so this stays small. */
     private final Map<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
 
@@ -118,6 +119,16 @@ public final class TransportMetrics {
         return idleCloses.sum();
     }
 
+    /**
+     * Times an open connection gave back memory it holds between messages after having none for a while: with
+     * permessage-deflate and context takeover, its zlib codecs went back to the pool, keeping only the
+     * histories (see {@code PerMessageDeflate.Builder.idleRelease}). A connection counts again each time it
+     * woke up and went idle again.
+     */
+    public long idleReleases() {
+        return idleReleases.sum();
+    }
+
     /** Closes of open connections so far, by the close code the handler was given, in code order. A snapshot. */
     public Map<Integer, Long> closesByCode() {
         Map<Integer, Long> m = new TreeMap<>();
@@ -158,7 +169,11 @@ public final class TransportMetrics {
         listener.outboundOverflow(code);
     }
 
-    void livenessTimeout(boolean idle) {
+    void idleRelease() {
+        idleReleases.increment();
+    }
+
+        void livenessTimeout(boolean idle) {
         (idle ? idleCloses : keepaliveCloses).increment();
         listener.livenessTimeout(idle);
     }

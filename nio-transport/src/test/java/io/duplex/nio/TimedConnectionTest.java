@@ -59,7 +59,10 @@ class TimedConnectionTest {
 
     /** A registered connection whose session opened {@code at} (the loop's time, returned through it). */
     private Recording opened(ConnectionSettings s, long[] at) throws Exception {
-        Recording c = new Recording(loop, s);
+        return opened(new Recording(loop, s), at);
+    }
+
+    private Recording opened(Recording c, long[] at) throws Exception {
         onLoop(() -> {
             c.registerWithLoop(0);
             c.startLiveness();
@@ -173,6 +176,58 @@ class TimedConnectionTest {
         assertEquals(0, writing.pings.get());
     }
 
+    /** A registered connection whose session releases memory after {@code releaseMillis} without a message. */
+    private Recording releasing(long releaseMillis, long[] at) throws Exception {
+        Recording c = new Recording(loop, settings(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1)));
+        c.releaseAfter = releaseMillis;
+        c.holding = true;
+        return opened(c, at);
+    }
+
+    @Test
+    void theIdleReleaseComesAfterTheDelayWithoutAMessageAndReadsAndWritesDoNotDelayIt() throws Exception {
+        long[] t0 = new long[1];
+        Recording c = releasing(5_000, t0);
+        long t = t0[0];
+        assertEquals(625L, (long) onLoop(() -> c.sweep(t + 4_999)), "swept at an eighth of the delay");
+        assertEquals(0, c.releases.get(), "not before the delay");
+        onLoop(() -> {
+            c.bytesRead(); // a Pong, say: bytes but no message
+            c.wrote();
+            return null;
+        });
+        assertTrue(onLoop(() -> c.sweep(t + 5_000)) > 0, "still swept: the session may hold memory again");
+        assertEquals(1, c.releases.get(), "released after the delay without a message, whatever bytes moved");
+        assertEquals(1, c.settings.metrics.idleReleases(), "counted in the endpoint's metrics");
+
+        Thread.sleep(20); // the loop's clock moves on before the message
+        long messageAt = onLoop(() -> {
+            c.messageMoved();
+            c.holding = true;
+            return loop.nowMillis();
+        });
+        onLoop(() -> c.sweep(messageAt + 4_999));
+        assertEquals(1, c.releases.get(), "a message restarts the delay");
+        onLoop(() -> c.sweep(messageAt + 5_000));
+        assertEquals(2, c.releases.get());
+        assertFalse(c.holding);
+        onLoop(() -> c.sweep(messageAt + 9_000));
+        assertEquals(3, c.releases.get(), "asked again while idle");
+        assertEquals(2, c.settings.metrics.idleReleases(), "but only what gave something back counts");
+    }
+
+    @Test
+    void aConnectionWithNeitherTimeoutButAnIdleReleaseIsSweptByTheLoopOnItsOwn() throws Exception {
+        Recording c = releasing(30, new long[1]);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (c.releases.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(c.releases.get() > 0, "the loop's sweep released the idle connection's memory");
+        assertFalse(c.holding);
+        assertEquals(1, c.failed.getCount(), "and did not fail it");
+    }
+
     @Test
     void noCheckOnceTheCloseHandshakeBegan() throws Exception {
         long[] t0 = new long[1];
@@ -200,6 +255,10 @@ class TimedConnectionTest {
         final AtomicReference<String> reason = new AtomicReference<>();
         final AtomicReference<Throwable> cause = new AtomicReference<>();
         volatile boolean closing;
+        /** What {@link #idleReleaseMillis()} says; what the session would hold is {@link #holding}. */
+        volatile long releaseAfter;
+        volatile boolean holding;
+        final AtomicInteger releases = new AtomicInteger();
 
         Recording(EventLoop loop, ConnectionSettings settings) throws IOException {
             super(loop, unconnected(), settings);
@@ -232,6 +291,19 @@ class TimedConnectionTest {
             this.reason.set(reason);
             this.cause.set(cause);
             failed.countDown();
+        }
+
+        @Override
+        long idleReleaseMillis() {
+            return releaseAfter;
+        }
+
+        @Override
+        boolean releaseIdleMemory() {
+            releases.incrementAndGet();
+            boolean held = holding;
+            holding = false;
+            return held;
         }
 
         @Override

@@ -6,7 +6,9 @@ import io.duplex.core.ExtensionOffer;
 import io.duplex.core.HandshakeException;
 import io.duplex.core.internal.extension.deflate.DeflateNegotiation;
 import io.duplex.core.internal.extension.deflate.DeflateSettings;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The {@code permessage-deflate} extension (RFC 7692): compresses the payload of data messages with DEFLATE.
@@ -38,8 +40,14 @@ import java.util.List;
  * sending with a 15-bit window uses one {@link java.util.zip.Deflater}, about 262 KiB native at any level;
  * sending with a smaller window uses Duplex's own encoder on the Java heap: about 35 KiB at 8 bits, 40 KiB at
  * 10, 64 KiB at 12, 176 KiB at 14. With context takeover (the default) a direction takes its codec on its
- * first compressed message and holds it until the connection closes: that buys much better ratios on
- * similar messages. Without context takeover ({@code server_no_context_takeover} for what a server sends,
+ * first compressed message and holds it while messages flow: that buys much better ratios on similar
+ * messages. Once the connection has had no data message for {@link Builder#idleRelease} (default 5 s), the
+ * transport gives both codecs back to this factory's pool and the connection keeps only each direction's
+ * history: the last window of uncompressed bytes, at most 32 KiB each way (less when less was sent or
+ * received, or when the window is smaller). The next message borrows a codec and loads that history into it as
+ * a dictionary, which costs one dictionary load per direction per wake-up; the stream continues where it
+ * was, at the same ratio. While messages flow, each
+ * compressed message's plaintext is also copied into its direction's history. Without context takeover ({@code server_no_context_takeover} for what a server sends,
  * {@code client_no_context_takeover} for what a client sends) a codec is borrowed from this factory's pool
  * for one message only, so an idle connection holds nothing; the pool keeps at most {@link Builder#poolSize}
  * idle codecs of each kind. The cheapest server setting is therefore
@@ -66,6 +74,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     private final boolean acceptServerMaxWindowBits;
     private final boolean acceptServerNoContextTakeover;
     private final int poolSize;
+    private final Duration idleRelease;
     private final DeflateNegotiation negotiation;
 
     private PerMessageDeflate(Builder b) {
@@ -78,9 +87,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         this.acceptServerMaxWindowBits = b.acceptServerMaxWindowBits;
         this.acceptServerNoContextTakeover = b.acceptServerNoContextTakeover;
         this.poolSize = b.poolSize;
+        this.idleRelease = b.idleRelease;
         this.negotiation = new DeflateNegotiation(new DeflateSettings(serverNoContextTakeover,
                 clientNoContextTakeover, serverMaxWindowBits, clientMaxWindowBits, level, threshold,
-                acceptServerMaxWindowBits, acceptServerNoContextTakeover, poolSize));
+                acceptServerMaxWindowBits, acceptServerNoContextTakeover, poolSize, idleRelease));
     }
 
     /** A builder with the defaults documented on each of its methods. */
@@ -138,6 +148,11 @@ public final class PerMessageDeflate implements ExtensionFactory {
         return poolSize;
     }
 
+    /** See {@link Builder#idleRelease}. */
+    public Duration idleRelease() {
+        return idleRelease;
+    }
+
     @Override
     public String name() {
         return "permessage-deflate";
@@ -165,7 +180,8 @@ public final class PerMessageDeflate implements ExtensionFactory {
                 + ", serverMaxWindowBits=" + serverMaxWindowBits + ", clientMaxWindowBits=" + clientMaxWindowBits
                 + ", level=" + level + ", threshold=" + threshold
                 + ", acceptServerMaxWindowBits=" + acceptServerMaxWindowBits
-                + ", acceptServerNoContextTakeover=" + acceptServerNoContextTakeover + ", poolSize=" + poolSize + "}";
+                + ", acceptServerNoContextTakeover=" + acceptServerNoContextTakeover + ", poolSize=" + poolSize
+                + ", idleRelease=" + idleRelease + "}";
     }
 
     /** Configures a {@link PerMessageDeflate}. */
@@ -179,6 +195,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         private boolean acceptServerMaxWindowBits = true;
         private boolean acceptServerNoContextTakeover = true;
         private int poolSize = 2 * Runtime.getRuntime().availableProcessors();
+        private Duration idleRelease = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -277,6 +294,26 @@ public final class PerMessageDeflate implements ExtensionFactory {
                 throw new IllegalArgumentException("poolSize must not be negative: " + codecs);
             }
             this.poolSize = codecs;
+            return this;
+        }
+
+        /**
+         * How long a connection with context takeover (in either direction) may go without a data message
+         * before its codecs go back to this factory's pool, keeping only each direction's history (at most
+         * one window of uncompressed bytes, 32 KiB each way at 15 bits): an idle connection then holds a few
+         * KiB of heap instead of about 300 KiB of native zlib memory. The next message borrows a codec and
+         * loads the history into it, one dictionary load per direction per wake-up; the compressed bytes
+         * stay as good. Pick it longer than the usual gap between a connection's messages;
+         * {@link Duration#ZERO} keeps the codecs for the connection's life. The NIO transport checks idleness
+         * in its loops' sweep, up to an eighth of this (at most a second) late; an embedder driving a
+         * {@code Session} itself calls {@code Session.releaseIdleMemory()}. Default 5 s.
+         */
+        public Builder idleRelease(Duration after) {
+            Objects.requireNonNull(after, "after");
+            if (after.isNegative()) {
+                throw new IllegalArgumentException("idleRelease must not be negative: " + after);
+            }
+            this.idleRelease = after;
             return this;
         }
 

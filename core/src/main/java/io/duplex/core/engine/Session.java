@@ -21,6 +21,7 @@ import io.duplex.core.internal.session.MessageSender;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -214,6 +215,30 @@ public final class Session extends CloseHandshake implements WebSocket {
             in.position(in.limit());
             failConnection(e.closeCode(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * The connection has had no data message in or out for {@link #idleReleaseDelay()}: lets the negotiated
+     * extensions give back what they hold between messages and can rebuild with the next one. With
+     * permessage-deflate and context takeover, each direction returns its zlib codec to the factory's pool and
+     * keeps only its history (at most one window, 32 KiB, of uncompressed bytes); its next message primes a
+     * pooled codec with it, so nothing changes on the wire. A direction in the middle of a message keeps its
+     * codec. A no-op when nothing is held or the session is closed; the transport calls it, from the thread
+     * that drives the session, when its own clock says the connection has been idle long enough.
+     *
+     * @return whether anything was given back
+     */
+    public boolean releaseIdleMemory() {
+        return chain != null && !isClosed() && chain.releaseIdle();
+    }
+
+    /**
+     * How long this connection should go without a data message before {@link #releaseIdleMemory()} is worth
+     * calling (for permessage-deflate, {@code PerMessageDeflate.Builder.idleRelease}); {@link Duration#ZERO}
+     * when it never is: no extension, or none that holds anything between messages.
+     */
+    public Duration idleReleaseDelay() {
+        return chain == null ? Duration.ZERO : chain.idleReleaseDelay();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.duplex.core.internal.frame.FrameListener;
 import io.duplex.core.internal.frame.Masking;
 import io.duplex.core.internal.frame.Opcode;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -134,6 +135,27 @@ public final class ExtensionChain {
                 failures.accept(ex);
             }
         }
+    }
+
+    /** The connection is idle: each extension gives back what it can rebuild ({@link Extension#releaseIdle}). */
+    public boolean releaseIdle() {
+        boolean released = false;
+        for (Extension e : extensions) {
+            released |= e.releaseIdle();
+        }
+        return released;
+    }
+
+    /** The shortest positive {@link Extension#idleReleaseDelay()} of the extensions, or zero when none has one. */
+    public Duration idleReleaseDelay() {
+        Duration shortest = Duration.ZERO;
+        for (Extension e : extensions) {
+            Duration d = e.idleReleaseDelay();
+            if (!d.isNegative() && !d.isZero() && (shortest.isZero() || d.compareTo(shortest) < 0)) {
+                shortest = d;
+            }
+        }
+        return shortest;
     }
 
     /** The extension that decodes messages whose first frame carries {@code rsv}; none is a protocol error. */

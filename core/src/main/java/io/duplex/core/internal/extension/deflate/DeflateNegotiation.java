@@ -68,7 +68,7 @@ public final class DeflateNegotiation {
         DeflateElement response = new DeflateElement(serverNoContext, clientNoContext,
                 sayServerBits ? serverBits : ABSENT, clientBits < MAX_BITS ? clientBits : ABSENT);
         return new PerMessageDeflateExtension(response.toOffer(), pools, settings.threshold(),
-                serverBits, serverNoContext, clientNoContext);
+                serverBits, serverNoContext, clientNoContext, clientBits, settings.idleRelease());
     }
 
     /** Client: the one element offered. */
@@ -111,8 +111,9 @@ public final class DeflateNegotiation {
         // The offer's own values are promises this side keeps whatever the server answers (§7.1.1.2, §7.1.2.2).
         int sendBits = Math.min(clientBits == ABSENT ? MAX_BITS : clientBits, settings.clientMaxWindowBits());
         boolean sendNoContext = response.clientNoContextTakeover() || settings.clientNoContextTakeover();
+        int receiveBits = response.serverMaxWindowBits() == ABSENT ? MAX_BITS : response.serverMaxWindowBits();
         return new PerMessageDeflateExtension(element, pools, settings.threshold(),
-                sendBits, sendNoContext, response.serverNoContextTakeover());
+                sendBits, sendNoContext, response.serverNoContextTakeover(), receiveBits, settings.idleRelease());
     }
 
     private static HandshakeException refused(String why) {

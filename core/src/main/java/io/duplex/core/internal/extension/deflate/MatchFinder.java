@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * LZ77 over a sliding buffer (RFC 1951 §4) whose back-references never reach further than the window the
@@ -88,6 +89,27 @@ final class MatchFinder {
         floor = strStart;
         matchLength = MIN_MATCH - 1;
         matchAvailable = false;
+    }
+
+    /** The bytes a match at the current position may reach back to, oldest first (all input is parsed). */
+    byte[] history() {
+        int from = Math.max(floor, strStart - (windowSize - 1));
+        return Arrays.copyOfRange(buffer, from, strStart);
+    }
+
+    /**
+     * Starts over from {@code history}: the next message's matches may reach back into it, as if it had just
+     * been parsed. Only the last window's worth of it is kept.
+     */
+    void prime(byte[] history) {
+        reset();
+        slide(strStart);
+        int n = Math.min(history.length, windowSize - 1);
+        System.arraycopy(history, history.length - n, buffer, 0, n);
+        fillEnd = n;
+        floor = 0;
+        insertRange(0, n);
+        strStart = n;
     }
 
     void beginMessage(ByteBuffer message, int from, int to) {

@@ -10,8 +10,9 @@ import java.util.zip.Deflater;
  * sent in parts) ending in a sync flush, and strips the final {@code 00 00 FF FF}. With a 15-bit window it uses
  * the JDK's {@link Deflater} (native zlib, faster); with a smaller one, {@link WindowedDeflater}, whose
  * back-references stay inside the agreed window. With context takeover the compressor is taken on the first
- * message and kept; without it, one is borrowed from the factory's pool per message, so an idle connection
- * holds none.
+ * message and kept until {@link #releaseIdle}, which gives it back to the pool and keeps only the history (the
+ * last window of what was sent) to prime the next one with; without context takeover, one is borrowed from the
+ * factory's pool per message, so an idle connection holds none.
  */
 final class MessageDeflater implements Sink {
 
@@ -26,6 +27,13 @@ final class MessageDeflater implements Sink {
 
     private Deflater deflater;
     private WindowedDeflater windowed;
+    /**
+     * With context takeover and a 15-bit window: the last 32 KiB sent, copied as they are compressed, since
+     * the native compressor cannot hand out its window when it is given back. Null otherwise.
+     */
+    private final History history;
+    /** The windowed compressor's history while it is given back for idleness (it hands it out); else null. */
+    private byte[] windowedHistory;
     private boolean inMessage;
     /** The output of the current call, for {@link #ensure}. */
     private ExtensionOutput out;
@@ -36,6 +44,7 @@ final class MessageDeflater implements Sink {
         this.windowBits = windowBits;
         this.noContextTakeover = noContextTakeover;
         this.pools = pools;
+        this.history = windowBits == 15 && !noContextTakeover ? new History(1 << 15) : null;
     }
 
     void encode(ByteBuffer in, boolean endOfMessage, ExtensionOutput output) {
@@ -47,7 +56,12 @@ final class MessageDeflater implements Sink {
             ByteBuffer first = ensure(MIN_ROOM);
             int start = first.position();
             if (windowBits == 15) {
+                int from = in.position();
+                int to = in.limit();
                 deflate(in);
+                if (history != null) {
+                    history.append(in, from, to);
+                }
             } else {
                 windowed.compress(in, this);
             }
@@ -74,10 +88,43 @@ final class MessageDeflater implements Sink {
         if (windowBits == 15) {
             if (deflater == null) {
                 deflater = pools.deflaters.borrow();
+                if (history != null && history.length() > 0) {
+                    // A raw stream takes a dictionary before its first input: the stream continues from it.
+                    deflater.setDictionary(history.linear(), 0, history.length());
+                }
             }
         } else if (windowed == null) {
             windowed = pools.windowed(windowBits).borrow();
+            if (windowedHistory != null) {
+                windowed.prime(windowedHistory);
+                windowedHistory = null;
+            }
         }
+    }
+
+    /**
+     * The connection is idle: with context takeover, gives the compressor back to the pool and keeps only its
+     * history, which primes the one borrowed for the next message. Does nothing in the middle of a message,
+     * without context takeover (nothing is held between messages) or when nothing is held.
+     *
+     * @return whether a compressor was given back
+     */
+    boolean releaseIdle() {
+        if (inMessage || noContextTakeover) {
+            return false;
+        }
+        if (deflater != null) {
+            pools.deflaters.giveBack(deflater);
+            deflater = null;
+            return true;
+        }
+        if (windowed != null) {
+            windowedHistory = windowed.history();
+            pools.windowed(windowBits).giveBack(windowed);
+            windowed = null;
+            return true;
+        }
+        return false;
     }
 
     private void giveBack() {
@@ -138,13 +185,21 @@ final class MessageDeflater implements Sink {
         return deflater != null || windowed != null;
     }
 
-    /** Heap bytes held by the windowed compressor, 0 when the window is 15 bits or nothing was sent yet. */
+    /** Heap bytes held: the windowed compressor's arrays and the history kept for the next compressor. */
     long heapBytes() {
-        return windowed == null ? 0 : windowed.retainedBytes();
+        return (windowed == null ? 0 : windowed.retainedBytes()) + (history == null ? 0 : history.retainedBytes())
+                + (windowedHistory == null ? 0 : windowedHistory.length);
     }
 
-    /** Gives the compressor back to the pool, or ends it if a message was cut short (its state is unusable). */
+    /**
+     * The connection ended: gives the compressor back to the pool, or ends it if a message was cut short (its
+     * state is unusable), and forgets the history.
+     */
     void release() {
+        if (history != null) {
+            history.clear();
+        }
+        windowedHistory = null;
         if (inMessage) {
             if (deflater != null) {
                 pools.deflaters.discard(deflater);

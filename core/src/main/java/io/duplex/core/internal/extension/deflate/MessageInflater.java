@@ -11,8 +11,10 @@ import java.util.zip.Inflater;
  * The receiving half of permessage-deflate (RFC 7692 §7.2.2): inflates each message's payload with the
  * {@code 00 00 FF FF} tail appended, through the session's output so the message limit applies to inflated
  * bytes while they are produced. With context takeover one raw {@link Inflater}, taken on the first message,
- * serves the connection; without it (the peer forgets history after each message), one is borrowed from the
- * factory's pool per message, so an idle connection holds none.
+ * serves the connection until {@link #releaseIdle} gives it back to the pool; what is kept meanwhile is the last
+ * window of inflated bytes (the peer's back-references reach that far), which primes the next one. Without
+ * context takeover (the peer forgets history after each message), one is borrowed from the factory's pool per
+ * message, so an idle connection holds none.
  */
 final class MessageInflater {
 
@@ -23,6 +25,11 @@ final class MessageInflater {
 
     private final boolean noContextTakeover;
     private final CodecPool<Inflater> pool;
+    /**
+     * With context takeover: the last inflated bytes, as far back as the peer's window reaches, copied as they
+     * are produced since the Inflater cannot hand out its window when it is given back. Null otherwise.
+     */
+    private final History history;
     /** Only the extension's own calls read it, so one view serves every message. */
     private final ByteBuffer tail = ByteBuffer.wrap(TAIL.clone());
 
@@ -31,9 +38,14 @@ final class MessageInflater {
     /** The peer ended its DEFLATE stream (a block with BFINAL set, §7.2.3.4): later bytes are padding. */
     private boolean streamEnded;
 
-    MessageInflater(boolean noContextTakeover, CodecPool<Inflater> pool) {
+    /**
+     * @param peerWindowBits the window the peer compresses with, 8..15. A zlib peer told 8 uses 9 (zlib
+     *     refuses a raw 8-bit window), so at least 9 bits of history are kept.
+     */
+    MessageInflater(boolean noContextTakeover, int peerWindowBits, CodecPool<Inflater> pool) {
         this.noContextTakeover = noContextTakeover;
         this.pool = pool;
+        this.history = noContextTakeover ? null : new History(1 << Math.max(9, peerWindowBits));
     }
 
     void decode(ByteBuffer in, boolean endOfMessage, ExtensionOutput out) throws WebSocketException {
@@ -55,12 +67,23 @@ final class MessageInflater {
 
     private void begin() {
         inMessage = true;
+        if (streamEnded) {
+            // The peer ended its stream: the next message starts a new one, which references nothing before it.
+            if (inflater != null) {
+                inflater.reset();
+            }
+            if (history != null) {
+                history.clear();
+            }
+            streamEnded = false;
+        }
         if (inflater == null) {
             inflater = pool.borrow();
-        } else if (streamEnded) {
-            inflater.reset();
+            if (history != null && history.length() > 0) {
+                // A raw inflater takes a dictionary at any time: it becomes the window the stream refers back to.
+                inflater.setDictionary(history.linear(), 0, history.length());
+            }
         }
-        streamEnded = false;
     }
 
     private void inflate(ByteBuffer in, ExtensionOutput out) throws WebSocketException {
@@ -72,7 +95,11 @@ final class MessageInflater {
         try {
             while (true) {
                 ByteBuffer room = out.buffer(CHUNK);
+                int from = room.position();
                 inflater.inflate(room);
+                if (history != null) {
+                    history.append(room, from, room.position());
+                }
                 if (inflater.finished()) {
                     streamEnded = true;
                     in.position(in.limit());
@@ -99,8 +126,35 @@ final class MessageInflater {
         return inflater != null;
     }
 
-    /** Gives the Inflater back to the pool, or ends it if a message was cut short (its state is unusable). */
+    /**
+     * The connection is idle: with context takeover, gives the Inflater back to the pool and keeps only the
+     * history, which primes the one borrowed for the next message. Does nothing in the middle of a message,
+     * without context takeover (nothing is held between messages) or when nothing is held.
+     *
+     * @return whether an Inflater was given back
+     */
+    boolean releaseIdle() {
+        if (inMessage || inflater == null) {
+            return false;
+        }
+        pool.giveBack(inflater);
+        inflater = null;
+        return true;
+    }
+
+    /** Heap bytes of the history kept for the next Inflater. */
+    long heapBytes() {
+        return history == null ? 0 : history.retainedBytes();
+    }
+
+    /**
+     * The connection ended: gives the Inflater back to the pool, or ends it if a message was cut short (its
+     * state is unusable), and forgets the history.
+     */
     void release() {
+        if (history != null) {
+            history.clear();
+        }
         if (inflater != null) {
             if (inMessage) {
                 pool.discard(inflater);

@@ -5,11 +5,13 @@ import io.duplex.core.ExtensionOffer;
 import io.duplex.core.ExtensionOutput;
 import io.duplex.core.WebSocketException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * permessage-deflate on one connection, as negotiated (RFC 7692 §6, §7): claims RSV1 ("Per-Message
  * Compressed"), inflates received messages whose first frame has it, and compresses outgoing messages of at
- * least the threshold's size. Each direction has its own window size and context-takeover rule.
+ * least the threshold's size. Each direction has its own window size and context-takeover rule. A direction
+ * with context takeover holds its codec between messages until {@link #releaseIdle}, then only its history.
  */
 public final class PerMessageDeflateExtension implements Extension {
 
@@ -23,15 +25,20 @@ public final class PerMessageDeflateExtension implements Extension {
     private final boolean receiveNoContextTakeover;
     private final MessageDeflater deflater;
     private final MessageInflater inflater;
+    /** After how long idle the transport should call {@link #releaseIdle}; zero: never. */
+    private final Duration idleRelease;
 
     /**
      * @param negotiated the response element
      * @param sendWindowBits the window this side compresses with, 8..15
      * @param sendNoContextTakeover whether each sent message is compressed without the earlier ones' history
      * @param receiveNoContextTakeover whether the peer compresses each message without earlier history
+     * @param receiveWindowBits the window the peer compresses with, 8..15
+     * @param idleRelease the factory's setting, zero when codecs are kept while idle
      */
     PerMessageDeflateExtension(ExtensionOffer negotiated, ZlibPools pools, int threshold, int sendWindowBits,
-            boolean sendNoContextTakeover, boolean receiveNoContextTakeover) {
+            boolean sendNoContextTakeover, boolean receiveNoContextTakeover, int receiveWindowBits,
+            Duration idleRelease) {
         this.pools = pools;
         this.negotiated = negotiated;
         this.threshold = threshold;
@@ -39,7 +46,8 @@ public final class PerMessageDeflateExtension implements Extension {
         this.sendNoContextTakeover = sendNoContextTakeover;
         this.receiveNoContextTakeover = receiveNoContextTakeover;
         this.deflater = new MessageDeflater(sendWindowBits, sendNoContextTakeover, pools);
-        this.inflater = new MessageInflater(receiveNoContextTakeover, pools.inflaters);
+        this.inflater = new MessageInflater(receiveNoContextTakeover, receiveWindowBits, pools.inflaters);
+        this.idleRelease = sendNoContextTakeover && receiveNoContextTakeover ? Duration.ZERO : idleRelease;
     }
 
     @Override
@@ -83,6 +91,23 @@ public final class PerMessageDeflateExtension implements Extension {
         inflater.release();
     }
 
+    /**
+     * Gives each direction's codec back to the pool, keeping only its history (at most one window of
+     * uncompressed bytes), unless that direction is in the middle of a message; the next message borrows a
+     * codec and primes it with the history, so the streams continue as if nothing happened.
+     */
+    @Override
+    public boolean releaseIdle() {
+        boolean sent = deflater.releaseIdle();
+        return inflater.releaseIdle() | sent;
+    }
+
+    /** The factory's idle-release setting, or zero when neither direction keeps context between messages. */
+    @Override
+    public Duration idleReleaseDelay() {
+        return idleRelease;
+    }
+
     /** The window this side compresses with (base-2 logarithm). */
     public int sendWindowBits() {
         return sendWindowBits;
@@ -113,9 +138,12 @@ public final class PerMessageDeflateExtension implements Extension {
         return pools;
     }
 
-    /** Heap bytes held by the windowed compressor (0 with a 15-bit send window, or while none is held). */
+    /**
+     * Heap bytes held: the windowed compressor's arrays while it is held, and each direction's history with
+     * context takeover (0 once the connection ended).
+     */
     public long heapBytesHeld() {
-        return deflater.heapBytes();
+        return deflater.heapBytes() + inflater.heapBytes();
     }
 
     @Override

@@ -85,6 +85,24 @@ public final class WindowedDeflater {
         }
     }
 
+    /**
+     * A copy of the history later messages may reference (at most the window's size less one, less when less
+     * was compressed), for {@link #prime} on another instance: so a connection idle between messages need not
+     * hold this one's arrays.
+     */
+    public byte[] history() {
+        return matcher == null ? new byte[0] : matcher.history();
+    }
+
+    /**
+     * Makes {@code history} the bytes the next message may reference, as if it had been compressed here with
+     * context takeover. Call on an instance that is new or {@link #reset()}.
+     */
+    public void prime(byte[] history) {
+        allocate();
+        matcher.prime(history);
+    }
+
     /** Drops the large arrays; also forgets the history. The next compress allocates them again. */
     public void release() {
         matcher = null;
