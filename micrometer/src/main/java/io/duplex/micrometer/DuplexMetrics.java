@@ -85,6 +85,9 @@ public final class DuplexMetrics implements MeterBinder {
                 "Connections the transport failed: outbound buffer past its limit, keepalive ping unanswered, idle",
                 "reason", Map.of("overflow", TransportMetrics::overflowCloses, "keepalive",
                         TransportMetrics::keepaliveCloses, "idle", TransportMetrics::idleCloses));
+        counter(registry, "duplex.idle.releases", null,
+                "Times an idle connection gave back memory it holds between messages (permessage-deflate codecs)",
+                Tags.empty(), TransportMetrics::idleReleases);
         for (Integer code : metrics.closesByCode().keySet()) {
             codesRegistered.add(code);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
 import io.duplex.core.WebSocketHandler;
+import io.duplex.core.deflate.PerMessageDeflate;
 import io.duplex.nio.EventLoopGroup;
 import io.duplex.nio.WebSocketClient;
 import io.duplex.nio.WebSocketServer;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -116,5 +118,33 @@ class DuplexMetricsTest {
         eventually(() -> server.metrics().closes(1000) == 1, "the close counted");
         new DuplexMetrics(server, Tags.empty()).bindTo(registry);
         assertEquals(1, counter("duplex.closes", "code", "1000"));
+    }
+
+    @Test
+    void idleReleasesOfDeflateCodecsAreCounted() throws Exception {
+        PerMessageDeflate deflate = PerMessageDeflate.builder().threshold(0).idleRelease(Duration.ofMillis(100))
+                .build();
+        CountDownLatch echoed = new CountDownLatch(1);
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).loops(group).extensions(List.of(deflate))
+                .handler(new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        ws.sendText(text);
+                    }
+                }).build().start();
+        new DuplexMetrics(server, Tags.empty()).bindTo(registry);
+        assertEquals(0, counter("duplex.idle.releases"));
+        client = WebSocketClient.builder().loops(group).extensions(List.of(deflate)).build();
+        WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/"), new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                echoed.countDown();
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertTrue(ws.extensions().startsWith("permessage-deflate"), ws.extensions());
+        ws.sendText("compressed both ways, then idle");
+        assertTrue(echoed.await(10, TimeUnit.SECONDS));
+        eventually(() -> server.metrics().idleReleases() >= 1, "the server's codecs released while idle");
+        assertEquals(server.metrics().idleReleases(), counter("duplex.idle.releases"));
     }
 }
