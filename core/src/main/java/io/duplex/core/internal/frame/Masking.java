@@ -33,21 +33,23 @@ public final class Masking {
     private static final VarHandle ARRAY_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, NATIVE);
     /** Honours the buffer's bounds and read-only-ness; ignores its byte order, which is what we want here. */
     private static final VarHandle BUFFER_LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE);
-    /** The classes that {@link #BUFFER_LONGS}'s access path names in its signatures, by JDK; see the class comment. */
-    private static final String[] VIEW_SIGNATURE_CLASSES = {
-        "jdk.internal.access.foreign.MemorySegmentProxy", "java.lang.foreign.MemorySegment"};
 
     static {
-        for (String name : VIEW_SIGNATURE_CLASSES) {
-            try {
-                Class.forName(name, false, ByteBuffer.class.getClassLoader()); // loaded, not initialized
-            } catch (ClassNotFoundException | LinkageError | SecurityException e) {
-                // Not on this JDK: its access path does not name this class.
-            }
-        }
+        // The type that BUFFER_LONGS's access path names in its signatures: on JDK 17, then on later JDKs.
+        loadIfPresent("jdk.internal.access.foreign.MemorySegmentProxy");
+        loadIfPresent("java.lang.foreign.MemorySegment");
     }
 
     private Masking() {
+    }
+
+    /** Loads (without initializing) a JDK class so that C2 sees it loaded; see the class comment. */
+    private static void loadIfPresent(String name) {
+        try {
+            Class.forName(name, false, ByteBuffer.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            // Not on this JDK: its access path does not name this class.
+        }
     }
 
     /**
