@@ -23,8 +23,9 @@
 #              (7: seconds each (i) idle step waits before measuring, past Duplex's 5 s deflate idle release),
 #              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
 #              G_CONNS (2000: (g) has G_CONNS / ROOM_SIZE rooms), REDIS_SERVER (redis-server),
-#              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(e) then also run its Duplex echo
-#              server as "duplex@base", so a change's before and after alternate in one run; use with --no-report).
+#              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(e) and (h) then also run its Duplex
+#              echo server as "duplex@base" / "duplex-tls@base", so a change's before and after alternate in one
+#              run; use with --no-report), H_PARTS ("a c hs idle": which of (h)'s measurements to run).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdefhij
@@ -141,9 +142,10 @@ server_base() {
 }
 
 server_props() {
-    case "$1" in *-tls) echo "-Dbench.tls.keystore=$KEYSTORE" ;; esac
-    case "$1" in *-openssl-tls) echo "-Dbench.tls.provider=openssl" ;; esac
-    case "$1" in *-deflate) echo "-Dbench.deflate=true" ;; esac
+    local name=${1%@base}
+    case "$name" in *-tls) echo "-Dbench.tls.keystore=$KEYSTORE" ;; esac
+    case "$name" in *-openssl-tls) echo "-Dbench.tls.provider=openssl" ;; esac
+    case "$name" in *-deflate) echo "-Dbench.deflate=true" ;; esac
 }
 
 server_main() {
@@ -751,28 +753,33 @@ idle_steps() {
 
 # (h) wss: (a) and (c) over TLS 1.3 and TLS 1.2 (AES-GCM), new wss connections per second, heap per idle wss
 # connection. Netty with the JDK's SSLEngine and with OpenSSL (netty-tcnative-boringssl-static).
-TLS_SERVERS=(duplex-tls netty-nio-tls netty-nio-openssl-tls jetty-tls)
+TLS_SERVERS=(duplex-tls ${BASELINE_JAR:+duplex-tls@base} netty-nio-tls netty-nio-openssl-tls jetty-tls)
+H_PARTS=${H_PARTS:-"a c hs idle"}
 SERVERS_REF='TLS_SERVERS[@]'
 case $SCENARIOS in *h*)
     for v in $TLS_VERSIONS; do
+        case " $H_PARTS " in *" a "*)
         log "(h) wss, TLS $v: (a) 64-byte messages, 100 connections x 16 in flight"
-        alternate "h-a-$v" --tls "$v" --conns 100 --inflight 16 --size 64
+        alternate "h-a-$v" --tls "$v" --conns 100 --inflight 16 --size 64 ;; esac
+        case " $H_PARTS " in *" c "*)
         log "(h) wss, TLS $v: (c) 1 MiB messages, 4 connections"
         # 10 s of the same load first: until C2 has compiled the AES-GCM callers, a JVM's TLS runs its GHASH in
         # Java at several times the cost, and on a busy machine a few seconds of warm-up do not get there.
         PREWARM="--tls $v --conns 4 --inflight 1 --size 1048576 --warmup 0 --duration 10" \
-            alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576
+            alternate "h-c-$v" --tls "$v" --conns 4 --inflight 1 --size 1048576 ;; esac
+        case " $H_PARTS " in *" hs "*)
         log "(h) wss, TLS $v: new connections per second, $HANDSHAKE_CONNS at a time"
         # 10 s of handshakes first: a few seconds are too few for the JIT to compile a JVM's TLS handshake.
         PREWARM="--mode handshake --tls $v --conns $HANDSHAKE_CONNS --warmup 0 --duration 10" \
-            alternate "h-hs-$v" --mode handshake --tls "$v" --conns "$HANDSHAKE_CONNS"
+            alternate "h-hs-$v" --mode handshake --tls "$v" --conns "$HANDSHAKE_CONNS" ;; esac
     done
+    case " $H_PARTS " in *" idle "*)
     log "(h) memory per idle wss connection: two steps of $WSS_IDLE_CONNS"
     for run in $(seq "$IDLE_RUNS"); do
         for s in "${TLS_SERVERS[@]}"; do
             idle_steps h-idle "$s" "$run" "$WSS_IDLE_CONNS" --tls 1.3
         done
-    done ;;
+    done ;; esac ;;
 esac
 
 # (i) permessage-deflate: 1 KiB JSON-like messages from a fixed seed, with context takeover and without it

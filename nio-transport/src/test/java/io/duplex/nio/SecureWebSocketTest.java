@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** wss:// end to end: our client and server through the TLS layer, and the JDK client against our server. */
 class SecureWebSocketTest extends LoopbackFixture {
@@ -41,6 +43,32 @@ class SecureWebSocketTest extends LoopbackFixture {
         new Random(7).nextBytes(big);
         client.sendBinary(ByteBuffer.wrap(big)).get(20, TimeUnit.SECONDS);
         assertArrayEquals(big, (byte[]) clientSide.nextMessage());
+        client.close(CloseStatus.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+        assertTrue(clientSide.awaitClose().clean());
+    }
+
+    /**
+     * Masked messages of sizes on either side of a TLS record's 16 KiB of plaintext and of the server's 64 KiB
+     * read, up to 1 MiB, echoed over each protocol version: a client context for TLS 1.2 offers nothing newer,
+     * so that run cannot fall back to 1.3. The server unmasks each message from decrypted records into its
+     * assembly buffer and sends it back through the records' write path.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void messagesAroundRecordAndReadSizesEchoWholeOverBothVersions(String protocol) throws Exception {
+        SelfSignedCertificates certs = SelfSignedCertificates.localhost();
+        WebSocketServer server = server(b -> b.handler(RoundTripTest.ECHO).tls(certs.serverContext()));
+        Recorder clientSide = new Recorder();
+        WebSocket client = client(b -> b.tls(certs.clientContext(protocol))).connect(wss(server), clientSide)
+                .get(10, TimeUnit.SECONDS);
+        int[] sizes = {16383, 16384, 16385, 3 * 16384 + 1, (64 << 10) - 1, (64 << 10) + 1, 1 << 20, (1 << 20) + 7};
+        Random random = new Random(1_2);
+        for (int size : sizes) {
+            byte[] sent = new byte[size];
+            random.nextBytes(sent);
+            client.sendBinary(ByteBuffer.wrap(sent)).get(20, TimeUnit.SECONDS);
+            assertArrayEquals(sent, (byte[]) clientSide.nextMessage(), size + " bytes over " + protocol);
+        }
         client.close(CloseStatus.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
         assertTrue(clientSide.awaitClose().clean());
     }

@@ -19,6 +19,13 @@ import java.nio.ReadOnlyBufferException;
  * <p>Loads and stores are in the platform's native byte order whatever the buffer's {@link ByteBuffer#order()},
  * so that no step pays for a byte swap, and go through view {@link VarHandle}s, which reach heap and direct
  * buffers alike without allocating a differently ordered view per call.
+ *
+ * <p>A byte-buffer view {@code VarHandle} is only fast once C2 has inlined its whole access path, and C2 does
+ * not inline a method whose signature names a class that is not loaded yet. On JDK 17 one step of that path
+ * returns {@code jdk.internal.access.foreign.MemorySegmentProxy} (on later JDKs
+ * {@code java.lang.foreign.MemorySegment}), which nothing loads until some compilation happens to, so whether
+ * the buffer loops below were compiled with two calls per eight bytes or with none depended on the order in
+ * which the JIT met them. Loading those classes with this one removes the race.
  */
 public final class Masking {
 
@@ -27,7 +34,22 @@ public final class Masking {
     /** Honours the buffer's bounds and read-only-ness; ignores its byte order, which is what we want here. */
     private static final VarHandle BUFFER_LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE);
 
+    static {
+        // The type that BUFFER_LONGS's access path names in its signatures: on JDK 17, then on later JDKs.
+        loadIfPresent("jdk.internal.access.foreign.MemorySegmentProxy");
+        loadIfPresent("java.lang.foreign.MemorySegment");
+    }
+
     private Masking() {
+    }
+
+    /** Loads (without initializing) a JDK class so that C2 sees it loaded; see the class comment. */
+    private static void loadIfPresent(String name) {
+        try {
+            Class.forName(name, false, ByteBuffer.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            // Not on this JDK: its access path does not name this class.
+        }
     }
 
     /**
