@@ -388,9 +388,9 @@ final class OutboundBuffer implements PassCork.Holder {
             // The views are shared with the frame's other members: each write starts them from the beginning.
             while (frame >= 0 && n + 2 <= gather.length) {
                 gather[n++] = cork.header(frame).rewind();
-                ByteBuffer payload = cork.payload(frame).rewind();
-                if (payload.hasRemaining()) {
-                    gather[n++] = payload;
+                ByteBuffer payload = cork.payload(frame);
+                if (payload.limit() > 0) { // else the shared EMPTY: a frame held as one buffer
+                    gather[n++] = payload.rewind();
                 }
                 frame = cork.next(frame);
             }
@@ -428,7 +428,9 @@ final class OutboundBuffer implements PassCork.Holder {
             }
             if (!offered) {
                 header.rewind();
-                payload.rewind();
+                if (payload.limit() > 0) {
+                    payload.rewind();
+                }
             }
             enqueue(header, payload, null, header.position() == 0, KEEP, false);
         }
