@@ -341,6 +341,9 @@ final class OutboundBuffer implements PassCork.Holder {
      */
     void hold(ByteBuffer header, ByteBuffer payload) {
         PassCork cork = owner.loop().passCork();
+        if (cork.isFull()) {
+            cork.writeAll(); // this buffer's held frames too, before the one held now
+        }
         if (passSlot < 0) {
             passSlot = cork.open(this);
         }

@@ -121,6 +121,22 @@ class RoomPassCorkTest extends RoomsFixture {
     }
 
     @Test
+    void aPassWithMoreFramesThanTheCorkHoldsWritesThemInBatchesInOrder() throws Exception {
+        startOnOneLoop(text -> { });
+        List<Peer> peers = membersOfR(3);
+        int burst = PassCork.MAX_FRAMES / 2; // 3 members: the cork fills in the middle of the pass
+        long[] before = corkCounts();
+        peers.get(0).client().sendText("burst " + burst);
+        for (Peer p : peers) {
+            for (int seq = 1; seq <= burst; seq++) {
+                assertEquals(Integer.toString(seq), p.next(), "each member gets the burst in order");
+            }
+        }
+        long[] after = corkCounts();
+        assertEquals(3L * burst, after[0] - before[0], "every frame was held");
+    }
+
+    @Test
     void heldFramesCountInBufferedAmountSoThePolicySeesThem() throws Exception {
         // The handler publishes one message, then (in a task that runs after that message's delivery, in the
         // same pass) a second: the first is held for every member, so the second finds it buffered.

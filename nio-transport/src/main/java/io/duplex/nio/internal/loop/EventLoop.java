@@ -344,7 +344,7 @@ public final class EventLoop implements Executor {
     /** Writes what the loop's connections held back during the pass. */
     private void endPass() {
         if (passCork != null) {
-            passCork.passEnded();
+            passCork.writeAll();
         }
     }
 

@@ -16,13 +16,17 @@ import org.slf4j.LoggerFactory;
  * A holder may write its frames earlier (before anything else it writes, to keep its order); it then ignores
  * the call for its old slot.
  *
- * <p>Loop thread only. The arrays grow with the frames of the busiest pass and shrink back when passes are
- * much smaller.
+ * <p>At most {@link #MAX_FRAMES} frames are held at a time: when that many are, the holder about to hold one
+ * more first has everything written ({@link #writeAll}). That bounds the memory, and a pass that gives
+ * thousands of members a frame each writes them in batches, while their connections' state is still in the
+ * processor's caches, instead of going over all of them again at its end. Loop thread only.
  */
 public final class PassCork {
 
     private static final Logger LOG = LoggerFactory.getLogger(PassCork.class);
     private static final int INITIAL = 64;
+    /** Frames held at most; enough for a burst of publishes to each of hundreds of members. */
+    public static final int MAX_FRAMES = 1024;
     /** Buffers per gathering write; far below the kernel's {@code IOV_MAX} of 1024. */
     private static final int GATHER_LIMIT = 64;
 
@@ -53,6 +57,11 @@ public final class PassCork {
     private long writes;
 
     PassCork() {
+    }
+
+    /** Whether {@link #MAX_FRAMES} are held: call {@link #writeAll} before holding more. */
+    public boolean isFull() {
+        return frames == MAX_FRAMES;
     }
 
     /** Opens a slot for {@code holder}, which is called with it at the end of this pass. */
@@ -142,8 +151,11 @@ public final class PassCork {
         return writes;
     }
 
-    /** The pass ended: every holder writes what it holds, in the order they opened; then all is forgotten. */
-    void passEnded() {
+    /**
+     * Every holder writes what it holds, in the order they opened; then all is forgotten. The loop calls it at
+     * the end of each pass; a holder, when the cork {@linkplain #isFull is full}.
+     */
+    public void writeAll() {
         if (slots == 0) {
             return;
         }
@@ -159,19 +171,6 @@ public final class PassCork {
         }
         Arrays.fill(headers, 0, frames, null);
         Arrays.fill(payloads, 0, frames, null);
-        if (headers.length > 4 * INITIAL && frames < headers.length / 4) {
-            int n = headers.length / 2;
-            headers = Arrays.copyOf(headers, n);
-            payloads = Arrays.copyOf(payloads, n);
-            next = Arrays.copyOf(next, n);
-        }
-        if (holders.length > 4 * INITIAL && slots < holders.length / 4) {
-            int n = holders.length / 2;
-            holders = Arrays.copyOf(holders, n);
-            first = Arrays.copyOf(first, n);
-            last = Arrays.copyOf(last, n);
-            bytes = Arrays.copyOf(bytes, n);
-        }
         frames = 0;
         slots = 0;
     }
