@@ -15,7 +15,8 @@
 #                                     cycles against a Duplex server in its own JVM; non-zero on a leak
 #
 # Environment: IDLE_STEPS ("10000 9000"), IDLE_RUNS (2), BROADCAST_CONNS (10000), ROOMS_CONNS (10000),
-#              ROOM_SIZE (10: (f) has ROOMS_CONNS / ROOM_SIZE rooms), MEMBERSHIP_CONNS (6000),
+#              ROOM_SIZE (10: (f) has ROOMS_CONNS / ROOM_SIZE rooms), ROOM_INFLIGHT (1: (f)'s publishes in
+#              flight per room), MEMBERSHIP_CONNS (6000),
 #              SOAK_CYCLES (100000), SOAK_ARGS (more ChurnSoak options, e.g. "--clients 4"),
 #              TLS_VERSIONS ("1.3 1.2": (h)'s echo and handshake runs), HANDSHAKE_CONNS (16 handshakes at a time),
 #              WSS_IDLE_CONNS (2000: (h)'s idle wss memory, two steps of it), DEFLATE_CONNS (100),
@@ -23,9 +24,10 @@
 #              (7: seconds each (i) idle step waits before measuring, past Duplex's 5 s deflate idle release),
 #              MANY_CONNS ("100 1000 5000 10000 19000": (j)'s connection counts), MANY_SECONDS (20: (j)'s window).
 #              G_CONNS (2000: (g) has G_CONNS / ROOM_SIZE rooms), REDIS_SERVER (redis-server),
-#              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(e) and (h) then also run its Duplex
-#              echo server as "duplex@base" / "duplex-tls@base", so a change's before and after alternate in one
-#              run; use with --no-report), H_PARTS ("a c hs idle": which of (h)'s measurements to run).
+#              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(f) and (h) then also run its Duplex
+#              servers as "duplex@base", "duplex-rooms@base" and "duplex-tls@base", so a change's before and after
+#              alternate in one run; use with --no-report), H_PARTS ("a c hs idle": which of (h)'s measurements
+#              to run), ROOM_INFLIGHT (1: publishes in flight per room in (f)).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdefhij
@@ -67,6 +69,7 @@ IDLE_RUNS=${IDLE_RUNS:-2}
 BROADCAST_CONNS=${BROADCAST_CONNS:-10000}
 ROOMS_CONNS=${ROOMS_CONNS:-10000}
 ROOM_SIZE=${ROOM_SIZE:-10}
+ROOM_INFLIGHT=${ROOM_INFLIGHT:-1}
 # Three steps of it are held at once: 3 × 6,000 stays below a hard limit of 20,000 descriptors.
 MEMBERSHIP_CONNS=${MEMBERSHIP_CONNS:-6000}
 TLS_VERSIONS=${TLS_VERSIONS:-"1.3 1.2"}
@@ -541,7 +544,7 @@ alternate() {
         for s in "${servers[@]}"; do
             if [ "$s" = raw-tcp ]; then
                 measure "$scenario" "$s" "$run" --mode raw "$@"
-            elif [ "$s" = duplex-rooms ] && [ "$scenario" = e ]; then
+            elif [ "$(server_base "$s")" = duplex-rooms ] && [ "$scenario" = e ]; then
                 # The same broadcast, published to one room that every connection is in.
                 measure "$scenario" "$s" "$run" "$@" --room-size "$BROADCAST_CONNS"
             else
@@ -652,7 +655,8 @@ case $SCENARIOS in *d*)
 esac
 
 # (e): Java-WebSocket is left out (see docs/benchmarks.md). duplex-rooms: the same through one room.
-BROADCAST_SERVERS=(duplex ${BASELINE_JAR:+duplex@base} duplex-rooms netty-nio netty-epoll jetty)
+BROADCAST_SERVERS=(duplex ${BASELINE_JAR:+duplex@base} duplex-rooms ${BASELINE_JAR:+duplex-rooms@base} netty-nio
+    netty-epoll jetty)
 SERVERS_REF='BROADCAST_SERVERS[@]'
 case $SCENARIOS in *e*)
     log "(e) broadcast of 64 bytes to 10,000 connections"
@@ -662,11 +666,11 @@ esac
 # (f): rooms of ROOM_SIZE, a publisher per room, one publish in flight per room; Netty with a ChannelGroup
 # per room. Then memory per membership, on one server start: a membership costs what a connection in a room
 # adds minus what a connection in no room adds.
-ROOMS_SERVERS=(duplex-rooms netty-rooms-nio netty-rooms-epoll)
+ROOMS_SERVERS=(duplex-rooms ${BASELINE_JAR:+duplex-rooms@base} netty-rooms-nio netty-rooms-epoll)
 SERVERS_REF='ROOMS_SERVERS[@]'
 case $SCENARIOS in *f*)
-    log "(f) rooms: $ROOMS_CONNS connections in rooms of $ROOM_SIZE, a publisher per room"
-    alternate f --mode rooms --conns "$ROOMS_CONNS" --room-size "$ROOM_SIZE" --size 64 --inflight 1 ;;
+    log "(f) rooms: $ROOMS_CONNS connections in rooms of $ROOM_SIZE, a publisher per room, $ROOM_INFLIGHT in flight"
+    alternate f --mode rooms --conns "$ROOMS_CONNS" --room-size "$ROOM_SIZE" --size 64 --inflight "$ROOM_INFLIGHT" ;;
 esac
 # Memory per membership: part of (f), or alone with --scenarios m. Each step's class histogram is kept in
 # $OUT/members-<server>-<step>.histo, to see which objects a membership is made of.

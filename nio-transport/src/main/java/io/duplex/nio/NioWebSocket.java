@@ -33,7 +33,6 @@ final class NioWebSocket implements WebSocket {
                     CompletableFuture.class, "writableAgain");
 
     /** The release of a shared frame's views: nothing to give back, the frame is immutable. */
-    private static final java.util.function.Consumer<ByteBuffer> KEEP = b -> { };
 
     private final Connection conn;
     private volatile Object attachment;
@@ -97,10 +96,32 @@ final class NioWebSocket implements WebSocket {
             frame.put(header).put(payload).flip();
             deferred.addLast(frame);
         } else {
-            conn.outbound().send(header, payload, null, KEEP, false);
+            conn.outbound().send(header, payload, null, OutboundBuffer.KEEP, false);
         }
         conn.messageSent();
         conn.reportWritability();
+        return true;
+    }
+
+    /**
+     * Holds room frames shared by every member ({@code headers[j]} then {@code payloads[j]}, for {@code j < n})
+     * until the end of the loop's pass, when the connection writes all it was given in the pass with one
+     * gathering write. Their {@code bytes}, counted as handed over since the publish, stay counted until then.
+     * Loop thread.
+     *
+     * @return false if they cannot be held (the connection is not open, a message is being sent in parts, bytes
+     *     are queued ahead of them, or the hard limit would refuse them): send them with {@link #sendShared}
+     */
+    boolean holdShared(ByteBuffer[] headers, ByteBuffer[] payloads, int n, long bytes) {
+        Session s = conn.liveSession();
+        OutboundBuffer out = conn.outbound();
+        if (s == null || !s.isOpen() || s.isSendingMessageInParts() || !out.mayHold(bytes)) {
+            return false;
+        }
+        for (int j = 0; j < n; j++) {
+            out.hold(headers[j], payloads[j]);
+            conn.messageSent();
+        }
         return true;
     }
 

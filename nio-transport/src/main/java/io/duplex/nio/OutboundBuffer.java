@@ -1,11 +1,13 @@
 package io.duplex.nio;
 
 import io.duplex.nio.internal.loop.EventLoop;
+import io.duplex.nio.internal.loop.PassCork;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
@@ -19,13 +21,18 @@ import java.util.function.Consumer;
  * waiting while the socket refuses bytes.
  *
  * <p>While the connection reads, the buffer is <em>corked</em>: small frames written meanwhile are queued
- * and leave together, in one gathering write, when reading ends. Loop thread only, except {@link #admit},
- * {@link #admitText}, {@link #handedOver} and {@link #bufferedAmount()}.
+ * and leave together, in one gathering write, when reading ends. Room frames are <em>held</em> instead
+ * ({@link #hold}): by reference in the loop's {@link PassCork} until the end of the loop's pass, so that the
+ * frames a member is given in one pass leave in one gathering write; anything else written meanwhile writes
+ * them first, so the order never changes. Loop thread only, except {@link #admit}, {@link #admitText},
+ * {@link #handedOver} and {@link #bufferedAmount()}.
  */
-final class OutboundBuffer {
+final class OutboundBuffer implements PassCork.Holder {
 
     /** Zero capacity, so no thread can change its position or limit: safe to share. */
     static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The release of a payload shared by many connections: queued by reference, and nothing to give back. */
+    static final Consumer<ByteBuffer> KEEP = b -> { };
     /**
      * Frames up to this size written while corked are queued to leave together. Larger ones still go straight
      * to the socket, as copying them would cost more than the system call saved.
@@ -82,6 +89,12 @@ final class OutboundBuffer {
 
         /** The hard limit overflowed under a closing policy: fail the connection. Any thread. */
         void overflowed(OutboundOverflowException e);
+
+        /**
+         * The frames held until the end of the loop's pass were written (or queued): report what that changed,
+         * as no session call is in progress.
+         */
+        void heldWritten();
     }
 
     private final Owner owner;
@@ -107,6 +120,8 @@ final class OutboundBuffer {
     private boolean corked;
     /** Queued bytes will never be delivered (abort, overflow, close timeout, write error, closed): refuse more. */
     private boolean dropped;
+    /** The loop's {@link PassCork} slot of the frames held until the end of the pass, or -1 when none are. */
+    private int passSlot = -1;
 
     OutboundBuffer(Owner owner, ConnectionSettings settings) {
         this.owner = owner;
@@ -124,6 +139,9 @@ final class OutboundBuffer {
      */
     void send(ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> done, Consumer<ByteBuffer> release,
             boolean pong) {
+        if (passSlot >= 0) {
+            writeHeld(); // they were written before this
+        }
         if (refuses(done, payload, release)) {
             return;
         }
@@ -197,6 +215,9 @@ final class OutboundBuffer {
      * Pings it sends.
      */
     void sendPong(ByteBuffer header, ByteBuffer payload) {
+        if (passSlot >= 0) {
+            writeHeld();
+        }
         // RFC 6455 §5.5.3 lets a Pong answer only the latest Ping. Used only while the socket refuses bytes (a
         // peer that does not read): while it takes them, every Ping gets its own Pong, as peers expect.
         if (queue != null && !owner.isClosed() && !dropped && owner.writeInterest()
@@ -297,10 +318,141 @@ final class OutboundBuffer {
         }
     }
 
+    // ---- holding until the end of the loop's pass -----------------------------------------------------
+
+    /**
+     * Whether room frames of {@code bytes}, counted as {@linkplain #handedOver handed over} since their publish,
+     * may be {@linkplain #hold held}: nothing is queued ahead of them and the hard limit admits them (as
+     * {@link #admit} would once they were uncounted). Loop thread.
+     */
+    boolean mayHold(long bytes) {
+        if (owner.isClosed() || dropped || (queue != null && !queue.isEmpty()) || owner.wire().pendingBytes() != 0) {
+            return false;
+        }
+        long max = settings.maxBufferedBytes;
+        long others = bufferedAmount() - bytes;
+        return max <= 0 || others <= 0 || others + bytes <= max;
+    }
+
+    /**
+     * Holds a room frame, {@code header} then {@code payload} (views the frame's other members share), until
+     * the end of the loop's pass; its bytes stay counted as handed over until then. Call after
+     * {@link #mayHold}. Loop thread.
+     */
+    void hold(ByteBuffer header, ByteBuffer payload) {
+        PassCork cork = owner.loop().passCork();
+        if (cork.isFull()) {
+            cork.writeAll(); // this buffer's held frames too, before the one held now
+        }
+        if (passSlot < 0) {
+            passSlot = cork.open(this);
+        }
+        cork.hold(passSlot, header, payload);
+        owner.bytesOut(header.limit() + payload.limit());
+    }
+
+    @Override
+    public void passEnded(int slot) {
+        if (slot == passSlot) {
+            writeHeld();
+            owner.heldWritten();
+        }
+    }
+
+    /**
+     * Writes the held frames with as few gathering writes as the socket allows, queueing what it refuses (a
+     * small frame's rest copied, a large frame's payload by reference), then uncounts them as handed over.
+     */
+    private void writeHeld() {
+        PassCork cork = owner.loop().passCork();
+        int slot = passSlot;
+        passSlot = -1;
+        long held = cork.bytes(slot);
+        // Counted as handed over until written or queued: the watermark decisions meanwhile leave them out.
+        long outer = runningHandOver;
+        runningHandOver = outer + held;
+        try {
+            if (!owner.isClosed() && !dropped) {
+                writeHeld(cork, cork.first(slot));
+            }
+        } finally {
+            handedOver(-held);
+            runningHandOver = outer;
+        }
+        updateWritability();
+    }
+
+    private void writeHeld(PassCork cork, int frame) {
+        ByteBuffer[] gather = cork.gatherArray();
+        Wire wire = owner.wire();
+        while (frame >= 0) {
+            int from = frame;
+            int n = 0;
+            // The views are shared with the frame's other members: each write starts them from the beginning.
+            while (frame >= 0 && n + 2 <= gather.length) {
+                gather[n++] = cork.header(frame).rewind();
+                ByteBuffer payload = cork.payload(frame);
+                if (payload.limit() > 0) { // else the shared EMPTY: a frame held as one buffer
+                    gather[n++] = payload.rewind();
+                }
+                frame = cork.next(frame);
+            }
+            try {
+                wire.write(owner.channel(), gather, 0, n);
+            } catch (IOException e) {
+                dropped = true;
+                owner.broken(e);
+                return;
+            } finally {
+                Arrays.fill(gather, 0, n, null);
+            }
+            cork.wrote();
+            owner.wrote();
+            for (int f = from; f != frame; f = cork.next(f)) {
+                if (cork.header(f).hasRemaining() || cork.payload(f).hasRemaining()) {
+                    queueHeld(cork, f, frame);
+                    return;
+                }
+            }
+        }
+        if (wire.pendingBytes() > 0) {
+            waitForWire(null);
+        }
+    }
+
+    /** Queues the held frames from {@code frame} on, which the socket refused; those from {@code unwritten} on were not offered. */
+    private void queueHeld(PassCork cork, int frame, int unwritten) {
+        boolean offered = true;
+        for (int f = frame; f >= 0; f = cork.next(f)) {
+            ByteBuffer header = cork.header(f);
+            ByteBuffer payload = cork.payload(f);
+            if (f == unwritten) {
+                offered = false;
+            }
+            if (!offered) {
+                header.rewind();
+                if (payload.limit() > 0) {
+                    payload.rewind();
+                }
+            }
+            enqueue(header, payload, null, header.position() == 0, KEEP, false);
+        }
+    }
+
+    /** The held frames will never be written: uncount them. */
+    private void dropHeld() {
+        int slot = passSlot;
+        passSlot = -1;
+        handedOver(-owner.loop().passCork().bytes(slot));
+    }
+
     // ---- flushing --------------------------------------------------------------------------------------
 
     /** The socket takes bytes again: writes what the wire and the queue hold. */
     void flush() {
+        if (passSlot >= 0) {
+            writeHeld();
+        }
         boolean empty;
         try {
             Wire wire = owner.wire();
@@ -341,7 +493,7 @@ final class OutboundBuffer {
 
     /** Whether nothing is buffered, in the queue or in the wire. */
     boolean isEmpty() {
-        return (queue == null || queue.isEmpty()) && owner.wire().pendingBytes() == 0;
+        return passSlot < 0 && (queue == null || queue.isEmpty()) && owner.wire().pendingBytes() == 0;
     }
 
     /**
@@ -396,6 +548,9 @@ final class OutboundBuffer {
     /** The connection closed: fails every waiting future with {@code reason} and frees the queue. */
     void discard(Throwable reason) {
         dropped = true;
+        if (passSlot >= 0) {
+            dropHeld();
+        }
         if (queue != null) {
             queue.discard(reason);
         }
@@ -449,6 +604,9 @@ final class OutboundBuffer {
      * see half a frame followed by a Close) and, over TLS, the ciphertext already made.
      */
     void cutUnstarted(OutboundOverflowException e) {
+        if (passSlot >= 0) {
+            dropHeld(); // held frames have not begun either
+        }
         if (queue != null) {
             queue.cutUnstarted(e);
             publishBuffered();

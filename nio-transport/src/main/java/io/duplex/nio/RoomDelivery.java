@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Room messages for some members on one event loop, run as one task of that loop: one per publish per loop,
  * or one per join with its greeting and replay. The members' {@code bufferedAmount()} counted the bytes since
- * the publish admitted them; here they are uncounted and written, unless the membership ended meanwhile.
+ * the publish admitted them. Here each member holds them until the end of the loop's pass (so that what a
+ * member gets from several deliveries of one pass leaves in one gathering write) and uncounts them once they
+ * are written or queued; a member that cannot hold them writes them now; a membership that ended takes none.
  */
 final class RoomDelivery implements Runnable {
 
@@ -56,8 +58,9 @@ final class RoomDelivery implements Runnable {
         }
         for (int i = 0; i < count; i++) {
             RoomMember m = members[i];
-            m.ws().handedOver(-bytes);
+            NioWebSocket ws = m.ws();
             if (!m.isActive()) {
+                ws.handedOver(-bytes);
                 continue;
             }
             if (gaps != null && gaps[2 * i] != 0) {
@@ -67,8 +70,12 @@ final class RoomDelivery implements Runnable {
                     LOG.warn("onGap failed", e);
                 }
             }
-            for (int j = 0; j < n; j++) {
-                m.ws().sendShared(headers[j], payloads[j]);
+            // Held until the end of the loop's pass, with what the member gets from the pass's other tasks.
+            if (!ws.holdShared(headers, payloads, n, bytes)) {
+                ws.handedOver(-bytes);
+                for (int j = 0; j < n; j++) {
+                    ws.sendShared(headers[j], payloads[j]);
+                }
             }
         }
     }

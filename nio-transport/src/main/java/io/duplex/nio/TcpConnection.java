@@ -292,6 +292,11 @@ abstract class TcpConnection implements IoHandler, Wire.Inbound, OutboundBuffer.
     }
 
     @Override
+    public final void heldWritten() {
+        eventHandled();
+    }
+
+    @Override
     public final boolean drained() {
         if (state != TcpState.CLOSING) {
             return false;

@@ -268,5 +268,9 @@ class OutboundBufferTest {
         public void overflowed(OutboundOverflowException e) {
             overflows.add(e);
         }
+
+        @Override
+        public void heldWritten() {
+        }
     }
 }

@@ -70,6 +70,8 @@ public final class EventLoop implements Executor {
     private TimerWheel.Timer sweepTimer;
     /** How long the armed sweep waits; 0 while no handler needs one. */
     private long sweepPeriodMillis;
+    /** Frames held back until the end of the pass ({@link #passCork()}); made when first asked for. */
+    private PassCork passCork;
 
     /**
      * @param name the thread's name
@@ -241,6 +243,17 @@ public final class EventLoop implements Executor {
         return gather;
     }
 
+    /**
+     * Where the loop's connections hold frames back until the end of the current pass, which comes after the
+     * pass's ready channels and tasks, before the loop waits again. Loop thread only.
+     */
+    public PassCork passCork() {
+        if (passCork == null) {
+            passCork = new PassCork();
+        }
+        return passCork;
+    }
+
     /** The loop's pool of direct buffers. */
     public BufferPool pool() {
         return pool;
@@ -322,8 +335,17 @@ public final class EventLoop implements Executor {
             nowMillis = clock();
         }
         runTasks();
+        endPass();
         nowMillis = clock();
         timers.advance(nowMillis);
+        endPass();
+    }
+
+    /** Writes what the loop's connections held back during the pass. */
+    private void endPass() {
+        if (passCork != null) {
+            passCork.writeAll();
+        }
     }
 
     private void dispatchReady(SelectionKey key) {
@@ -367,6 +389,7 @@ public final class EventLoop implements Executor {
 
     private void closeAll() {
         runTasks();
+        endPass();
         List<IoHandler> handlers = new ArrayList<>();
         for (SelectionKey key : selector.keys()) {
             handlers.add((IoHandler) key.attachment());
@@ -379,6 +402,7 @@ public final class EventLoop implements Executor {
             }
         }
         runTasks();
+        endPass();
         tasks.clear();
         closeSelectorQuietly();
     }
