@@ -27,7 +27,7 @@
 #              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(f) and (h) then also run its Duplex
 #              servers as "duplex@base", "duplex-rooms@base" and "duplex-tls@base", so a change's before and after
 #              alternate in one run; use with --no-report), H_PARTS ("a c hs idle": which of (h)'s measurements
-#              to run), ROOM_INFLIGHT (1: publishes in flight per room in (f)).
+#              to run).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdefhij
