@@ -142,9 +142,18 @@ class JfrEventsTest extends LoopbackFixture {
 
     @Test
     void openedIsRecordedOnBothSides() throws Exception {
-        WebSocketServer server = server(new WebSocketHandler() { });
+        // The server records its event just before its handler's onOpen, which may run after the client has
+        // read the 101, opened and closed: wait for it, or the recording may stop first.
+        CompletableFuture<Void> serverOpened = new CompletableFuture<>();
+        WebSocketServer server = server(new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                serverOpened.complete(null);
+            }
+        });
         WebSocket ws = connect(server, new WebSocketHandler() { });
         ws.close(CloseStatus.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+        serverOpened.get(10, TimeUnit.SECONDS);
         List<RecordedEvent> opened = events("ConnectionOpened");
         assertEquals("127.0.0.1:" + server.port(), only(opened, "client").getString("remoteAddress"));
         assertTrue(only(opened, "server").getString("remoteAddress").startsWith("127.0.0.1:"));
