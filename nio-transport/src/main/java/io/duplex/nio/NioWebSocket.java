@@ -32,8 +32,6 @@ final class NioWebSocket implements WebSocket {
             (AtomicReferenceFieldUpdater) AtomicReferenceFieldUpdater.newUpdater(NioWebSocket.class,
                     CompletableFuture.class, "writableAgain");
 
-    /** The release of a shared frame's views: nothing to give back, the frame is immutable. */
-
     private final Connection conn;
     private volatile Object attachment;
     /**
