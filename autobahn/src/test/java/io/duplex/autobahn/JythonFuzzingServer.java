@@ -110,7 +110,7 @@ final class JythonFuzzingServer {
     }
 
     /** The jar on the test class path that holds {@code resource}. */
-    private static URL jarOf(String resource) throws IOException {
+    static URL jarOf(String resource) throws IOException {
         URL url = JythonFuzzingServer.class.getClassLoader().getResource(resource);
         String s = url == null ? "" : url.toString();
         if (!s.startsWith("jar:") || !s.contains("!/")) {
@@ -119,7 +119,7 @@ final class JythonFuzzingServer {
         return new URL(s.substring("jar:".length(), s.indexOf("!/")));
     }
 
-    private static java.net.URI toUri(URL url) throws IOException {
+    static java.net.URI toUri(URL url) throws IOException {
         try {
             return url.toURI();
         } catch (java.net.URISyntaxException e) {
@@ -127,17 +127,17 @@ final class JythonFuzzingServer {
         }
     }
 
-    private static int freeLoopbackPort() throws IOException {
+    static int freeLoopbackPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static String pythonString(String s) {
+    static String pythonString(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    private static String pythonList(String commaSeparated) {
+    static String pythonList(String commaSeparated) {
         StringBuilder b = new StringBuilder("[");
         for (String p : commaSeparated.split(",")) {
             b.append(b.length() > 1 ? ", " : "").append(pythonString(p.trim()));
