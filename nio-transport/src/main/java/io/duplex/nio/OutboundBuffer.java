@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
@@ -23,9 +22,9 @@ import java.util.function.Consumer;
  * <p>While the connection reads, the buffer is <em>corked</em>: small frames written meanwhile are queued
  * and leave together, in one gathering write, when reading ends. Room frames are <em>held</em> instead
  * ({@link #hold}): by reference in the loop's {@link PassCork} until the end of the loop's pass, so that the
- * frames a member is given in one pass leave in one gathering write; anything else written meanwhile writes
- * them first, so the order never changes. Loop thread only, except {@link #admit}, {@link #admitText},
- * {@link #handedOver} and {@link #bufferedAmount()}.
+ * frames a member is given in one pass leave in one gathering write ({@link HeldFrames}); anything else
+ * written meanwhile writes them first, so the order never changes. Loop thread only, except {@link #admit},
+ * {@link #admitText}, {@link #handedOver} and {@link #bufferedAmount()}.
  */
 final class OutboundBuffer implements PassCork.Holder {
 
@@ -173,8 +172,7 @@ final class OutboundBuffer implements PassCork.Holder {
                     done.completeExceptionally(e);
                 }
                 giveBack(payload, release);
-                dropped = true;
-                owner.broken(e);
+                writeFailed(e);
                 return;
             } finally {
                 gather[0] = null;
@@ -195,6 +193,12 @@ final class OutboundBuffer implements PassCork.Holder {
             whole = false; // the socket took part of it
         }
         enqueue(header, payload, done, whole, release, pong);
+    }
+
+    /** A write failed: nothing more is written, and the owner closes the connection. */
+    private void writeFailed(IOException e) {
+        dropped = true;
+        owner.broken(e);
     }
 
     /** Whether nothing may be written any more; if so, fails {@code done} and gives {@code payload} back. */
@@ -340,14 +344,7 @@ final class OutboundBuffer implements PassCork.Holder {
      * {@link #mayHold}. Loop thread.
      */
     void hold(ByteBuffer header, ByteBuffer payload) {
-        PassCork cork = owner.loop().passCork();
-        if (cork.isFull()) {
-            cork.writeAll(); // this buffer's held frames too, before the one held now
-        }
-        if (passSlot < 0) {
-            passSlot = cork.open(this);
-        }
-        cork.hold(passSlot, header, payload);
+        passSlot = owner.loop().passCork().hold(this, passSlot, header, payload);
         owner.bytesOut(header.limit() + payload.limit());
     }
 
@@ -359,10 +356,7 @@ final class OutboundBuffer implements PassCork.Holder {
         }
     }
 
-    /**
-     * Writes the held frames with as few gathering writes as the socket allows, queueing what it refuses (a
-     * small frame's rest copied, a large frame's payload by reference), then uncounts them as handed over.
-     */
+    /** Writes the held frames ({@link HeldFrames}), then uncounts them as handed over. */
     private void writeHeld() {
         PassCork cork = owner.loop().passCork();
         int slot = passSlot;
@@ -373,7 +367,7 @@ final class OutboundBuffer implements PassCork.Holder {
         runningHandOver = outer + held;
         try {
             if (!owner.isClosed() && !dropped) {
-                writeHeld(cork, cork.first(slot));
+                HeldFrames.write(cork, slot, this);
             }
         } finally {
             handedOver(-held);
@@ -382,60 +376,36 @@ final class OutboundBuffer implements PassCork.Holder {
         updateWritability();
     }
 
-    private void writeHeld(PassCork cork, int frame) {
-        ByteBuffer[] gather = cork.gatherArray();
-        Wire wire = owner.wire();
-        while (frame >= 0) {
-            int from = frame;
-            int n = 0;
-            // The views are shared with the frame's other members: each write starts them from the beginning.
-            while (frame >= 0 && n + 2 <= gather.length) {
-                gather[n++] = cork.header(frame).rewind();
-                ByteBuffer payload = cork.payload(frame);
-                if (payload.limit() > 0) { // else the shared EMPTY: a frame held as one buffer
-                    gather[n++] = payload.rewind();
-                }
-                frame = cork.next(frame);
-            }
-            try {
-                wire.write(owner.channel(), gather, 0, n);
-            } catch (IOException e) {
-                dropped = true;
-                owner.broken(e);
-                return;
-            } finally {
-                Arrays.fill(gather, 0, n, null);
-            }
-            cork.wrote();
-            owner.wrote();
-            for (int f = from; f != frame; f = cork.next(f)) {
-                if (cork.header(f).hasRemaining() || cork.payload(f).hasRemaining()) {
-                    queueHeld(cork, f, frame);
-                    return;
-                }
-            }
+    /**
+     * Writes {@code buffers[0..n)} with one gathering write, for {@link HeldFrames}.
+     *
+     * @return false if the write failed: the connection breaks and nothing more is written
+     */
+    boolean gatheringWrite(ByteBuffer[] buffers, int n) {
+        try {
+            owner.wire().write(owner.channel(), buffers, 0, n);
+        } catch (IOException e) {
+            writeFailed(e);
+            return false;
         }
-        if (wire.pendingBytes() > 0) {
-            waitForWire(null);
-        }
+        owner.wrote();
+        return true;
     }
 
-    /** Queues the held frames from {@code frame} on, which the socket refused; those from {@code unwritten} on were not offered. */
-    private void queueHeld(PassCork cork, int frame, int unwritten) {
-        boolean offered = true;
-        for (int f = frame; f >= 0; f = cork.next(f)) {
-            ByteBuffer header = cork.header(f);
-            ByteBuffer payload = cork.payload(f);
-            if (f == unwritten) {
-                offered = false;
-            }
-            if (!offered) {
-                header.rewind();
-                if (payload.limit() > 0) {
-                    payload.rewind();
-                }
-            }
-            enqueue(header, payload, null, header.position() == 0, KEEP, false);
+    /**
+     * Queues a held frame, or the rest of one, that the socket refused. Its payload is a view shared with the
+     * frame's other members: queued by reference, with nothing to give back.
+     *
+     * @param whole none of the frame was written yet, so an overflow may drop it whole
+     */
+    void queueShared(ByteBuffer header, ByteBuffer payload, boolean whole) {
+        enqueue(header, payload, null, whole, KEEP, false);
+    }
+
+    /** The wire took every byte offered; if it holds some for the socket (TLS), waits for the socket. */
+    void waitForWireIfHolding() {
+        if (owner.wire().pendingBytes() > 0) {
+            waitForWire(null);
         }
     }
 

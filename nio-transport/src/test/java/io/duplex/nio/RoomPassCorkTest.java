@@ -256,18 +256,16 @@ class RoomPassCorkTest extends RoomsFixture {
         int size = 32 * 1024;
         int backlog = 128 * 1024;
         int bursts = 60;
-        startOnOneLoop(text -> { });
-        roomsRef.set(rooms(b -> b.memberBacklog(backlog).listener(new RoomListener() {
+        FastAndSlow room = fastAndSlow(b -> b.memberBacklog(backlog).listener(new RoomListener() {
             @Override
             public void onGap(RoomMember m, long from, long to) {
                 m.socket().sendText("gap:" + from + "-" + to);
             }
-        })));
-        Peer fast = peer();
-        roomsRef.get().join(fast.server(), "r", "fast");
-        RawClient slow = slowPeer();
-        WebSocket slowServer = takeAccepted();
-        RoomMember slowMember = roomsRef.get().join(slowServer, "r", "slow");
+        }));
+        Peer fast = room.fast();
+        RawClient slow = room.slow();
+        WebSocket slowServer = room.slowServer();
+        RoomMember slowMember = room.slowMember();
         long seq = 0;
         for (int k = 0; k < bursts; k++) {
             seq = burstOfThree(fast, seq, size);
@@ -296,13 +294,12 @@ class RoomPassCorkTest extends RoomsFixture {
     @Test
     void aSlowMemberIsClosedWith1013AfterWhatItWasGiven() throws Exception {
         int size = 32 * 1024;
-        startOnOneLoop(text -> { });
-        roomsRef.set(rooms(b -> b.memberBacklog(128 * 1024).slowMemberPolicy(SlowMemberPolicy.CLOSE_TRY_AGAIN_LATER)));
-        Peer fast = peer();
-        roomsRef.get().join(fast.server(), "r", "fast");
-        RawClient slow = slowPeer();
-        WebSocket slowServer = takeAccepted();
-        RoomMember slowMember = roomsRef.get().join(slowServer, "r", "slow");
+        FastAndSlow room = fastAndSlow(
+                b -> b.memberBacklog(128 * 1024).slowMemberPolicy(SlowMemberPolicy.CLOSE_TRY_AGAIN_LATER));
+        Peer fast = room.fast();
+        RawClient slow = room.slow();
+        WebSocket slowServer = room.slowServer();
+        RoomMember slowMember = room.slowMember();
         long seq = 0;
         while (slowMember.isActive()) {
             assertTrue(seq < 3000, "the slow member is closed before 3,000 messages");
@@ -318,6 +315,21 @@ class RoomPassCorkTest extends RoomsFixture {
         assertEquals(CloseStatus.TRY_AGAIN_LATER, f.closeCode());
         assertFalse(slowServer.isOpen());
         slow.close();
+    }
+
+    /** Room "r" with a member that reads and one that does not read, its server side and its membership. */
+    private record FastAndSlow(Peer fast, RawClient slow, WebSocket slowServer, RoomMember slowMember) {
+    }
+
+    /** A server on one loop, the rooms with {@code options}, and a fast and a slow member of room "r". */
+    private FastAndSlow fastAndSlow(Consumer<Rooms.Builder> options) throws Exception {
+        startOnOneLoop(text -> { });
+        roomsRef.set(rooms(options));
+        Peer fast = peer();
+        roomsRef.get().join(fast.server(), "r", "fast");
+        RawClient slow = slowPeer();
+        WebSocket slowServer = takeAccepted();
+        return new FastAndSlow(fast, slow, slowServer, roomsRef.get().join(slowServer, "r", "slow"));
     }
 
     /**

@@ -59,13 +59,8 @@ public final class PassCork {
     PassCork() {
     }
 
-    /** Whether {@link #MAX_FRAMES} are held: call {@link #writeAll} before holding more. */
-    public boolean isFull() {
-        return frames == MAX_FRAMES;
-    }
-
     /** Opens a slot for {@code holder}, which is called with it at the end of this pass. */
-    public int open(Holder holder) {
+    private int open(Holder holder) {
         if (slots == holders.length) {
             int n = slots * 2;
             holders = Arrays.copyOf(holders, n);
@@ -83,9 +78,22 @@ public final class PassCork {
 
     /**
      * Holds the frame of {@code header} and {@code payload} (views at position 0, which this keeps and
-     * {@link #header}/{@link #payload} hand back) after the frames already held in {@code slot}.
+     * {@link #header}/{@link #payload} hand back) for {@code holder}, after the frames already held in its
+     * {@code held} slot. When {@link #MAX_FRAMES} are held, every holder first writes what it holds
+     * ({@link #writeAll}), {@code holder} included, so its frames keep their order.
+     *
+     * @param held the slot {@code holder} holds frames in, or -1 when it holds none
+     * @return the slot the frame is held in: {@code held}, or a new one for {@code holder}
      */
-    public void hold(int slot, ByteBuffer header, ByteBuffer payload) {
+    public int hold(Holder holder, int held, ByteBuffer header, ByteBuffer payload) {
+        int slot = held;
+        if (frames == MAX_FRAMES) {
+            writeAll(); // the holder's slot too: it holds none now
+            slot = -1;
+        }
+        if (slot < 0) {
+            slot = open(holder);
+        }
         if (frames == headers.length) {
             int n = frames * 2;
             headers = Arrays.copyOf(headers, n);
@@ -104,6 +112,7 @@ public final class PassCork {
         last[slot] = f;
         bytes[slot] += header.limit() + payload.limit();
         framesHeld++;
+        return slot;
     }
 
     /** The first frame held in {@code slot}, or -1. */
@@ -153,7 +162,7 @@ public final class PassCork {
 
     /**
      * Every holder writes what it holds, in the order they opened; then all is forgotten. The loop calls it at
-     * the end of each pass; a holder, when the cork {@linkplain #isFull is full}.
+     * the end of each pass; {@link #hold}, when {@link #MAX_FRAMES} are held.
      */
     public void writeAll() {
         if (slots == 0) {
