@@ -14,10 +14,11 @@ import javax.net.ssl.SSLSession;
  * bytes out. It sits between a socket and a WebSocket session, owns no socket and no thread, and is not
  * thread-safe: drive it from the connection's event loop.
  *
- * <p>This class drives the {@link SSLEngine}: the handshake, the data records, close_notify and failure. The
- * bytes it keeps between calls are kept by {@link InboundRecords} (a partial record, decrypted bytes the caller
- * had no room for) and {@link OutboundRecords} (ciphertext the socket has not taken); {@link SslEngines}
- * configures the engine.
+ * <p>This class decides when to unwrap and wrap: it loops over the records in the caller's buffers and the
+ * kept ones. The calls into the {@link SSLEngine}, the handshake, close_notify and failure are {@link
+ * EngineDriver}'s, the layer below; the bytes kept between calls are {@link InboundRecords}' (a partial record,
+ * decrypted bytes the caller had no room for) and {@link OutboundRecords}' (ciphertext the socket has not
+ * taken); {@link SslEngines} configures the engine.
  *
  * <p>Driving it:
  * <ol>
@@ -50,7 +51,7 @@ import javax.net.ssl.SSLSession;
  * <p>After an {@link SSLException}, {@link #networkOutput()} may hold an alert for the peer: write it if
  * convenient, then close the connection. Every later {@link #wrap} or {@link #unwrap} fails.
  */
-public final class TlsEngine {
+public final class TlsEngine extends EngineDriver {
 
     /** What {@link #unwrap} needs next. {@code appOut} may hold new bytes whatever the status. */
     public enum Status {
@@ -64,24 +65,12 @@ public final class TlsEngine {
 
     /** RFC 8446 section 5.1 and RFC 5246 section 6.2.1: a record carries at most 2^14 plaintext bytes. */
     private static final int MAX_PLAINTEXT = 1 << 14;
-    private static final ByteBuffer[] NO_DATA = {ByteBuffer.allocate(0).asReadOnlyBuffer()};
 
-    private final SSLEngine engine;
     private final InboundRecords inbound;
-    private final OutboundRecords outbound;
-    private int packetSize;
-
-    private boolean begun;
-    private boolean handshakeDone;
-    private boolean failed;
-    private long engineCalls;
 
     private TlsEngine(SSLEngine engine, TlsBufferPool pool) {
-        Objects.requireNonNull(pool, "pool");
-        this.engine = engine;
+        super(engine, new OutboundRecords(Objects.requireNonNull(pool, "pool")));
         this.inbound = new InboundRecords(pool);
-        this.outbound = new OutboundRecords(pool);
-        this.packetSize = engine.getSession().getPacketBufferSize();
     }
 
     /** A client engine that verifies the server's certificate against {@code host}. */
@@ -122,17 +111,7 @@ public final class TlsEngine {
 
     /** Starts the handshake; a client's ClientHello lands in {@link #networkOutput()}. Called once. */
     public void begin() throws SSLException {
-        checkUsable();
-        if (begun) {
-            throw new IllegalStateException("handshake already begun");
-        }
-        begun = true;
-        try {
-            engine.beginHandshake();
-            advanceHandshake(engine.getHandshakeStatus());
-        } catch (SSLException | RuntimeException e) {
-            throw fail(e);
-        }
+        beginHandshake();
     }
 
     /**
@@ -156,8 +135,8 @@ public final class TlsEngine {
             return Status.OK;
         }
         try {
-            if (!begun) {
-                begin();
+            if (!begun()) {
+                beginHandshake();
             }
             return unwrapRecords(netIn, appOut);
         } catch (SSLException | RuntimeException e) {
@@ -170,7 +149,7 @@ public final class TlsEngine {
         int produced = 0;
         int idle = 0;
         for (;;) {
-            if (engine.isInboundDone()) {
+            if (sslEngine().isInboundDone()) {
                 releaseUnused(dst, appOut);
                 return Status.CLOSED;
             }
@@ -183,7 +162,7 @@ public final class TlsEngine {
             } else if (!netIn.hasRemaining()) {
                 return Status.NEED_MORE_INPUT;
             }
-            boolean doneBefore = handshakeDone;
+            boolean doneBefore = isHandshakeDone();
             SSLEngineResult r = fromRecord ? unwrapFromRecord(dst) : engineUnwrap(netIn, dst);
             switch (r.getStatus()) {
                 case OK -> {
@@ -209,13 +188,13 @@ public final class TlsEngine {
                     releaseUnused(dst, appOut);
                     dst = appOut;
                     if (!fromRecord) {
-                        inbound.keepPartial(netIn, engine.getSession().getPacketBufferSize(), packetSize);
+                        inbound.keepPartial(netIn, sessionPacketSize(), packetSize());
                         return Status.NEED_MORE_INPUT;
                     }
                     if (!netIn.hasRemaining()) {
                         return Status.NEED_MORE_INPUT;
                     }
-                    inbound.growPartial(engine.getSession().getPacketBufferSize());
+                    inbound.growPartial(sessionPacketSize());
                 }
                 case BUFFER_OVERFLOW -> {
                     if (dst != appOut) {
@@ -224,7 +203,7 @@ public final class TlsEngine {
                     if (produced > 0) {
                         return Status.OK; // the caller drains appOut and calls again
                     }
-                    dst = inbound.overflowBuffer(engine.getSession().getApplicationBufferSize());
+                    dst = inbound.overflowBuffer(applicationBufferSize());
                 }
                 case CLOSED -> {
                     afterUnwrap(r, false); // answers close_notify where the engine wants to (TLS 1.2)
@@ -250,55 +229,6 @@ public final class TlsEngine {
         }
     }
 
-    private void afterUnwrap(SSLEngineResult r, boolean doneBefore) throws SSLException {
-        HandshakeStatus hs = r.getHandshakeStatus();
-        if (doneBefore && r.getStatus() == SSLEngineResult.Status.OK && hs != HandshakeStatus.NOT_HANDSHAKING
-                && hs != HandshakeStatus.FINISHED && !engine.isOutboundDone()
-                && !SslEngines.TLS_13.equals(engine.getSession().getProtocol())) {
-            failed = true; // before anything else can answer the peer's hello
-            throw new SSLException("TLS renegotiation refused");
-        }
-        advanceHandshake(hs);
-    }
-
-    /** Runs tasks and wraps handshake messages until the engine waits for the peer or is done. */
-    private void advanceHandshake(HandshakeStatus hs) throws SSLException {
-        for (;;) {
-            switch (hs) {
-                case NEED_TASK -> {
-                    runDelegatedTasks();
-                    hs = engine.getHandshakeStatus();
-                }
-                case NEED_WRAP -> {
-                    SSLEngineResult w = wrapRecord(NO_DATA, 0, 1);
-                    if (w.bytesProduced() == 0) {
-                        if (w.getStatus() == SSLEngineResult.Status.CLOSED) {
-                            return; // nothing left to say on a closed engine
-                        }
-                        if (w.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                            throw new SSLException("SSLEngine made no progress wrapping a handshake message");
-                        }
-                    }
-                    hs = w.getHandshakeStatus();
-                }
-                case FINISHED -> {
-                    markHandshakeDone();
-                    hs = engine.getHandshakeStatus();
-                }
-                default -> {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void markHandshakeDone() {
-        if (!handshakeDone) {
-            handshakeDone = true;
-            packetSize = engine.getSession().getPacketBufferSize();
-        }
-    }
-
     /** Encrypts {@code app} entirely; see {@link #wrap(ByteBuffer[], int, int)}. */
     public void wrap(ByteBuffer... app) throws SSLException {
         wrap(app, 0, app.length);
@@ -313,10 +243,7 @@ public final class TlsEngine {
      * @throws SSLException if the outbound side is closed or the engine fails
      */
     public void wrap(ByteBuffer[] app, int offset, int length) throws SSLException {
-        checkUsable();
-        if (!handshakeDone) {
-            throw new IllegalStateException("TLS handshake not finished");
-        }
+        checkWrappable();
         long total = 0;
         for (int i = offset; i < offset + length; i++) {
             total += app[i].remaining();
@@ -325,15 +252,15 @@ public final class TlsEngine {
             return;
         }
         try {
-            if (engine.isOutboundDone()) {
+            if (sslEngine().isOutboundDone()) {
                 throw new SSLException("TLS outbound side is closed");
             }
             long records = (total + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT;
-            long room = records * packetSize;
-            if (room > Integer.MAX_VALUE - 64 - outbound.pendingBytes()) {
+            long room = records * packetSize();
+            if (room > Integer.MAX_VALUE - 64 - outbound().pendingBytes()) {
                 throw new IllegalArgumentException("write of " + total + " bytes is too large for one buffer");
             }
-            outbound.reserve((int) room);
+            outbound().reserve((int) room);
             int idle = 0;
             while (total > 0) {
                 SSLEngineResult r = wrapRecord(app, offset, length);
@@ -367,11 +294,8 @@ public final class TlsEngine {
      * @throws SSLException if the outbound side is closed or the engine fails
      */
     public long wrap(ByteBuffer[] app, int offset, int length, ByteBuffer dst) throws SSLException {
-        checkUsable();
-        if (!handshakeDone) {
-            throw new IllegalStateException("TLS handshake not finished");
-        }
-        if (outbound.pendingBytes() > 0) {
+        checkWrappable();
+        if (outbound().pendingBytes() > 0) {
             throw new IllegalStateException("ciphertext is pending: wrap behind it");
         }
         long consumed = 0;
@@ -380,19 +304,17 @@ public final class TlsEngine {
             boolean needWrap = false;
             for (;;) {
                 boolean data = hasRemaining(app, offset, length);
-                if (dst.remaining() < packetSize || !(data || needWrap)) {
+                if (dst.remaining() < packetSize() || !(data || needWrap)) {
                     return consumed;
                 }
-                if (engine.isOutboundDone()) {
+                if (sslEngine().isOutboundDone()) {
                     throw new SSLException("TLS outbound side is closed");
                 }
-                engineCalls++;
-                SSLEngineResult r = data ? engine.wrap(app, offset, length, dst) : engine.wrap(NO_DATA, 0, 1, dst);
+                SSLEngineResult r = data ? wrapInto(app, offset, length, dst) : wrapInto(NO_DATA, 0, 1, dst);
                 switch (r.getStatus()) {
                     case CLOSED -> throw new SSLException("TLS outbound side is closed");
                     case BUFFER_OVERFLOW -> {
-                        packetSize = Math.max(packetSize, engine.getSession().getPacketBufferSize());
-                        if (dst.remaining() >= packetSize) {
+                        if (dst.remaining() >= growPacketSize()) {
                             throw new SSLException("SSLEngine reports no room in " + dst.remaining() + " bytes");
                         }
                         return consumed; // a larger packet size than dst has left: the caller writes dst first
@@ -400,14 +322,8 @@ public final class TlsEngine {
                     default -> { }
                 }
                 consumed += r.bytesConsumed();
-                HandshakeStatus hs = r.getHandshakeStatus();
-                if (hs == HandshakeStatus.FINISHED) {
-                    markHandshakeDone();
-                } else if (hs == HandshakeStatus.NEED_TASK) {
-                    runDelegatedTasks();
-                    hs = engine.getHandshakeStatus();
-                }
-                needWrap = hs == HandshakeStatus.NEED_WRAP; // a KeyUpdate answer, even after the last byte
+                // a KeyUpdate answer, even after the last byte
+                needWrap = afterWrapInto(r.getHandshakeStatus()) == HandshakeStatus.NEED_WRAP;
                 idle = r.bytesConsumed() == 0 && r.bytesProduced() == 0 ? idle + 1 : 0;
                 if (idle > 1) {
                     throw new SSLException("SSLEngine made no progress wrapping application data");
@@ -423,7 +339,7 @@ public final class TlsEngine {
      * {@link #wrap(ByteBuffer[], int, int, ByteBuffer)}) as {@link #networkOutput()}, and consumes it.
      */
     public void keepOutput(ByteBuffer unwritten) {
-        outbound.keep(unwritten);
+        outbound().keep(unwritten);
     }
 
     private static boolean hasRemaining(ByteBuffer[] app, int offset, int length) {
@@ -435,74 +351,33 @@ public final class TlsEngine {
         return false;
     }
 
-    private void runDelegatedTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
-        }
-    }
-
-    /** One engine wrap behind the pending ciphertext, with room for one packet. */
-    private SSLEngineResult wrapRecord(ByteBuffer[] src, int offset, int length) throws SSLException {
-        for (int attempt = 0;; attempt++) {
-            ByteBuffer out = outbound.openForAppend(packetSize);
-            SSLEngineResult r;
-            try {
-                engineCalls++;
-                r = engine.wrap(src, offset, length, out);
-            } finally {
-                outbound.closeForAppend();
-            }
-            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                    markHandshakeDone();
-                }
-                return r;
-            }
-            int size = engine.getSession().getPacketBufferSize();
-            if (attempt > 0 || size <= packetSize) {
-                throw new SSLException("SSLEngine reports no room in a " + packetSize + "-byte packet buffer");
-            }
-            packetSize = size;
-        }
-    }
-
-    private SSLEngineResult engineUnwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        engineCalls++;
-        SSLEngineResult r = engine.unwrap(src, dst);
-        if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-            markHandshakeDone();
-        }
-        return r;
-    }
-
     /**
      * The ciphertext waiting for the socket, in read mode: write from it (advancing its position only), then
      * call {@link #consumed()}. It is this engine's own buffer, so no bytes are copied on the way out; do not
      * keep it across other calls on this engine.
      */
     public ByteBuffer networkOutput() {
-        return outbound.networkOutput();
+        return outbound().networkOutput();
     }
 
     /** Reports that bytes of {@link #networkOutput()} were written; gives its buffer back once it is empty. */
     public void consumed() {
-        outbound.consumed();
+        outbound().consumed();
     }
 
     /** Whether the first handshake completed: from then on {@link #wrap} may be called. */
     public boolean handshakeDone() {
-        return handshakeDone;
+        return isHandshakeDone();
     }
 
     /** Whether the peer's close_notify arrived. */
     public boolean inboundClosed() {
-        return engine.isInboundDone();
+        return sslEngine().isInboundDone();
     }
 
     /** Whether our close_notify has been produced (it may still wait in {@link #networkOutput()}). */
     public boolean outboundClosed() {
-        return engine.isOutboundDone();
+        return sslEngine().isOutboundDone();
     }
 
     /**
@@ -510,74 +385,28 @@ public final class TlsEngine {
      * when already closed or failed.
      */
     public void closeOutbound() throws SSLException {
-        if (failed || engine.isOutboundDone()) {
-            return;
-        }
-        engine.closeOutbound();
-        try {
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                if (wrapRecord(NO_DATA, 0, 1).bytesProduced() == 0) {
-                    break;
-                }
-            }
-        } catch (SSLException | RuntimeException e) {
-            throw fail(e);
-        }
+        sendCloseNotify();
     }
 
     /** Gives every buffer back to the pool. Call once the connection is closed; the engine is unusable after. */
     public void release() {
-        failed = true;
-        outbound.release();
+        markFailed();
+        outbound().release();
         inbound.release();
     }
 
     /** The session: negotiated protocol and cipher suite, peer certificates, requested server names. */
     public SSLSession session() {
-        return engine.getSession();
+        return sslEngine().getSession();
     }
 
     /** The largest plaintext one record can carry: an {@code appOut} this large never needs a copy. */
     public int applicationBufferSize() {
-        return engine.getSession().getApplicationBufferSize();
+        return sslEngine().getSession().getApplicationBufferSize();
     }
 
     /** Bytes of buffer capacity this engine holds right now (the SSLEngine's own state aside). */
     int retainedBytes() {
-        return outbound.retainedBytes() + inbound.retainedBytes();
-    }
-
-    /** How many times the SSLEngine was asked to wrap or unwrap: lets tests prove there is no spinning. */
-    long engineCalls() {
-        return engineCalls;
-    }
-
-    /** The underlying engine, for tests that play a misbehaving peer. */
-    SSLEngine sslEngine() {
-        return engine;
-    }
-
-    private void checkUsable() throws SSLException {
-        if (failed) {
-            throw new SSLException("TLS connection already failed or released");
-        }
-    }
-
-    /** Marks the connection failed and queues the engine's alert for the peer, best effort. */
-    private SSLException fail(Exception e) {
-        boolean alertUnwanted = failed; // set by a refused renegotiation: send the peer nothing more
-        failed = true;
-        if (!alertUnwanted) {
-            try {
-                for (int i = 0; i < 2 && !engine.isOutboundDone(); i++) {
-                    if (wrapRecord(NO_DATA, 0, 1).bytesProduced() == 0) {
-                        break;
-                    }
-                }
-            } catch (SSLException | RuntimeException ignored) {
-                // The alert is a courtesy; the original failure is what matters.
-            }
-        }
-        return e instanceof SSLException s ? s : new SSLException("SSLEngine failed: " + e, e);
+        return outbound().retainedBytes() + inbound.retainedBytes();
     }
 }
