@@ -7,13 +7,18 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
  * Sans-I/O TLS for one connection: network bytes in, application bytes out; application bytes in, network
  * bytes out. It sits between a socket and a WebSocket session, owns no socket and no thread, and is not
  * thread-safe: drive it from the connection's event loop.
+ *
+ * <p>This class decides when to unwrap and wrap: it loops over the records in the caller's buffers and the
+ * kept ones. The calls into the {@link SSLEngine}, the handshake, close_notify and failure are {@link
+ * EngineDriver}'s, the layer below; the bytes kept between calls are {@link InboundRecords}' (a partial record,
+ * decrypted bytes the caller had no room for) and {@link OutboundRecords}' (ciphertext the socket has not
+ * taken); {@link SslEngines} configures the engine.
  *
  * <p>Driving it:
  * <ol>
@@ -37,15 +42,16 @@ import javax.net.ssl.SSLSession;
  * connection with an {@link SSLException}. TLS 1.3 has no renegotiation; its post-handshake messages
  * (NewSessionTicket, KeyUpdate) are processed. Only TLS 1.3 and 1.2 are enabled.
  *
- * <p>Memory: an idle connection holds the {@link SSLEngine} and this object only. Buffers come from a
- * {@link TlsBufferPool} when needed and go back as soon as they are empty: the pending ciphertext (one
- * packet, about 16.3 KiB, or the size of a large write), a partial inbound record (at most one packet), and
- * decrypted bytes that did not fit {@code appOut} (only when {@code appOut} is smaller than a record).
+ * <p>Memory: an idle connection holds the {@link SSLEngine}, this object and its two record keepers, no
+ * buffer. Buffers come from a {@link TlsBufferPool} when needed and go back as soon as they are empty: the
+ * pending ciphertext (one packet, about 16.3 KiB, or the size of a large write), a partial inbound record (at
+ * most one packet), and decrypted bytes that did not fit {@code appOut} (only when {@code appOut} is smaller
+ * than a record).
  *
  * <p>After an {@link SSLException}, {@link #networkOutput()} may hold an alert for the peer: write it if
  * convenient, then close the connection. Every later {@link #wrap} or {@link #unwrap} fails.
  */
-public final class TlsEngine {
+public final class TlsEngine extends EngineDriver {
 
     /** What {@link #unwrap} needs next. {@code appOut} may hold new bytes whatever the status. */
     public enum Status {
@@ -57,36 +63,14 @@ public final class TlsEngine {
         CLOSED
     }
 
-    private static final String TLS_13 = "TLSv1.3";
-    private static final String TLS_12 = "TLSv1.2";
     /** RFC 8446 section 5.1 and RFC 5246 section 6.2.1: a record carries at most 2^14 plaintext bytes. */
     private static final int MAX_PLAINTEXT = 1 << 14;
-    private static final int RECORD_HEADER = 5;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    private static final ByteBuffer[] NO_DATA = {EMPTY};
 
-    private final SSLEngine engine;
-    private final TlsBufferPool pool;
-    private int packetSize;
-
-    /** Ciphertext not yet written: read mode between calls, null when none. */
-    private ByteBuffer netOut;
-    /** Where the unwritten ciphertext starts while {@link #netOut} is open for appending. */
-    private int outStart;
-    /** The start of a record that arrived incomplete: write mode, null when none. */
-    private ByteBuffer inRecord;
-    /** Decrypted bytes that did not fit {@code appOut}: read mode, null when none. */
-    private ByteBuffer appPending;
-
-    private boolean begun;
-    private boolean handshakeDone;
-    private boolean failed;
-    private long engineCalls;
+    private final InboundRecords inbound;
 
     private TlsEngine(SSLEngine engine, TlsBufferPool pool) {
-        this.engine = engine;
-        this.pool = Objects.requireNonNull(pool, "pool");
-        this.packetSize = engine.getSession().getPacketBufferSize();
+        super(engine, new OutboundRecords(Objects.requireNonNull(pool, "pool")));
+        this.inbound = new InboundRecords(pool);
     }
 
     /** A client engine that verifies the server's certificate against {@code host}. */
@@ -108,16 +92,7 @@ public final class TlsEngine {
      */
     public static TlsEngine client(SSLContext ctx, String host, int port, boolean verifyHostname,
             TlsBufferPool pool) {
-        SSLEngine engine = ctx.createSSLEngine(host, port);
-        engine.setUseClientMode(true);
-        SSLParameters params = engine.getSSLParameters();
-        params.setProtocols(modernProtocols(params.getProtocols()));
-        if (verifyHostname) {
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        params.setServerNames(ServerNames.forHost(host));
-        engine.setSSLParameters(params);
-        return new TlsEngine(engine, pool);
+        return new TlsEngine(SslEngines.client(ctx, host, port, verifyHostname), pool);
     }
 
     /** A server engine presenting {@code ctx}'s key material. */
@@ -131,43 +106,12 @@ public final class TlsEngine {
      * @throws IllegalArgumentException if {@code ctx} enables neither TLS 1.3 nor TLS 1.2
      */
     public static TlsEngine server(SSLContext ctx, TlsBufferPool pool) {
-        SSLEngine engine = ctx.createSSLEngine();
-        engine.setUseClientMode(false);
-        SSLParameters params = engine.getSSLParameters();
-        params.setProtocols(modernProtocols(params.getProtocols()));
-        engine.setSSLParameters(params);
-        return new TlsEngine(engine, pool);
-    }
-
-    private static String[] modernProtocols(String[] enabled) {
-        boolean tls13 = false;
-        boolean tls12 = false;
-        for (String p : enabled) {
-            tls13 |= TLS_13.equals(p);
-            tls12 |= TLS_12.equals(p);
-        }
-        if (tls13 && tls12) {
-            return new String[] {TLS_13, TLS_12};
-        }
-        if (tls13 || tls12) {
-            return new String[] {tls13 ? TLS_13 : TLS_12};
-        }
-        throw new IllegalArgumentException("the SSLContext enables neither TLSv1.3 nor TLSv1.2");
+        return new TlsEngine(SslEngines.server(ctx), pool);
     }
 
     /** Starts the handshake; a client's ClientHello lands in {@link #networkOutput()}. Called once. */
     public void begin() throws SSLException {
-        checkUsable();
-        if (begun) {
-            throw new IllegalStateException("handshake already begun");
-        }
-        begun = true;
-        try {
-            engine.beginHandshake();
-            advanceHandshake(engine.getHandshakeStatus());
-        } catch (SSLException | RuntimeException e) {
-            throw fail(e);
-        }
+        beginHandshake();
     }
 
     /**
@@ -187,12 +131,12 @@ public final class TlsEngine {
         if (!appOut.hasRemaining()) {
             throw new IllegalArgumentException("appOut has no room");
         }
-        if (appPending != null && (drainPending(appOut) || !appOut.hasRemaining())) {
+        if (inbound.hasDecrypted() && (inbound.drainDecrypted(appOut) || !appOut.hasRemaining())) {
             return Status.OK;
         }
         try {
-            if (!begun) {
-                begin();
+            if (!begun()) {
+                beginHandshake();
             }
             return unwrapRecords(netIn, appOut);
         } catch (SSLException | RuntimeException e) {
@@ -205,29 +149,30 @@ public final class TlsEngine {
         int produced = 0;
         int idle = 0;
         for (;;) {
-            if (engine.isInboundDone()) {
+            if (sslEngine().isInboundDone()) {
                 releaseUnused(dst, appOut);
                 return Status.CLOSED;
             }
-            boolean fromRecord = inRecord != null;
+            boolean fromRecord = inbound.hasPartial();
             if (fromRecord) {
-                fillRecord(netIn);
-                if (!netIn.hasRemaining() && recordMissing() > 0) {
+                inbound.fillPartial(netIn);
+                if (!netIn.hasRemaining() && inbound.missing() > 0) {
                     return Status.NEED_MORE_INPUT; // the header says so: no need to ask the engine
                 }
             } else if (!netIn.hasRemaining()) {
                 return Status.NEED_MORE_INPUT;
             }
-            boolean doneBefore = handshakeDone;
+            boolean doneBefore = isHandshakeDone();
             SSLEngineResult r = fromRecord ? unwrapFromRecord(dst) : engineUnwrap(netIn, dst);
             switch (r.getStatus()) {
                 case OK -> {
                     afterUnwrap(r, doneBefore);
                     if (dst != appOut) {
                         if (r.bytesProduced() > 0) {
-                            return deliverOverflow(dst, appOut);
+                            inbound.keepDecrypted(dst, appOut);
+                            return Status.OK;
                         }
-                        pool.release(dst); // the record held no application data
+                        inbound.dropOverflow(dst); // the record held no application data
                         dst = appOut;
                     }
                     produced += r.bytesProduced();
@@ -236,20 +181,20 @@ public final class TlsEngine {
                         throw new SSLException("SSLEngine made no progress unwrapping");
                     }
                     if (!appOut.hasRemaining()) {
-                        return inRecord == null && !netIn.hasRemaining() ? Status.NEED_MORE_INPUT : Status.OK;
+                        return !inbound.hasPartial() && !netIn.hasRemaining() ? Status.NEED_MORE_INPUT : Status.OK;
                     }
                 }
                 case BUFFER_UNDERFLOW -> {
                     releaseUnused(dst, appOut);
                     dst = appOut;
                     if (!fromRecord) {
-                        keepPartialRecord(netIn);
+                        inbound.keepPartial(netIn, sessionPacketSize(), packetSize());
                         return Status.NEED_MORE_INPUT;
                     }
                     if (!netIn.hasRemaining()) {
                         return Status.NEED_MORE_INPUT;
                     }
-                    makeRoomInRecord();
+                    inbound.growPartial(sessionPacketSize());
                 }
                 case BUFFER_OVERFLOW -> {
                     if (dst != appOut) {
@@ -258,7 +203,7 @@ public final class TlsEngine {
                     if (produced > 0) {
                         return Status.OK; // the caller drains appOut and calls again
                     }
-                    dst = pool.acquire(engine.getSession().getApplicationBufferSize());
+                    dst = inbound.overflowBuffer(applicationBufferSize());
                 }
                 case CLOSED -> {
                     afterUnwrap(r, false); // answers close_notify where the engine wants to (TLS 1.2)
@@ -270,147 +215,17 @@ public final class TlsEngine {
     }
 
     private SSLEngineResult unwrapFromRecord(ByteBuffer dst) throws SSLException {
-        inRecord.flip();
+        ByteBuffer record = inbound.openPartial();
         try {
-            return engineUnwrap(inRecord, dst);
+            return engineUnwrap(record, dst);
         } finally {
-            inRecord.compact();
-            if (inRecord.position() == 0) {
-                pool.release(inRecord);
-                inRecord = null;
-            }
+            inbound.closePartial();
         }
-    }
-
-    /** Moves from {@code netIn} only what completes the kept record, so later records unwrap in place. */
-    private void fillRecord(ByteBuffer netIn) {
-        int missing = recordMissing();
-        int n = Math.min(missing > 0 ? missing : Integer.MAX_VALUE, Math.min(netIn.remaining(), inRecord.remaining()));
-        if (n > 0) {
-            int limit = netIn.limit();
-            netIn.limit(netIn.position() + n);
-            inRecord.put(netIn);
-            netIn.limit(limit);
-        }
-    }
-
-    /**
-     * Bytes still missing from the kept record according to its TLS header, or 0 when the header says it is
-     * complete or it is not a TLS record header (then the engine decides).
-     */
-    private int recordMissing() {
-        int have = inRecord.position();
-        if (have < RECORD_HEADER) {
-            return RECORD_HEADER - have;
-        }
-        int type = inRecord.get(0);
-        if (type < 20 || type > 24) { // change_cipher_spec .. heartbeat (RFC 8446 section 5.1)
-            return 0;
-        }
-        int length = RECORD_HEADER + ((inRecord.get(3) & 0xFF) << 8 | (inRecord.get(4) & 0xFF));
-        return Math.max(0, length - have);
-    }
-
-    private void keepPartialRecord(ByteBuffer netIn) throws SSLException {
-        int n = netIn.remaining();
-        int max = engine.getSession().getPacketBufferSize();
-        if (n > max) {
-            throw new SSLException("incomplete TLS record of " + n + " bytes exceeds the packet size " + max);
-        }
-        inRecord = pool.acquire(Math.max(n, Math.min(max, packetSize)));
-        inRecord.put(netIn);
-    }
-
-    /** The engine wants more than the kept bytes: grow to the session's packet size, never beyond. */
-    private void makeRoomInRecord() throws SSLException {
-        if (inRecord.hasRemaining()) {
-            return;
-        }
-        int max = engine.getSession().getPacketBufferSize();
-        if (inRecord.capacity() >= max) {
-            throw new SSLException("TLS record exceeds the packet size " + max);
-        }
-        ByteBuffer bigger = pool.acquire(max);
-        inRecord.flip();
-        bigger.put(inRecord);
-        pool.release(inRecord);
-        inRecord = bigger;
-    }
-
-    /** Hands out what was decrypted into {@code owned} because {@code appOut} was too small for the record. */
-    private Status deliverOverflow(ByteBuffer owned, ByteBuffer appOut) {
-        appPending = owned.flip();
-        drainPending(appOut);
-        return Status.OK;
     }
 
     private void releaseUnused(ByteBuffer dst, ByteBuffer appOut) {
         if (dst != appOut) {
-            pool.release(dst);
-        }
-    }
-
-    /** Copies pending decrypted bytes into {@code appOut}; true if some remain pending. */
-    private boolean drainPending(ByteBuffer appOut) {
-        int n = Math.min(appPending.remaining(), appOut.remaining());
-        int limit = appPending.limit();
-        appPending.limit(appPending.position() + n);
-        appOut.put(appPending);
-        appPending.limit(limit);
-        if (appPending.hasRemaining()) {
-            return true;
-        }
-        pool.release(appPending);
-        appPending = null;
-        return false;
-    }
-
-    private void afterUnwrap(SSLEngineResult r, boolean doneBefore) throws SSLException {
-        HandshakeStatus hs = r.getHandshakeStatus();
-        if (doneBefore && r.getStatus() == SSLEngineResult.Status.OK && hs != HandshakeStatus.NOT_HANDSHAKING
-                && hs != HandshakeStatus.FINISHED && !engine.isOutboundDone()
-                && !TLS_13.equals(engine.getSession().getProtocol())) {
-            failed = true; // before anything else can answer the peer's hello
-            throw new SSLException("TLS renegotiation refused");
-        }
-        advanceHandshake(hs);
-    }
-
-    /** Runs tasks and wraps handshake messages until the engine waits for the peer or is done. */
-    private void advanceHandshake(HandshakeStatus hs) throws SSLException {
-        for (;;) {
-            switch (hs) {
-                case NEED_TASK -> {
-                    runDelegatedTasks();
-                    hs = engine.getHandshakeStatus();
-                }
-                case NEED_WRAP -> {
-                    SSLEngineResult w = wrapRecord(NO_DATA, 0, 1);
-                    if (w.bytesProduced() == 0) {
-                        if (w.getStatus() == SSLEngineResult.Status.CLOSED) {
-                            return; // nothing left to say on a closed engine
-                        }
-                        if (w.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                            throw new SSLException("SSLEngine made no progress wrapping a handshake message");
-                        }
-                    }
-                    hs = w.getHandshakeStatus();
-                }
-                case FINISHED -> {
-                    markHandshakeDone();
-                    hs = engine.getHandshakeStatus();
-                }
-                default -> {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void markHandshakeDone() {
-        if (!handshakeDone) {
-            handshakeDone = true;
-            packetSize = engine.getSession().getPacketBufferSize();
+            inbound.dropOverflow(dst);
         }
     }
 
@@ -428,10 +243,7 @@ public final class TlsEngine {
      * @throws SSLException if the outbound side is closed or the engine fails
      */
     public void wrap(ByteBuffer[] app, int offset, int length) throws SSLException {
-        checkUsable();
-        if (!handshakeDone) {
-            throw new IllegalStateException("TLS handshake not finished");
-        }
+        checkWrappable();
         long total = 0;
         for (int i = offset; i < offset + length; i++) {
             total += app[i].remaining();
@@ -440,16 +252,15 @@ public final class TlsEngine {
             return;
         }
         try {
-            if (engine.isOutboundDone()) {
+            if (sslEngine().isOutboundDone()) {
                 throw new SSLException("TLS outbound side is closed");
             }
             long records = (total + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT;
-            long room = records * packetSize;
-            if (room > Integer.MAX_VALUE - 64 - pendingOutput()) {
+            long room = records * packetSize();
+            if (room > Integer.MAX_VALUE - 64 - outbound().pendingBytes()) {
                 throw new IllegalArgumentException("write of " + total + " bytes is too large for one buffer");
             }
-            openOut((int) room);
-            closeOut();
+            outbound().reserve((int) room);
             int idle = 0;
             while (total > 0) {
                 SSLEngineResult r = wrapRecord(app, offset, length);
@@ -483,11 +294,8 @@ public final class TlsEngine {
      * @throws SSLException if the outbound side is closed or the engine fails
      */
     public long wrap(ByteBuffer[] app, int offset, int length, ByteBuffer dst) throws SSLException {
-        checkUsable();
-        if (!handshakeDone) {
-            throw new IllegalStateException("TLS handshake not finished");
-        }
-        if (pendingOutput() > 0) {
+        checkWrappable();
+        if (outbound().pendingBytes() > 0) {
             throw new IllegalStateException("ciphertext is pending: wrap behind it");
         }
         long consumed = 0;
@@ -496,19 +304,17 @@ public final class TlsEngine {
             boolean needWrap = false;
             for (;;) {
                 boolean data = hasRemaining(app, offset, length);
-                if (dst.remaining() < packetSize || !(data || needWrap)) {
+                if (dst.remaining() < packetSize() || !(data || needWrap)) {
                     return consumed;
                 }
-                if (engine.isOutboundDone()) {
+                if (sslEngine().isOutboundDone()) {
                     throw new SSLException("TLS outbound side is closed");
                 }
-                engineCalls++;
-                SSLEngineResult r = data ? engine.wrap(app, offset, length, dst) : engine.wrap(NO_DATA, 0, 1, dst);
+                SSLEngineResult r = data ? wrapInto(app, offset, length, dst) : wrapInto(NO_DATA, 0, 1, dst);
                 switch (r.getStatus()) {
                     case CLOSED -> throw new SSLException("TLS outbound side is closed");
                     case BUFFER_OVERFLOW -> {
-                        packetSize = Math.max(packetSize, engine.getSession().getPacketBufferSize());
-                        if (dst.remaining() >= packetSize) {
+                        if (dst.remaining() >= growPacketSize()) {
                             throw new SSLException("SSLEngine reports no room in " + dst.remaining() + " bytes");
                         }
                         return consumed; // a larger packet size than dst has left: the caller writes dst first
@@ -516,14 +322,8 @@ public final class TlsEngine {
                     default -> { }
                 }
                 consumed += r.bytesConsumed();
-                HandshakeStatus hs = r.getHandshakeStatus();
-                if (hs == HandshakeStatus.FINISHED) {
-                    markHandshakeDone();
-                } else if (hs == HandshakeStatus.NEED_TASK) {
-                    runDelegatedTasks();
-                    hs = engine.getHandshakeStatus();
-                }
-                needWrap = hs == HandshakeStatus.NEED_WRAP; // a KeyUpdate answer, even after the last byte
+                // a KeyUpdate answer, even after the last byte
+                needWrap = afterWrapInto(r.getHandshakeStatus()) == HandshakeStatus.NEED_WRAP;
                 idle = r.bytesConsumed() == 0 && r.bytesProduced() == 0 ? idle + 1 : 0;
                 if (idle > 1) {
                     throw new SSLException("SSLEngine made no progress wrapping application data");
@@ -539,12 +339,7 @@ public final class TlsEngine {
      * {@link #wrap(ByteBuffer[], int, int, ByteBuffer)}) as {@link #networkOutput()}, and consumes it.
      */
     public void keepOutput(ByteBuffer unwritten) {
-        if (!unwritten.hasRemaining()) {
-            return;
-        }
-        openOut(unwritten.remaining());
-        netOut.put(unwritten);
-        closeOut();
+        outbound().keep(unwritten);
     }
 
     private static boolean hasRemaining(ByteBuffer[] app, int offset, int length) {
@@ -556,114 +351,33 @@ public final class TlsEngine {
         return false;
     }
 
-    private void runDelegatedTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
-        }
-    }
-
-    /** One engine wrap into {@link #netOut}, with room for one packet. */
-    private SSLEngineResult wrapRecord(ByteBuffer[] src, int offset, int length) throws SSLException {
-        for (int attempt = 0;; attempt++) {
-            openOut(packetSize);
-            SSLEngineResult r;
-            try {
-                engineCalls++;
-                r = engine.wrap(src, offset, length, netOut);
-            } finally {
-                closeOut();
-            }
-            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                    markHandshakeDone();
-                }
-                return r;
-            }
-            int size = engine.getSession().getPacketBufferSize();
-            if (attempt > 0 || size <= packetSize) {
-                throw new SSLException("SSLEngine reports no room in a " + packetSize + "-byte packet buffer");
-            }
-            packetSize = size;
-        }
-    }
-
-    private SSLEngineResult engineUnwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        engineCalls++;
-        SSLEngineResult r = engine.unwrap(src, dst);
-        if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-            markHandshakeDone();
-        }
-        return r;
-    }
-
-    /** Opens {@link #netOut} for appending with at least {@code room} free bytes. */
-    private void openOut(int room) {
-        if (netOut == null) {
-            netOut = pool.acquire(room);
-            outStart = 0;
-            return;
-        }
-        int pending = netOut.remaining();
-        int capacity = netOut.capacity();
-        if (pending == 0 && capacity >= room) {
-            netOut.clear();
-            outStart = 0;
-        } else if (capacity - netOut.limit() >= room) {
-            outStart = netOut.position();
-            netOut.position(netOut.limit()).limit(capacity);
-        } else if (capacity - pending >= room) {
-            netOut.compact();
-            outStart = 0;
-        } else {
-            long wanted = Math.max((long) pending + room, capacity + (capacity >> 1));
-            ByteBuffer bigger = pool.acquire((int) Math.min(wanted, Integer.MAX_VALUE - 8));
-            bigger.put(netOut);
-            pool.release(netOut);
-            netOut = bigger;
-            outStart = 0;
-        }
-    }
-
-    /** Back to read mode: the unwritten ciphertext is between position and limit. */
-    private void closeOut() {
-        netOut.limit(netOut.position()).position(outStart);
-    }
-
-    private int pendingOutput() {
-        return netOut == null ? 0 : netOut.remaining();
-    }
-
     /**
      * The ciphertext waiting for the socket, in read mode: write from it (advancing its position only), then
      * call {@link #consumed()}. It is this engine's own buffer, so no bytes are copied on the way out; do not
      * keep it across other calls on this engine.
      */
     public ByteBuffer networkOutput() {
-        return netOut != null ? netOut : EMPTY;
+        return outbound().networkOutput();
     }
 
     /** Reports that bytes of {@link #networkOutput()} were written; gives its buffer back once it is empty. */
     public void consumed() {
-        if (netOut != null && !netOut.hasRemaining()) {
-            pool.release(netOut);
-            netOut = null;
-        }
+        outbound().consumed();
     }
 
     /** Whether the first handshake completed: from then on {@link #wrap} may be called. */
     public boolean handshakeDone() {
-        return handshakeDone;
+        return isHandshakeDone();
     }
 
     /** Whether the peer's close_notify arrived. */
     public boolean inboundClosed() {
-        return engine.isInboundDone();
+        return sslEngine().isInboundDone();
     }
 
     /** Whether our close_notify has been produced (it may still wait in {@link #networkOutput()}). */
     public boolean outboundClosed() {
-        return engine.isOutboundDone();
+        return sslEngine().isOutboundDone();
     }
 
     /**
@@ -671,88 +385,28 @@ public final class TlsEngine {
      * when already closed or failed.
      */
     public void closeOutbound() throws SSLException {
-        if (failed || engine.isOutboundDone()) {
-            return;
-        }
-        engine.closeOutbound();
-        try {
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                if (wrapRecord(NO_DATA, 0, 1).bytesProduced() == 0) {
-                    break;
-                }
-            }
-        } catch (SSLException | RuntimeException e) {
-            throw fail(e);
-        }
+        sendCloseNotify();
     }
 
     /** Gives every buffer back to the pool. Call once the connection is closed; the engine is unusable after. */
     public void release() {
-        failed = true;
-        if (netOut != null) {
-            pool.release(netOut);
-            netOut = null;
-        }
-        if (inRecord != null) {
-            pool.release(inRecord);
-            inRecord = null;
-        }
-        if (appPending != null) {
-            pool.release(appPending);
-            appPending = null;
-        }
+        markFailed();
+        outbound().release();
+        inbound.release();
     }
 
     /** The session: negotiated protocol and cipher suite, peer certificates, requested server names. */
     public SSLSession session() {
-        return engine.getSession();
+        return sslEngine().getSession();
     }
 
     /** The largest plaintext one record can carry: an {@code appOut} this large never needs a copy. */
     public int applicationBufferSize() {
-        return engine.getSession().getApplicationBufferSize();
+        return sslEngine().getSession().getApplicationBufferSize();
     }
 
     /** Bytes of buffer capacity this engine holds right now (the SSLEngine's own state aside). */
     int retainedBytes() {
-        return capacity(netOut) + capacity(inRecord) + capacity(appPending);
-    }
-
-    private static int capacity(ByteBuffer b) {
-        return b == null ? 0 : b.capacity();
-    }
-
-    /** How many times the SSLEngine was asked to wrap or unwrap: lets tests prove there is no spinning. */
-    long engineCalls() {
-        return engineCalls;
-    }
-
-    /** The underlying engine, for tests that play a misbehaving peer. */
-    SSLEngine sslEngine() {
-        return engine;
-    }
-
-    private void checkUsable() throws SSLException {
-        if (failed) {
-            throw new SSLException("TLS connection already failed or released");
-        }
-    }
-
-    /** Marks the connection failed and queues the engine's alert for the peer, best effort. */
-    private SSLException fail(Exception e) {
-        boolean alertUnwanted = failed; // set by a refused renegotiation: send the peer nothing more
-        failed = true;
-        if (!alertUnwanted) {
-            try {
-                for (int i = 0; i < 2 && !engine.isOutboundDone(); i++) {
-                    if (wrapRecord(NO_DATA, 0, 1).bytesProduced() == 0) {
-                        break;
-                    }
-                }
-            } catch (SSLException | RuntimeException ignored) {
-                // The alert is a courtesy; the original failure is what matters.
-            }
-        }
-        return e instanceof SSLException s ? s : new SSLException("SSLEngine failed: " + e, e);
+        return outbound().retainedBytes() + inbound.retainedBytes();
     }
 }
