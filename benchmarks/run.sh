@@ -27,7 +27,7 @@
 #              BASELINE_JAR (a benchmarks.jar built from another commit: (a)-(f) and (h) then also run its Duplex
 #              servers as "duplex@base", "duplex-rooms@base" and "duplex-tls@base", so a change's before and after
 #              alternate in one run; use with --no-report), H_PARTS ("a c hs idle": which of (h)'s measurements
-#              to run).
+#              to run), H_SERVERS ((h)'s servers, e.g. "duplex-tls duplex-tls@base" for a before/after alone).
 # Options: --runs N (measured runs per server, default 3; scenarios (b) and (e), the noisiest, get at least 5),
 #          --seconds S (per measurement, default 5),
 #          --warmup S (in-process warm-up before each measurement, default 3), --scenarios abcdefhij
@@ -757,7 +757,8 @@ idle_steps() {
 
 # (h) wss: (a) and (c) over TLS 1.3 and TLS 1.2 (AES-GCM), new wss connections per second, heap per idle wss
 # connection. Netty with the JDK's SSLEngine and with OpenSSL (netty-tcnative-boringssl-static).
-TLS_SERVERS=(duplex-tls ${BASELINE_JAR:+duplex-tls@base} netty-nio-tls netty-nio-openssl-tls jetty-tls)
+# shellcheck disable=SC2206
+TLS_SERVERS=(${H_SERVERS:-duplex-tls ${BASELINE_JAR:+duplex-tls@base} netty-nio-tls netty-nio-openssl-tls jetty-tls})
 H_PARTS=${H_PARTS:-"a c hs idle"}
 SERVERS_REF='TLS_SERVERS[@]'
 case $SCENARIOS in *h*)
