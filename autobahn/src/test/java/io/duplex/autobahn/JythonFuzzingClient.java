@@ -33,10 +33,8 @@ final class JythonFuzzingClient {
 
     /** Event lines: {@code cases <count>}, {@code start <case>}, {@code lost-report-missing <case>}, {@code finished}, {@code error ...}. */
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    private final Thread reactor;
 
-    private JythonFuzzingClient(Thread reactor) {
-        this.reactor = reactor;
+    private JythonFuzzingClient() {
     }
 
     /**
@@ -131,13 +129,12 @@ final class JythonFuzzingClient {
                 JythonFuzzingServer.pythonString(url), JythonFuzzingServer.pythonString(agent),
                 JythonFuzzingServer.pythonList(casePatterns));
         ClassLoader isolated = new URLClassLoader(new URL[] {jython, suite}, ClassLoader.getPlatformClassLoader());
-        JythonFuzzingClient[] self = new JythonFuzzingClient[1];
-        Thread thread = new Thread(() -> self[0].run(isolated, code), "autobahn-fuzzingclient");
-        self[0] = new JythonFuzzingClient(thread);
-        thread.setContextClassLoader(isolated);
-        thread.setDaemon(true);
-        thread.start();
-        return self[0];
+        JythonFuzzingClient client = new JythonFuzzingClient();
+        Thread reactor = new Thread(() -> client.run(isolated, code), "autobahn-fuzzingclient");
+        reactor.setContextClassLoader(isolated);
+        reactor.setDaemon(true);
+        reactor.start();
+        return client;
     }
 
     private void run(ClassLoader isolated, String code) {
@@ -156,10 +153,5 @@ final class JythonFuzzingClient {
     /** The next event, or null if none came within {@code timeout} {@code unit}s. */
     String nextEvent(long timeout, TimeUnit unit) throws InterruptedException {
         return events.poll(timeout, unit);
-    }
-
-    /** The client's thread, for a thread dump when the run stalls. */
-    Thread thread() {
-        return reactor;
     }
 }
