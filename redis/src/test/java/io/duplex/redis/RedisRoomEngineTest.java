@@ -173,6 +173,7 @@ class RedisRoomEngineTest {
         });
         for (int i = 1; i <= 50; i++) {
             alice.expect(i, "m" + i);
+            watcher.expect(i, "m" + i); // node b has delivered past bob's resume point before he joins
         }
         Member bob = member(b);
         long joinedAt = bob.join("busy", 20);
