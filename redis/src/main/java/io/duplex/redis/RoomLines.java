@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The rooms with members on this node, in {@link RedisRoomEngine}: subscribes and unsubscribes their
  * channels, and hands each room's messages to the fan-out strictly in sequence order, on one thread of its
  * own. Messages after a hole wait (bounded) while the hole is read from history; what history lost becomes a
- * gap. A join with {@code since} reads the kept messages from history.
+ * gap. A join with {@code since} reads the kept messages from history, or waits for this node to deliver up to
+ * {@code since} when another node was ahead.
  */
 final class RoomLines {
 
@@ -356,12 +357,48 @@ final class RoomLines {
         line.record(seq, m, maxAhead);
         line.delivered = seq;
         latest.put(line.room, seq);
+        resumeCaughtUp(line);
     }
 
     private void gap(RoomLine line, long from, long to) {
         fanout.gap(line.room, from, to);
         line.delivered = to;
         latest.put(line.room, to);
+        resumeCaughtUp(line);
+    }
+
+    /** The resumes that waited for this node to reach their point go on, in the room's delivery order. */
+    private void resumeCaughtUp(RoomLine line) {
+        for (RoomLine.Behind b : line.caughtUp()) {
+            resume(line, b.since(), b.attached(), 0);
+        }
+    }
+
+    /**
+     * A member resumes from {@code since}, beyond what this node delivered: it saw those messages through
+     * another node, which was ahead. Attaching now would hand it (delivered, since] again, so it waits until
+     * this node delivered them, reading the room's counter to tell a node behind from a resume point beyond
+     * the room (a room Redis forgot): that one attaches at once, as the in-memory engine does.
+     */
+    private void resumeAhead(RoomLine line, long since, Consumer<RoomSnapshot> attached) {
+        baselineScript.<Long>run(commands.async(), ScriptOutputType.INTEGER, new String[] {keys.seq(line.room)},
+                Long.toString(line.delivered).getBytes(StandardCharsets.US_ASCII))
+                .whenComplete((seq, e) -> onEngineThread(() -> {
+                    long now = line.delivered;
+                    if (e != null || since > seq) {
+                        if (e != null) {
+                            LOG.warn("room {}: counter unreadable for a resume from {} ({}); attached at {}",
+                                    line.room, since, e.toString(), now);
+                        }
+                        attach(line, attached, new RoomSnapshot(line.room, now, 0, 0, List.of()));
+                    } else if (since <= now) {
+                        resume(line, since, attached, 0);
+                    } else {
+                        line.waitFor(since, attached);
+                        line.highest = Math.max(line.highest, seq);
+                        drain(line);
+                    }
+                }));
     }
 
     /**
@@ -371,7 +408,11 @@ final class RoomLines {
      */
     private void resume(RoomLine line, long since, Consumer<RoomSnapshot> attached, int reads) {
         long latestHere = line.delivered;
-        if (since < 0 || since >= latestHere) {
+        if (since > latestHere) {
+            resumeAhead(line, since, attached);
+            return;
+        }
+        if (since < 0 || since == latestHere) {
             attach(line, attached, new RoomSnapshot(line.room, latestHere, 0, 0, List.of()));
             return;
         }

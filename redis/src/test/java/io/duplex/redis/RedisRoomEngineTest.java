@@ -185,6 +185,45 @@ class RedisRoomEngineTest {
         bob.expectNothing(200);
     }
 
+    /**
+     * Cuts every node's pub/sub connection off and keeps it from coming back (new connections must authenticate)
+     * until {@code requirepass} is cleared; the command connections stay up.
+     */
+    private void cutPubSubOff() {
+        adminConnection.sync().configSet("requirepass", "hush");
+        adminConnection.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+    }
+
+    @Test
+    void resumeOnANodeBehindWaitsForItAndRepeatsNothing() throws Exception {
+        Node a = node();
+        Node b = node();
+        Member watcher = member(b);
+        watcher.join("lag", -1);
+        a.say("lag", "m1").get(10, TimeUnit.SECONDS);
+        watcher.expect(1, "m1");
+        cutPubSubOff(); // node b stays at 1 while the room goes on
+        for (int i = 2; i <= 6; i++) {
+            assertEquals(i, a.say("lag", "m" + i).get(10, TimeUnit.SECONDS));
+        }
+        // bob saw 1..6 through node a and resumes on node b, which has delivered only 1.
+        Member bob = member(b);
+        assertEquals(6, bob.join("lag", 6), "attached once node b delivered up to bob's point");
+        for (int i = 2; i <= 6; i++) {
+            watcher.expect(i, "m" + i); // read from history for bob's resume, before the channel came back
+        }
+        // A resume point beyond the room (a room Redis forgot) attaches at once, at what the node delivered.
+        Member carol = member(b);
+        assertEquals(6, carol.join("lag", 1000));
+        adminConnection.sync().configSet("requirepass", "");
+        a.say("lag", "after").get(10, TimeUnit.SECONDS);
+        bob.expect(7, "after");
+        carol.expect(7, "after");
+        watcher.expect(7, "after");
+        bob.expectNothing(200);
+        carol.expectNothing(0);
+    }
+
     @Test
     void resumeBeyondHistoryReportsTheGap() throws Exception {
         Node a = node(e -> e.historyCount(5));
@@ -252,9 +291,7 @@ class RedisRoomEngineTest {
         alice.join("cut", -1);
         a.say("cut", "before").get(10, TimeUnit.SECONDS);
         bob.expect(1, "before");
-        // New connections must authenticate: the pub/sub connections cut off below cannot come back yet.
-        adminConnection.sync().configSet("requirepass", "hush");
-        adminConnection.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+        cutPubSubOff();
         for (int i = 2; i <= 21; i++) {
             a.say("cut", "m" + i).get(10, TimeUnit.SECONDS);
         }
