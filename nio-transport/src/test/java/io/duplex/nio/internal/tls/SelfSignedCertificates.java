@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -137,10 +138,19 @@ public final class SelfSignedCertificates {
 
     /** A server context for {@code protocol} (an {@link SSLContext} algorithm name) presenting this certificate. */
     public SSLContext serverContext(String protocol) {
+        return serverContext(protocol, null);
+    }
+
+    /**
+     * A server context for {@code protocol} from the TLS {@code provider} (the JDK's when null) presenting this
+     * certificate.
+     */
+    public SSLContext serverContext(String protocol, Provider provider) {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
             kmf.init(keyStore, PASSWORD);
-            SSLContext ctx = SSLContext.getInstance(protocol);
+            SSLContext ctx = provider == null ? SSLContext.getInstance(protocol)
+                    : SSLContext.getInstance(protocol, provider);
             ctx.init(kmf.getKeyManagers(), null, null);
             return ctx;
         } catch (GeneralSecurityException e) {
@@ -158,13 +168,22 @@ public final class SelfSignedCertificates {
      * this certificate and nothing else.
      */
     public SSLContext clientContext(String protocol) {
+        return clientContext(protocol, null);
+    }
+
+    /**
+     * A client context for {@code protocol} from the TLS {@code provider} (the JDK's when null) that trusts this
+     * certificate and nothing else.
+     */
+    public SSLContext clientContext(String protocol, Provider provider) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry(ALIAS, certificate());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
             tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance(protocol);
+            SSLContext ctx = provider == null ? SSLContext.getInstance(protocol)
+                    : SSLContext.getInstance(protocol, provider);
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
