@@ -18,7 +18,8 @@ import statistics
 import subprocess
 import sys
 
-SERVER_ORDER = ["duplex", "duplex-rooms", "duplex-tls", "duplex-deflate", "netty-nio", "netty-epoll", "netty-nio-tls",
+SERVER_ORDER = ["duplex", "duplex-rooms", "duplex-tls", "duplex-conscrypt-tls", "duplex-deflate", "netty-nio",
+                "netty-epoll", "netty-nio-tls",
                 "netty-nio-openssl-tls", "netty-nio-deflate", "netty-rooms-nio", "netty-rooms-epoll", "jetty",
                 "jetty-tls", "node-ws-deflate", "java-websocket", "raw-tcp", "duplex-rooms-redis",
                 "duplex-rooms-redis-x2"]
@@ -33,6 +34,7 @@ LABELS = {
     "netty-rooms-nio": "Netty 4.2 NIO, ChannelGroup per room",
     "netty-rooms-epoll": "Netty 4.2 epoll, ChannelGroup per room",
     "duplex-tls": "Duplex (JDK SSLEngine)",
+    "duplex-conscrypt-tls": "Duplex (Conscrypt SSLEngine, BoringSSL)",
     "netty-nio-tls": "Netty 4.2 NIO, JDK SSLEngine",
     "netty-nio-openssl-tls": "Netty 4.2 NIO, OpenSSL (tcnative BoringSSL)",
     "jetty-tls": "Jetty 12.1 (JDK SSLEngine)",

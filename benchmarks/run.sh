@@ -136,11 +136,13 @@ node_ws_available() {
 }
 
 # A server's name is a library (and transport) with options as suffixes: -tls (wss with the bench's
-# certificate), -openssl-tls (Netty with netty-tcnative's BoringSSL), -deflate (permessage-deflate accepted).
+# certificate), -openssl-tls (Netty with netty-tcnative's BoringSSL), -conscrypt-tls (Duplex with an
+# SSLContext from Conscrypt's provider), -deflate (permessage-deflate accepted).
 server_base() {
     local base=${1%@base}
     base=${base%-tls}
     base=${base%-openssl}
+    base=${base%-conscrypt}
     echo "${base%-deflate}"
 }
 
@@ -148,6 +150,7 @@ server_props() {
     local name=${1%@base}
     case "$name" in *-tls) echo "-Dbench.tls.keystore=$KEYSTORE" ;; esac
     case "$name" in *-openssl-tls) echo "-Dbench.tls.provider=openssl" ;; esac
+    case "$name" in *-conscrypt-tls) echo "-Dbench.tls.provider=conscrypt" ;; esac
     case "$name" in *-deflate) echo "-Dbench.deflate=true" ;; esac
 }
 
@@ -452,7 +455,7 @@ if [ "$SMOKE" = 1 ]; then
         line=$(loadgen --warmup 0.5 --duration 1 "$@") || { log "smoke FAILED ($what)"; exit 1; }
         echo "$what $line"
     }
-    for s in duplex-tls netty-nio-tls netty-nio-openssl-tls jetty-tls; do
+    for s in duplex-tls duplex-conscrypt-tls netty-nio-tls netty-nio-openssl-tls jetty-tls; do
         start_server "$s" || { log "smoke FAILED (start $s)"; exit 1; }
         smoke_run "$s (h) TLS 1.3 (a)" --tls 1.3 --conns 10 --inflight 4 --size 64
         if [ "$s" = duplex-tls ]; then
@@ -758,7 +761,7 @@ idle_steps() {
 # (h) wss: (a) and (c) over TLS 1.3 and TLS 1.2 (AES-GCM), new wss connections per second, heap per idle wss
 # connection. Netty with the JDK's SSLEngine and with OpenSSL (netty-tcnative-boringssl-static).
 # shellcheck disable=SC2206
-TLS_SERVERS=(${H_SERVERS:-duplex-tls ${BASELINE_JAR:+duplex-tls@base} netty-nio-tls netty-nio-openssl-tls jetty-tls})
+TLS_SERVERS=(${H_SERVERS:-duplex-tls ${BASELINE_JAR:+duplex-tls@base} duplex-conscrypt-tls netty-nio-tls netty-nio-openssl-tls jetty-tls})
 H_PARTS=${H_PARTS:-"a c hs idle"}
 SERVERS_REF='TLS_SERVERS[@]'
 case $SCENARIOS in *h*)

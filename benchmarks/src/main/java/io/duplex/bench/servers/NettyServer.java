@@ -87,6 +87,9 @@ final class NettyServer {
         if (BenchOptions.keyStore() == null) {
             return null;
         }
+        if (BenchOptions.conscrypt()) {
+            throw new IllegalArgumentException("bench.tls.provider=conscrypt is Duplex's; Netty has openssl");
+        }
         boolean openSsl = BenchOptions.openSsl();
         if (openSsl && !OpenSsl.isAvailable()) {
             throw new IllegalStateException("bench.tls.provider=openssl but netty-tcnative is not usable",
