@@ -237,8 +237,8 @@ def sh(cmd):
         return ""
 
 
-def pom_property(name):
-    with open("pom.xml") as f:
+def pom_property(name, pom="pom.xml"):
+    with open(pom) as f:
         m = re.search(rf"<{re.escape(name)}>([^<]+)</", f.read())
     return m.group(1) if m else "?"
 
@@ -258,8 +258,9 @@ def machine_section():
         "```",
         "",
         f"Libraries: Netty {pom_property('netty.version')}, Jetty {pom_property('jetty.version')}, "
-        f"Java-WebSocket {pom_property('java-websocket.version')}, JMH {pom_property('jmh.version')}; "
-        "Duplex from this commit.",
+        f"Java-WebSocket {pom_property('java-websocket.version')}, JMH {pom_property('jmh.version')}, "
+        f"netty-tcnative-boringssl-static {pom_property('tcnative.version', 'benchmarks/pom.xml')}, "
+        f"Conscrypt {pom_property('conscrypt.version')}; Duplex from this commit.",
         "",
     ])
 
