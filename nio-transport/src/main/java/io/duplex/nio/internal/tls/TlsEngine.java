@@ -67,6 +67,12 @@ public final class TlsEngine extends EngineDriver {
     private static final int MAX_PLAINTEXT = 1 << 14;
 
     private final InboundRecords inbound;
+    /**
+     * The engine took a whole record but kept decrypted bytes that did not fit: some providers (Conscrypt)
+     * decrypt in parts and hand the rest out on the next unwrap, even one without network input, where the
+     * JDK's engine takes nothing and asks for a larger buffer.
+     */
+    private boolean engineHoldsPlaintext;
 
     private TlsEngine(SSLEngine engine, TlsBufferPool pool) {
         super(engine, new OutboundRecords(Objects.requireNonNull(pool, "pool")));
@@ -156,14 +162,16 @@ public final class TlsEngine extends EngineDriver {
             boolean fromRecord = inbound.hasPartial();
             if (fromRecord) {
                 inbound.fillPartial(netIn);
-                if (!netIn.hasRemaining() && inbound.missing() > 0) {
+                if (!netIn.hasRemaining() && inbound.missing() > 0 && !engineHoldsPlaintext) {
                     return Status.NEED_MORE_INPUT; // the header says so: no need to ask the engine
                 }
-            } else if (!netIn.hasRemaining()) {
+            } else if (!netIn.hasRemaining() && !engineHoldsPlaintext) {
                 return Status.NEED_MORE_INPUT;
             }
             boolean doneBefore = isHandshakeDone();
             SSLEngineResult r = fromRecord ? unwrapFromRecord(dst) : engineUnwrap(netIn, dst);
+            engineHoldsPlaintext = r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW
+                    && (r.bytesConsumed() > 0 || r.bytesProduced() > 0);
             switch (r.getStatus()) {
                 case OK -> {
                     afterUnwrap(r, doneBefore);
@@ -197,8 +205,13 @@ public final class TlsEngine extends EngineDriver {
                     inbound.growPartial(sessionPacketSize());
                 }
                 case BUFFER_OVERFLOW -> {
+                    produced += r.bytesProduced();
                     if (dst != appOut) {
-                        throw new SSLException("TLS record larger than the application buffer");
+                        if (r.bytesProduced() == 0) {
+                            throw new SSLException("TLS record larger than the application buffer");
+                        }
+                        inbound.keepDecrypted(dst, appOut); // the engine holds the rest of the record
+                        return Status.OK;
                     }
                     if (produced > 0) {
                         return Status.OK; // the caller drains appOut and calls again
