@@ -150,6 +150,11 @@ abstract class EngineDriver {
             } finally {
                 outbound.closeForAppend();
             }
+            if (r.bytesProduced() == 0) {
+                // Some engines (Conscrypt) end a handshake with a wrap that writes nothing: an idle connection
+                // must not keep a packet-sized buffer for it.
+                outbound.consumed();
+            }
             if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                     markHandshakeDone();

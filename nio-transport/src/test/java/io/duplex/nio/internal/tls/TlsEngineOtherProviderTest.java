@@ -1,5 +1,7 @@
 package io.duplex.nio.internal.tls;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.duplex.testing.ExternalPeer;
 import java.nio.ByteBuffer;
 import java.security.Provider;
@@ -49,6 +51,19 @@ class TlsEngineOtherProviderTest {
 
         link.sendAndCheck(link.client, toServer);
         link.sendAndCheck(link.server, toClient);
+    }
+
+    /** Conscrypt ends its server handshake with a wrap that writes nothing; its buffer must not stay behind. */
+    @ParameterizedTest(name = "{0} server")
+    @CsvSource({"conscrypt", "jdk"})
+    void anIdleConnectionHoldsNoBufferAfterTheHandshake(String serverSide) throws SSLException {
+        SelfSignedCertificates certs = SelfSignedCertificates.localhost();
+        InMemoryLink link = new InMemoryLink(TlsEngine.client(certs.clientContext(), "localhost", 443),
+                TlsEngine.server(certs.serverContext("TLS", provider(serverSide)))).handshake();
+        assertEquals(0, link.server.retainedBytes(), "after the handshake");
+        link.sendAndCheck(link.client, new byte[300]); // the upgrade request
+        assertEquals(0, link.server.retainedBytes(), "after a request");
+        assertEquals(0, link.client.retainedBytes(), "the client after the handshake");
     }
 
     private static Provider provider(String name) {
