@@ -9,16 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.duplex.core.CloseStatus;
 import io.duplex.core.WebSocket;
 import io.duplex.nio.internal.tls.SelfSignedCertificates;
-import io.duplex.testing.ExternalPeer;
+import io.duplex.nio.internal.tls.TlsProviders;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.security.Provider;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import org.conscrypt.Conscrypt;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,22 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * wss:// over a TLS provider other than the JDK's: the transport drives whatever {@link javax.net.ssl.SSLEngine}
  * the user's {@link javax.net.ssl.SSLContext} makes. Conscrypt (BoringSSL through JNI) behaves differently from
- * the JDK's engine where it matters to a driver: it unwraps several records per call, reports buffer sizes of its
- * own, and finishes the handshake with different statuses.
+ * the JDK's engine where it matters to a driver: it decrypts a record in parts when the buffer is too small and
+ * keeps the rest, reports buffer sizes of its own, and ends a server handshake with a wrap that writes nothing.
  */
 class OtherTlsProviderTest extends LoopbackFixture {
-
-    private static Provider conscrypt;
-
-    @BeforeAll
-    static void loadConscrypt() {
-        ExternalPeer.require(Conscrypt.isAvailable(), "Conscrypt's native library does not load on this platform");
-        conscrypt = Conscrypt.newProvider();
-    }
-
-    private static Provider provider(String name) {
-        return name.equals("conscrypt") ? conscrypt : null;
-    }
 
     private static URI wss(WebSocketServer server) {
         return URI.create("wss://localhost:" + server.port() + "/");
@@ -58,9 +43,9 @@ class OtherTlsProviderTest extends LoopbackFixture {
             throws Exception {
         SelfSignedCertificates certs = SelfSignedCertificates.localhost();
         WebSocketServer server = server(b -> b.handler(RoundTripTest.ECHO)
-                .tls(certs.serverContext("TLS", provider(serverSide))));
+                .tls(certs.serverContext("TLS", TlsProviders.named(serverSide))));
         Recorder received = new Recorder();
-        WebSocket client = client(b -> b.tls(certs.clientContext(protocol, provider(clientSide))))
+        WebSocket client = client(b -> b.tls(certs.clientContext(protocol, TlsProviders.named(clientSide))))
                 .connect(wss(server), received).get(10, TimeUnit.SECONDS);
         client.sendText("über TLS ✓").get(5, TimeUnit.SECONDS);
         assertEquals("über TLS ✓", received.nextMessage());
@@ -84,7 +69,7 @@ class OtherTlsProviderTest extends LoopbackFixture {
         SelfSignedCertificates wrong = SelfSignedCertificates.wrongHost();
         WebSocketServer server = server(b -> b.handler(new Recorder()).tls(wrong.serverContext()));
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> client(b -> b.tls(wrong.clientContext("TLS", conscrypt)))
+                () -> client(b -> b.tls(wrong.clientContext("TLS", TlsProviders.named("conscrypt"))))
                         .connect(wss(server), new Recorder()).get(10, TimeUnit.SECONDS));
         assertInstanceOf(SSLException.class, e.getCause(), String.valueOf(e.getCause()));
     }

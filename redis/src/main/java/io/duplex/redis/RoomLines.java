@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -183,14 +184,18 @@ final class RoomLines {
                 baseline(line, null, e);
                 return;
             }
-            baselineScript.<Long>run(commands.async(), ScriptOutputType.INTEGER, new String[] {keys.seq(line.room)},
-                    Long.toString(line.delivered).getBytes(StandardCharsets.US_ASCII))
-                    .whenComplete((seq, e2) -> onEngineThread(() -> {
-                        if (lines.get(line.room) == line) {
-                            baseline(line, e2 == null ? seq : null, e2);
-                        }
-                    }));
+            readCounter(line).whenComplete((seq, e2) -> onEngineThread(() -> {
+                if (lines.get(line.room) == line) {
+                    baseline(line, e2 == null ? seq : null, e2);
+                }
+            }));
         }));
+    }
+
+    /** Reads the room's counter from Redis, first raised to what this node delivered if Redis lost it. */
+    private CompletionStage<Long> readCounter(RoomLine line) {
+        return baselineScript.run(commands.async(), ScriptOutputType.INTEGER, new String[] {keys.seq(line.room)},
+                Long.toString(line.delivered).getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -381,24 +386,22 @@ final class RoomLines {
      * the room (a room Redis forgot): that one attaches at once, as the in-memory engine does.
      */
     private void resumeAhead(RoomLine line, long since, Consumer<RoomSnapshot> attached) {
-        baselineScript.<Long>run(commands.async(), ScriptOutputType.INTEGER, new String[] {keys.seq(line.room)},
-                Long.toString(line.delivered).getBytes(StandardCharsets.US_ASCII))
-                .whenComplete((seq, e) -> onEngineThread(() -> {
-                    long now = line.delivered;
-                    if (e != null || since > seq) {
-                        if (e != null) {
-                            LOG.warn("room {}: counter unreadable for a resume from {} ({}); attached at {}",
-                                    line.room, since, e.toString(), now);
-                        }
-                        attach(line, attached, new RoomSnapshot(line.room, now, 0, 0, List.of()));
-                    } else if (since <= now) {
-                        resume(line, since, attached, 0);
-                    } else {
-                        line.waitFor(since, attached);
-                        line.highest = Math.max(line.highest, seq);
-                        drain(line);
-                    }
-                }));
+        readCounter(line).whenComplete((seq, e) -> onEngineThread(() -> {
+            long now = line.delivered;
+            if (e != null || since > seq) {
+                if (e != null) {
+                    LOG.warn("room {}: counter unreadable for a resume from {} ({}); attached at {}",
+                            line.room, since, e.toString(), now);
+                }
+                attach(line, attached, new RoomSnapshot(line.room, now, 0, 0, List.of()));
+            } else if (since <= now) {
+                resume(line, since, attached, 0);
+            } else {
+                line.waitFor(since, attached);
+                line.highest = Math.max(line.highest, seq);
+                drain(line);
+            }
+        }));
     }
 
     /**

@@ -2,13 +2,9 @@ package io.duplex.nio.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.duplex.testing.ExternalPeer;
 import java.nio.ByteBuffer;
-import java.security.Provider;
 import java.util.Random;
 import javax.net.ssl.SSLException;
-import org.conscrypt.Conscrypt;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,14 +14,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * asks for a larger buffer instead). Every byte must come out without more network input arriving.
  */
 class TlsEngineOtherProviderTest {
-
-    private static Provider conscrypt;
-
-    @BeforeAll
-    static void loadConscrypt() {
-        ExternalPeer.require(Conscrypt.isAvailable(), "Conscrypt's native library does not load on this platform");
-        conscrypt = Conscrypt.newProvider();
-    }
 
     @ParameterizedTest(name = "{0} client, {1} server, {2}-byte application buffer, {3} bytes per delivery")
     @CsvSource({
@@ -40,8 +28,8 @@ class TlsEngineOtherProviderTest {
             int chunk) throws SSLException {
         SelfSignedCertificates certs = SelfSignedCertificates.localhost();
         InMemoryLink link = new InMemoryLink(
-                TlsEngine.client(certs.clientContext("TLS", provider(clientSide)), "localhost", 443),
-                TlsEngine.server(certs.serverContext("TLS", provider(serverSide)))).handshake();
+                TlsEngine.client(certs.clientContext("TLS", TlsProviders.named(clientSide)), "localhost", 443),
+                TlsEngine.server(certs.serverContext("TLS", TlsProviders.named(serverSide)))).handshake();
         link.appOut = ByteBuffer.allocate(appOut);
         link.chunk = chunk;
         byte[] toServer = new byte[300_000];
@@ -59,14 +47,10 @@ class TlsEngineOtherProviderTest {
     void anIdleConnectionHoldsNoBufferAfterTheHandshake(String serverSide) throws SSLException {
         SelfSignedCertificates certs = SelfSignedCertificates.localhost();
         InMemoryLink link = new InMemoryLink(TlsEngine.client(certs.clientContext(), "localhost", 443),
-                TlsEngine.server(certs.serverContext("TLS", provider(serverSide)))).handshake();
+                TlsEngine.server(certs.serverContext("TLS", TlsProviders.named(serverSide)))).handshake();
         assertEquals(0, link.server.retainedBytes(), "after the handshake");
         link.sendAndCheck(link.client, new byte[300]); // the upgrade request
         assertEquals(0, link.server.retainedBytes(), "after a request");
         assertEquals(0, link.client.retainedBytes(), "the client after the handshake");
-    }
-
-    private static Provider provider(String name) {
-        return name.equals("conscrypt") ? conscrypt : null;
     }
 }
